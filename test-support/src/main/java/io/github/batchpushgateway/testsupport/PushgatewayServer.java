@@ -1,0 +1,266 @@
+package io.github.batchpushgateway.testsupport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+import com.jayway.jsonpath.JsonPath;
+
+/**
+ * A real {@code prometheus-pushgateway} on a free loopback port, without persistence,
+ * logging to a file in its own temporary directory.
+ *
+ * <p>
+ * Typical use: <pre class="code">
+ * try (PushgatewayServer gateway = PushgatewayServer.start()) {
+ *     // push to gateway.url(), then
+ *     double status = gateway.metrics().require("batch_job_running", Map.of("job", "importJob"));
+ * }
+ * </pre>
+ *
+ * <p>
+ * The gateway can be stopped and started again on the same port (to test an unreachable
+ * gateway and its recovery) with {@link #stop()} and {@link #startAgain()}; it then
+ * holds no groups, as a restarted gateway without persistence does.
+ */
+public final class PushgatewayServer implements AutoCloseable {
+
+	private static final String BINARY = "prometheus-pushgateway";
+
+	private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(20);
+
+	private final Path binary;
+
+	private final Path directory;
+
+	private final Path webConfigFile;
+
+	private final int port;
+
+	private ServerProcess process;
+
+	private PushgatewayServer(Path binary, Path directory, Path webConfigFile, ServerProcess.Launched launched) {
+		this.binary = binary;
+		this.directory = directory;
+		this.webConfigFile = webConfigFile;
+		this.port = launched.port();
+		this.process = launched.process();
+	}
+
+	/**
+	 * Start a plain HTTP gateway without authentication.
+	 * @return the ready gateway
+	 * @throws IllegalStateException when the binary is missing or the gateway does not
+	 * become ready within 20 seconds
+	 */
+	public static PushgatewayServer start() {
+		return start(null);
+	}
+
+	/**
+	 * Start a gateway with a web configuration file, which enables TLS and/or basic
+	 * authentication. Readiness is then checked by any HTTP answer on the port (a TLS
+	 * port answers plain HTTP with 400, basic authentication with 401); the convenience
+	 * readers such as {@link #metrics()} only work without a web configuration, use
+	 * {@link #scrapeText(HttpClient, String, String)} instead.
+	 * @param webConfigFile the {@code --web.config.file}, or {@code null} for none
+	 * @return the ready gateway
+	 */
+	public static PushgatewayServer start(Path webConfigFile) {
+		Path binary = Binaries.require(BINARY);
+		Path directory = TempDirectories.create("pushgateway");
+		try {
+			Path absoluteWebConfig = (webConfigFile != null) ? webConfigFile.toAbsolutePath() : null;
+			ServerProcess.Launched launched = ServerProcess.startOnFreePort(BINARY,
+					(port) -> command(binary, port, absoluteWebConfig), directory.resolve("pushgateway.log"),
+					PushgatewayServer::readinessUri, readyStatus(absoluteWebConfig), READINESS_TIMEOUT);
+			return new PushgatewayServer(binary, directory, absoluteWebConfig, launched);
+		}
+		catch (RuntimeException ex) {
+			TempDirectories.delete(directory);
+			throw ex;
+		}
+	}
+
+	private static List<String> command(Path binary, int port, Path webConfigFile) {
+		List<String> command = new ArrayList<>();
+		command.add(binary.toString());
+		command.add("--web.listen-address=127.0.0.1:" + port);
+		// Debian's default persistence file is a system path; empty keeps the state in memory.
+		command.add("--persistence.file=");
+		if (webConfigFile != null) {
+			command.add("--web.config.file=" + webConfigFile);
+		}
+		return command;
+	}
+
+	private static URI readinessUri(int port) {
+		return URI.create("http://127.0.0.1:" + port + "/-/ready");
+	}
+
+	private static IntPredicate readyStatus(Path webConfigFile) {
+		return (webConfigFile != null) ? (status) -> status > 0 : (status) -> status == 200;
+	}
+
+	/**
+	 * Return the port the gateway listens on.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Return the address in the form the starter's {@code batch.pushgateway.address}
+	 * expects.
+	 * @return {@code 127.0.0.1:<port>}
+	 */
+	public String address() {
+		return "127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Return the plain HTTP base URL.
+	 * @return {@code http://127.0.0.1:<port>}
+	 */
+	public String url() {
+		return "http://" + address();
+	}
+
+	/**
+	 * Return the temporary directory that holds the gateway's log.
+	 * @return the directory, deleted on {@link #close()}
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
+	/**
+	 * Stop the gateway process. The port stays reserved for {@link #startAgain()}, and
+	 * pushes meanwhile fail with a refused connection.
+	 */
+	public synchronized void stop() {
+		if (this.process != null) {
+			this.process.stop();
+			this.process = null;
+		}
+	}
+
+	/**
+	 * Start the gateway again on the same port after {@link #stop()}, with no groups.
+	 * (Not named {@code start()}: Java does not allow an instance method with the
+	 * signature of the static factory {@link #start()}.)
+	 * @throws IllegalStateException when it is still running or does not become ready
+	 */
+	public synchronized void startAgain() {
+		if (this.process != null) {
+			throw new IllegalStateException("The gateway on port " + this.port + " is still running");
+		}
+		this.process = ServerProcess.start(BINARY, command(this.binary, this.port, this.webConfigFile),
+				this.directory.resolve("pushgateway.log"), readinessUri(this.port), readyStatus(this.webConfigFile),
+				READINESS_TIMEOUT);
+	}
+
+	/**
+	 * Stop and start the gateway on the same port: it then holds no groups, as a gateway
+	 * without persistence after a crash or a redeployment.
+	 */
+	public synchronized void restart() {
+		stop();
+		startAgain();
+	}
+
+	/**
+	 * Whether the gateway process is running.
+	 * @return {@code true} unless stopped
+	 */
+	public synchronized boolean isRunning() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/**
+	 * Return the gateway's {@code /metrics} page as text.
+	 * @return the Prometheus text exposition of all groups plus the gateway's own metrics
+	 */
+	public String scrapeText() {
+		return Http.get(URI.create(url() + "/metrics"));
+	}
+
+	/**
+	 * Return the gateway's {@code /metrics} page through a given client, for gateways
+	 * started with a web configuration (TLS, basic authentication).
+	 * @param client the client, for example one trusting a test certificate authority
+	 * @param scheme {@code http} or {@code https}
+	 * @param authorizationHeader the {@code Authorization} header value, or {@code null}
+	 * @return the Prometheus text exposition
+	 */
+	public String scrapeText(HttpClient client, String scheme, String authorizationHeader) {
+		return Http.get(client, URI.create(scheme + "://" + address() + "/metrics"), authorizationHeader);
+	}
+
+	/**
+	 * Scrape the gateway and parse the answer.
+	 * @return the parsed samples
+	 */
+	public ScrapedMetrics metrics() {
+		return ScrapedMetrics.parse(scrapeText());
+	}
+
+	/**
+	 * Return the number of groups the gateway holds, from its {@code /api/v1/metrics}.
+	 * @return the number of groups
+	 */
+	public int groupCount() {
+		return groupLabels().size();
+	}
+
+	/**
+	 * Return the grouping labels of every group the gateway holds, from its
+	 * {@code /api/v1/metrics}.
+	 * @return one map of label names to values per group
+	 */
+	public List<Map<String, String>> groupLabels() {
+		String json = Http.get(URI.create(url() + "/api/v1/metrics"));
+		List<Map<String, Object>> groups = JsonPath.read(json, "$.data[*].labels");
+		List<Map<String, String>> result = new ArrayList<>();
+		for (Map<String, Object> labels : groups) {
+			Map<String, String> copy = new LinkedHashMap<>();
+			labels.forEach((name, value) -> copy.put(name, String.valueOf(value)));
+			result.add(copy);
+		}
+		return result;
+	}
+
+	/**
+	 * Return the last lines of the gateway's log, for assertion messages.
+	 * @return the log tail
+	 */
+	public String logTail() {
+		return ServerProcess.tail(this.directory.resolve("pushgateway.log"), 40);
+	}
+
+	/**
+	 * Stop the gateway and delete its temporary directory.
+	 */
+	@Override
+	public void close() {
+		try {
+			stop();
+		}
+		finally {
+			TempDirectories.delete(this.directory);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PushgatewayServer[" + url() + "]";
+	}
+
+}
