@@ -1,0 +1,433 @@
+package io.github.batchpushgateway.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the pushes of Spring Batch job state to a Prometheus Pushgateway.
+ */
+@ConfigurationProperties("batch.pushgateway")
+public class BatchPushgatewayProperties {
+
+	/**
+	 * Whether to push the state of Spring Batch jobs to a Pushgateway.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Address of the Pushgateway, as host:port.
+	 */
+	private String address = "localhost:9091";
+
+	/**
+	 * Scheme of the Pushgateway's URL.
+	 */
+	private Scheme scheme = Scheme.HTTP;
+
+	/**
+	 * Login for basic authentication with the Pushgateway.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * Password for basic authentication with the Pushgateway.
+	 */
+	private @Nullable String password;
+
+	/**
+	 * Bearer token for authentication with the Pushgateway, instead of basic authentication.
+	 */
+	private @Nullable String token;
+
+	/**
+	 * Format of the pushed metrics.
+	 */
+	private Format format = Format.PROTOBUF;
+
+	/**
+	 * Static labels added to the group of every job, such as env=prod. The job's name is always
+	 * the job label.
+	 */
+	private Map<String, String> groupingKey = new LinkedHashMap<>();
+
+	/**
+	 * Names of job parameters whose values join the group, each as a label named like the
+	 * parameter with characters other than letters, digits and underscores replaced by
+	 * underscores. Only for parameters with few values: each value is a group of its own that the
+	 * Pushgateway keeps.
+	 */
+	private List<String> groupingParameters = new ArrayList<>();
+
+	/**
+	 * How often a running job pushes its progress, when its steps have advanced.
+	 */
+	private Duration progressInterval = Duration.ofSeconds(10);
+
+	/**
+	 * Timeout for connecting to the Pushgateway.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * Timeout for the Pushgateway's answer to a push.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * How long a job's end, and the application's shutdown, wait for the final push. Zero does
+	 * not wait.
+	 */
+	private Duration flushTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How many of a job's most recent instances to read from the job repository, at most, to
+	 * find its last success and last failure when it first runs in this application.
+	 */
+	private int historyScanLimit = 200;
+
+	private final Ssl ssl = new Ssl();
+
+	private final Jobs jobs = new Jobs();
+
+	private final Retry retry = new Retry();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getAddress() {
+		return this.address;
+	}
+
+	public void setAddress(String address) {
+		this.address = address;
+	}
+
+	public Scheme getScheme() {
+		return this.scheme;
+	}
+
+	public void setScheme(Scheme scheme) {
+		this.scheme = scheme;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public @Nullable String getToken() {
+		return this.token;
+	}
+
+	public void setToken(@Nullable String token) {
+		this.token = token;
+	}
+
+	public Format getFormat() {
+		return this.format;
+	}
+
+	public void setFormat(Format format) {
+		this.format = format;
+	}
+
+	public Map<String, String> getGroupingKey() {
+		return this.groupingKey;
+	}
+
+	public void setGroupingKey(Map<String, String> groupingKey) {
+		this.groupingKey = groupingKey;
+	}
+
+	public List<String> getGroupingParameters() {
+		return this.groupingParameters;
+	}
+
+	public void setGroupingParameters(List<String> groupingParameters) {
+		this.groupingParameters = groupingParameters;
+	}
+
+	public Duration getProgressInterval() {
+		return this.progressInterval;
+	}
+
+	public void setProgressInterval(Duration progressInterval) {
+		this.progressInterval = progressInterval;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	public Duration getFlushTimeout() {
+		return this.flushTimeout;
+	}
+
+	public void setFlushTimeout(Duration flushTimeout) {
+		this.flushTimeout = flushTimeout;
+	}
+
+	public int getHistoryScanLimit() {
+		return this.historyScanLimit;
+	}
+
+	public void setHistoryScanLimit(int historyScanLimit) {
+		this.historyScanLimit = historyScanLimit;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Jobs getJobs() {
+		return this.jobs;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * Scheme of the Pushgateway's URL.
+	 */
+	public enum Scheme {
+
+		/**
+		 * Plain HTTP.
+		 */
+		HTTP,
+
+		/**
+		 * HTTPS, verified with the JVM's trust store or with an SSL bundle.
+		 */
+		HTTPS
+
+	}
+
+	/**
+	 * Format of the pushed metrics.
+	 */
+	public enum Format {
+
+		/**
+		 * Prometheus protobuf format: compact, the Pushgateway client's default.
+		 */
+		PROTOBUF,
+
+		/**
+		 * Prometheus text format 0.0.4: readable in network captures.
+		 */
+		TEXT
+
+	}
+
+	/**
+	 * TLS settings.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material verifies the Pushgateway,
+		 * for HTTPS with a private certificate authority.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Which jobs push, and what is expected of them.
+	 */
+	public static class Jobs {
+
+		/**
+		 * Name patterns of the jobs that push their state; * matches any characters.
+		 */
+		private List<String> include = new ArrayList<>(List.of("*"));
+
+		/**
+		 * Name patterns of the jobs that do not push their state, winning over include.
+		 */
+		private List<String> exclude = new ArrayList<>();
+
+		/**
+		 * How often every job is expected to succeed, pushed as
+		 * batch_job_expected_interval_seconds for the alert rules. Unset pushes nothing.
+		 */
+		private @Nullable Duration expectedInterval;
+
+		/**
+		 * Settings of single jobs, by job name.
+		 */
+		private Map<String, JobSettings> overrides = new LinkedHashMap<>();
+
+		public List<String> getInclude() {
+			return this.include;
+		}
+
+		public void setInclude(List<String> include) {
+			this.include = include;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			this.exclude = exclude;
+		}
+
+		public @Nullable Duration getExpectedInterval() {
+			return this.expectedInterval;
+		}
+
+		public void setExpectedInterval(@Nullable Duration expectedInterval) {
+			this.expectedInterval = expectedInterval;
+		}
+
+		public Map<String, JobSettings> getOverrides() {
+			return this.overrides;
+		}
+
+		public void setOverrides(Map<String, JobSettings> overrides) {
+			this.overrides = overrides;
+		}
+
+	}
+
+	/**
+	 * Settings of one job.
+	 */
+	public static class JobSettings {
+
+		/**
+		 * How often this job is expected to succeed, pushed as
+		 * batch_job_expected_interval_seconds for the alert rules.
+		 */
+		private @Nullable Duration expectedInterval;
+
+		public @Nullable Duration getExpectedInterval() {
+			return this.expectedInterval;
+		}
+
+		public void setExpectedInterval(@Nullable Duration expectedInterval) {
+			this.expectedInterval = expectedInterval;
+		}
+
+	}
+
+	/**
+	 * Retries of failed pushes.
+	 */
+	public static class Retry {
+
+		/**
+		 * How many times a failed push is retried before the state waits for redelivery.
+		 */
+		private long maxRetries = 3;
+
+		/**
+		 * Delay before the first retry.
+		 */
+		private Duration delay = Duration.ofMillis(200);
+
+		/**
+		 * Factor by which the delay grows after each retry.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest delay between two retries.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(5);
+
+		/**
+		 * How long state whose retries are exhausted waits before it is sent again; it is also sent
+		 * again as soon as another push succeeds.
+		 */
+		private Duration redeliveryInterval = Duration.ofSeconds(30);
+
+		public long getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(long maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public Duration getRedeliveryInterval() {
+			return this.redeliveryInterval;
+		}
+
+		public void setRedeliveryInterval(Duration redeliveryInterval) {
+			this.redeliveryInterval = redeliveryInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,159 @@
+package io.github.batchpushgateway.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.batchpushgateway.batch.PushGroupResolver;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Fails at startup, naming the property, on configuration that cannot work, rather than letting
+ * every push fail later.
+ */
+final class BatchPushgatewayPropertiesValidator {
+
+	private static final String PREFIX = "batch.pushgateway.";
+
+	private BatchPushgatewayPropertiesValidator() {
+	}
+
+	static void validate(BatchPushgatewayProperties properties) {
+		validateAddress(properties.getAddress());
+		validateAuthentication(properties);
+		if (properties.getSsl().getBundle() != null && properties.getScheme() != BatchPushgatewayProperties.Scheme.HTTPS) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", properties.getSsl().getBundle(),
+					"An SSL bundle needs batch.pushgateway.scheme=https");
+		}
+		positive("progress-interval", properties.getProgressInterval());
+		positive("connect-timeout", properties.getConnectTimeout());
+		positive("read-timeout", properties.getReadTimeout());
+		notNegative("flush-timeout", properties.getFlushTimeout());
+		if (properties.getHistoryScanLimit() < 0) {
+			throw invalid("history-scan-limit", properties.getHistoryScanLimit(), "Must not be negative");
+		}
+		validateRetry(properties.getRetry());
+		validateGroup(properties);
+		validateJobs(properties.getJobs());
+	}
+
+	private static void validateAddress(@Nullable String address) {
+		if (!StringUtils.hasText(address)) {
+			throw invalid("address", address, "Must be host:port");
+		}
+		if (address.contains("://") || address.contains("/")) {
+			throw invalid("address", address,
+					"Must be host:port, without scheme or path; set batch.pushgateway.scheme=https for HTTPS");
+		}
+		int colon = address.lastIndexOf(':');
+		String host = (colon > 0) ? address.substring(0, colon) : "";
+		String port = (colon > 0) ? address.substring(colon + 1) : "";
+		boolean ipv6 = host.startsWith("[") && host.endsWith("]");
+		if (host.isEmpty() || (!ipv6 && host.contains(":")) || host.contains(" ") || !isPort(port)) {
+			throw invalid("address", address, "Must be host:port, such as localhost:9091 or [::1]:9091");
+		}
+	}
+
+	private static boolean isPort(String port) {
+		if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+			return false;
+		}
+		int value = Integer.parseInt(port);
+		return value > 0 && value <= 65535;
+	}
+
+	private static void validateAuthentication(BatchPushgatewayProperties properties) {
+		MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
+			entries.put(PREFIX + "token", properties.getToken());
+			entries.put(PREFIX + "username", properties.getUsername());
+		});
+		if (properties.getUsername() != null && properties.getPassword() == null) {
+			throw invalid("password", null, "Basic authentication needs a password with batch.pushgateway.username");
+		}
+		if (properties.getPassword() != null && properties.getUsername() == null) {
+			// The value is a secret: never echo it.
+			throw invalid("username", null, "Basic authentication needs a username with batch.pushgateway.password");
+		}
+	}
+
+	private static void validateRetry(BatchPushgatewayProperties.Retry retry) {
+		if (retry.getMaxRetries() < 0) {
+			throw invalid("retry.max-retries", retry.getMaxRetries(), "Must not be negative");
+		}
+		positive("retry.delay", retry.getDelay());
+		positive("retry.max-delay", retry.getMaxDelay());
+		if (retry.getMaxDelay().compareTo(retry.getDelay()) < 0) {
+			throw invalid("retry.max-delay", retry.getMaxDelay(), "Must not be shorter than batch.pushgateway.retry.delay");
+		}
+		if (!(retry.getMultiplier() >= 1.0)) {
+			throw invalid("retry.multiplier", retry.getMultiplier(), "Must be 1 or more");
+		}
+		positive("retry.redelivery-interval", retry.getRedeliveryInterval());
+	}
+
+	private static void validateGroup(BatchPushgatewayProperties properties) {
+		Set<String> labels = new HashSet<>();
+		for (Map.Entry<String, String> entry : new LinkedHashMap<>(properties.getGroupingKey()).entrySet()) {
+			String property = "grouping-key." + entry.getKey();
+			if (!isLabelName(entry.getKey())) {
+				throw invalid(property, entry.getValue(), "'" + entry.getKey()
+						+ "' is not a label name: use letters, digits and underscores, not starting with a digit or __");
+			}
+			if (entry.getKey().equals("job")) {
+				throw invalid(property, entry.getValue(), "The job label is always the job's name");
+			}
+			if (entry.getValue() == null) {
+				throw invalid(property, null, "Must have a value");
+			}
+			labels.add(entry.getKey());
+		}
+		for (String parameter : properties.getGroupingParameters()) {
+			if (!StringUtils.hasText(parameter)) {
+				throw invalid("grouping-parameters", parameter, "Must hold job parameter names");
+			}
+			String label = PushGroupResolver.labelName(parameter);
+			if (label.equals("job") || label.startsWith("__") || !labels.add(label)) {
+				throw invalid("grouping-parameters", parameter,
+						"Its label '" + label + "' clashes with job, a reserved name or another grouping label");
+			}
+		}
+	}
+
+	private static void validateJobs(BatchPushgatewayProperties.Jobs jobs) {
+		if (jobs.getExpectedInterval() != null) {
+			positive("jobs.expected-interval", jobs.getExpectedInterval());
+		}
+		jobs.getOverrides().forEach((job, settings) -> {
+			if (settings.getExpectedInterval() != null) {
+				positive("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
+			}
+		});
+	}
+
+	private static boolean isLabelName(String name) {
+		return name.matches("[a-zA-Z_][a-zA-Z0-9_]*") && !name.startsWith("__");
+	}
+
+	private static void positive(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(property, value, "Must be positive");
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
+			throw invalid(property, value, "Must not be negative");
+		}
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value,
+			String reason) {
+		return new InvalidConfigurationPropertyValueException(PREFIX + property, value, reason);
+	}
+
+}

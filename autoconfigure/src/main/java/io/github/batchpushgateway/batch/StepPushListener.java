@@ -1,0 +1,38 @@
+package io.github.batchpushgateway.batch;
+
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.Ordered;
+
+/**
+ * Publishes a job's state when one of its steps ends. Steps of jobs that do not push (excluded, or
+ * run outside any registered job) are ignored.
+ */
+public final class StepPushListener implements StepExecutionListener, Ordered {
+
+	private final Supplier<JobStatePublisher> publisher;
+
+	/**
+	 * Creates a listener.
+	 * @param publisher the publisher, looked up at the first event
+	 */
+	public StepPushListener(Supplier<JobStatePublisher> publisher) {
+		this.publisher = publisher;
+	}
+
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		this.publisher.get().stepEnded(stepExecution);
+		return null;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.github.batchpushgateway.metrics;
+
+import java.util.Collection;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.springframework.batch.core.job.JobExecution;
+
+/**
+ * Adds an application's own metrics to a job's Pushgateway group. Every push is a full
+ * replacement (PUT) of the group, so contributed metrics are asked for again at every push:
+ * job start, each step end, progress while a step runs, and job end.
+ *
+ * <p>Declare implementations as beans; the auto-configuration collects all of them. Return an
+ * empty collection for jobs you do not cover. Implementations are called on the job's thread or
+ * on the progress thread while the job runs, so they must be quick and thread-safe. An exception
+ * is logged and the push goes ahead without this contributor's metrics.
+ *
+ * <p>Export timestamps rather than ages: the gateway keeps the last pushed value, so an age would
+ * stop growing when the job stops running, whereas {@code time() - x} in PromQL keeps working.
+ * Never put personal data into label values.
+ */
+@FunctionalInterface
+public interface JobMetricsContributor {
+
+	/**
+	 * Returns the metrics to add to the group of the given job execution.
+	 * @param jobExecution the running or just finished execution; read it, do not change it
+	 * @return metric snapshots without timestamps, whose names must not clash with the
+	 * starter's own ({@code batch_job_*}, {@code batch_step_*})
+	 */
+	Collection<MetricSnapshot> contribute(JobExecution jobExecution);
+
+}

@@ -1,0 +1,241 @@
+package io.github.batchpushgateway.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.util.Assert;
+
+/**
+ * Turns a job execution, its group's history and schedule into the complete set of metrics pushed
+ * for the group: the metric contract of the README. Snapshots carry no timestamps (the Pushgateway
+ * rejects them) and are built directly, without metric objects, so nothing here samples exemplars.
+ */
+public final class JobMetricsSnapshotFactory {
+
+	private static final Log logger = LogFactory.getLog(JobMetricsSnapshotFactory.class);
+
+	private final Supplier<? extends Collection<JobMetricsContributor>> contributors;
+
+	/**
+	 * Creates a factory that adds the metrics of the given contributors to every snapshot.
+	 * @param contributors the application's contributors, asked at every snapshot
+	 */
+	public JobMetricsSnapshotFactory(Supplier<? extends Collection<JobMetricsContributor>> contributors) {
+		Assert.notNull(contributors, "'contributors' must not be null");
+		this.contributors = contributors;
+	}
+
+	/**
+	 * Builds the metrics of a job group.
+	 * @param execution the current or just finished execution
+	 * @param history the group's finished runs, including {@code execution} once it has finished
+	 * @param schedule the job's configured intervals
+	 * @return the full state of the group
+	 */
+	public MetricSnapshots create(JobExecution execution, JobHistory history, JobSchedule schedule) {
+		List<MetricSnapshot> metrics = new ArrayList<>();
+		addJobMetrics(metrics, execution, history, schedule);
+		addStepMetrics(metrics, execution);
+		addContributedMetrics(metrics, execution);
+		return new MetricSnapshots(metrics);
+	}
+
+	private void addJobMetrics(List<MetricSnapshot> metrics, JobExecution execution, JobHistory history,
+			JobSchedule schedule) {
+		metrics.add(statusGauge("batch_job_status", "Status of the current or last execution: 1 for its status, 0 for the others.",
+				Labels.EMPTY, execution.getStatus()));
+		metrics.add(gauge("batch_job_running", "1 while an execution runs, 0 once it has finished.",
+				(execution.getEndTime() == null) ? 1 : 0));
+		LocalDateTime start = execution.getStartTime();
+		if (start != null) {
+			metrics.add(gauge("batch_job_start_timestamp_seconds", "Start of the current or last execution, in seconds since the epoch.",
+					seconds(start)));
+		}
+		JobHistory.FinishedRun finished = history.lastFinished();
+		if (finished != null) {
+			metrics.add(gauge("batch_job_end_timestamp_seconds", "End of the last finished execution, in seconds since the epoch.",
+					seconds(finished.end())));
+			metrics.add(gauge("batch_job_duration_seconds", "Duration of the last finished execution.",
+					seconds(finished.duration())));
+		}
+		if (history.lastSuccess() != null) {
+			metrics.add(gauge("batch_job_last_success_timestamp_seconds",
+					"End of the last COMPLETED execution, in seconds since the epoch.", seconds(history.lastSuccess())));
+		}
+		if (history.lastFailure() != null) {
+			metrics.add(gauge("batch_job_last_failure_timestamp_seconds",
+					"End of the last FAILED execution, in seconds since the epoch.", seconds(history.lastFailure())));
+		}
+		metrics.add(InfoSnapshot.builder()
+			.name("batch_job_exit")
+			.help("Exit code of the current or last execution.")
+			.dataPoint(InfoDataPointSnapshot.builder()
+				.labels(Labels.of("exit_code", execution.getExitStatus().getExitCode()))
+				.build())
+			.build());
+		metrics.add(gauge("batch_job_progress_interval_seconds",
+				"How often a running execution pushes its progress.", seconds(schedule.progressInterval())));
+		if (schedule.expectedInterval() != null) {
+			metrics.add(gauge("batch_job_expected_interval_seconds",
+					"How often the job is expected to succeed, as configured.", seconds(schedule.expectedInterval())));
+		}
+	}
+
+	private void addStepMetrics(List<MetricSnapshot> metrics, JobExecution execution) {
+		Collection<StepExecution> steps = latestPerStepName(execution);
+		if (steps.isEmpty()) {
+			return;
+		}
+		GaugeSnapshot.Builder status = GaugeSnapshot.builder()
+			.name("batch_step_status")
+			.help("Status of each step of the current or last execution: 1 for its status, 0 for the others.");
+		GaugeSnapshot.Builder duration = GaugeSnapshot.builder()
+			.name("batch_step_duration_seconds")
+			.help("Duration of each step of the current or last execution, so far while it runs.");
+		CounterSnapshot.Builder read = counter("batch_step_read_items", "Items read by each step of the current execution.");
+		CounterSnapshot.Builder written = counter("batch_step_written_items", "Items written by each step of the current execution.");
+		CounterSnapshot.Builder filtered = counter("batch_step_filtered_items", "Items filtered out by the processor of each step of the current execution.");
+		CounterSnapshot.Builder skipped = counter("batch_step_skipped_items", "Items skipped by each step of the current execution, by phase (read, process, write).");
+		CounterSnapshot.Builder commits = counter("batch_step_commits", "Transactions committed by each step of the current execution.");
+		CounterSnapshot.Builder rollbacks = counter("batch_step_rollbacks", "Transactions rolled back by each step of the current execution.");
+		Instant now = Instant.now();
+		for (StepExecution step : steps) {
+			Labels labels = Labels.of("step", step.getStepName());
+			addStatusDataPoints(status, labels, step.getStatus());
+			LocalDateTime start = step.getStartTime();
+			if (start != null) {
+				Instant end = (step.getEndTime() != null) ? instant(step.getEndTime()) : now;
+				duration.dataPoint(GaugeDataPointSnapshot.builder()
+					.labels(labels)
+					.value(seconds(Duration.between(instant(start), end)))
+					.build());
+			}
+			read.dataPoint(counterPoint(labels, step.getReadCount()));
+			written.dataPoint(counterPoint(labels, step.getWriteCount()));
+			filtered.dataPoint(counterPoint(labels, step.getFilterCount()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "read"), step.getReadSkipCount()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "process"), step.getProcessSkipCount()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "write"), step.getWriteSkipCount()));
+			commits.dataPoint(counterPoint(labels, step.getCommitCount()));
+			rollbacks.dataPoint(counterPoint(labels, step.getRollbackCount()));
+		}
+		metrics.add(status.build());
+		metrics.add(duration.build());
+		metrics.add(read.build());
+		metrics.add(written.build());
+		metrics.add(filtered.build());
+		metrics.add(skipped.build());
+		metrics.add(commits.build());
+		metrics.add(rollbacks.build());
+	}
+
+	/**
+	 * A flow may run a step more than once in one execution; one series per step name can
+	 * only show one of them, so the last one wins.
+	 */
+	private static Collection<StepExecution> latestPerStepName(JobExecution execution) {
+		Map<String, StepExecution> latest = new LinkedHashMap<>();
+		for (StepExecution step : execution.getStepExecutions()) {
+			latest.merge(step.getStepName(), step, (a, b) -> (b.getId() >= a.getId()) ? b : a);
+		}
+		return latest.values();
+	}
+
+	private void addContributedMetrics(List<MetricSnapshot> metrics, JobExecution execution) {
+		String jobName = execution.getJobInstance().getJobName();
+		for (JobMetricsContributor contributor : this.contributors.get()) {
+			Collection<MetricSnapshot> contributed;
+			try {
+				contributed = contributor.contribute(execution);
+			}
+			catch (RuntimeException ex) {
+				// Exception messages may quote application data: the class is enough at WARN.
+				logger.warn("Metrics contributor " + contributor.getClass().getName() + " failed for job '" + jobName
+						+ "' (" + ex.getClass().getName() + "); pushing without its metrics");
+				logger.debug("Metrics contributor failure", ex);
+				continue;
+			}
+			for (MetricSnapshot metric : contributed) {
+				String name = metric.getMetadata().getPrometheusName();
+				if (metrics.stream().anyMatch((existing) -> existing.getMetadata().getPrometheusName().equals(name))) {
+					logger.warn("Metrics contributor " + contributor.getClass().getName() + " returned '" + name
+							+ "', which is already in job '" + jobName + "''s group; ignoring it");
+					continue;
+				}
+				metrics.add(metric);
+			}
+		}
+	}
+
+	private static GaugeSnapshot statusGauge(String name, String help, Labels labels, BatchStatus current) {
+		GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
+		addStatusDataPoints(builder, labels, current);
+		return builder.build();
+	}
+
+	private static void addStatusDataPoints(GaugeSnapshot.Builder builder, Labels labels, BatchStatus current) {
+		for (BatchStatus status : BatchStatus.values()) {
+			builder.dataPoint(GaugeDataPointSnapshot.builder()
+				.labels(labels.add("status", status.name()))
+				.value((status == current) ? 1 : 0)
+				.build());
+		}
+	}
+
+	private static GaugeSnapshot gauge(String name, String help, double value) {
+		return GaugeSnapshot.builder()
+			.name(name)
+			.help(help)
+			.dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+			.build();
+	}
+
+	private static CounterSnapshot.Builder counter(String name, String help) {
+		return CounterSnapshot.builder().name(name).help(help);
+	}
+
+	private static CounterDataPointSnapshot counterPoint(Labels labels, long value) {
+		return CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+	}
+
+	private static double seconds(LocalDateTime time) {
+		return seconds(instant(time));
+	}
+
+	private static Instant instant(LocalDateTime time) {
+		return BatchTimes.toInstant(time);
+	}
+
+	private static double seconds(@Nullable Instant instant) {
+		Assert.notNull(instant, "'instant' must not be null");
+		return instant.getEpochSecond() + instant.getNano() / 1e9;
+	}
+
+	private static double seconds(@Nullable Duration duration) {
+		Assert.notNull(duration, "'duration' must not be null");
+		return duration.toNanos() / 1e9;
+	}
+
+}

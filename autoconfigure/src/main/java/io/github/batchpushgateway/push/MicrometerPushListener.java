@@ -1,0 +1,58 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts pushes by outcome and times them in the application's own {@link MeterRegistry}, so a
+ * long-running application shows its push health on {@code /actuator/prometheus} as
+ * {@code batch_pushgateway_pushes_total{outcome,job}} and
+ * {@code batch_pushgateway_push_duration_seconds{outcome}}.
+ */
+public final class MicrometerPushListener implements PushListener {
+
+	private final Supplier<? extends @Nullable MeterRegistry> registry;
+
+	/**
+	 * Creates a listener that records into the given registry.
+	 * @param registry supplies the application's registry when there is one, or {@code null};
+	 * asked at each push, so the registry may be created after this listener
+	 */
+	public MicrometerPushListener(Supplier<? extends @Nullable MeterRegistry> registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void pushSucceeded(PushGroup group, Duration duration) {
+		record(group, "success", duration);
+	}
+
+	@Override
+	public void pushFailed(PushGroup group, Exception failure, Duration duration) {
+		record(group, "failure", duration);
+	}
+
+	private void record(PushGroup group, String outcome, Duration duration) {
+		MeterRegistry registry = this.registry.get();
+		if (registry == null) {
+			return;
+		}
+		Counter.builder("batch.pushgateway.pushes")
+			.description("Push attempts to the Pushgateway, by outcome and job")
+			.tag("outcome", outcome)
+			.tag("job", group.job())
+			.register(registry)
+			.increment();
+		Timer.builder("batch.pushgateway.push.duration")
+			.description("Duration of push attempts to the Pushgateway")
+			.tag("outcome", outcome)
+			.register(registry)
+			.record(duration);
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Logs a Pushgateway outage once at WARN when the first push fails, and its end at INFO, rather
+ * than one line per failed attempt. Messages name the gateway's address and the cause, never
+ * credentials (they travel in headers, which no message here contains).
+ */
+public final class OutageLogger implements PushListener {
+
+	private static final Log logger = LogFactory.getLog(OutageLogger.class);
+
+	private final String gateway;
+
+	private final AtomicLong failuresInOutage = new AtomicLong();
+
+	/**
+	 * Creates a logger.
+	 * @param gateway the gateway's address as shown in messages, such as
+	 * {@code http://localhost:9091}
+	 */
+	public OutageLogger(String gateway) {
+		this.gateway = gateway;
+	}
+
+	@Override
+	public void pushSucceeded(PushGroup group, Duration duration) {
+		long failures = this.failuresInOutage.getAndSet(0);
+		if (failures > 0) {
+			logger.info("Pushes to the Pushgateway at " + this.gateway + " succeed again, after " + failures
+					+ " failed attempt(s)");
+		}
+	}
+
+	@Override
+	public void pushFailed(PushGroup group, Exception failure, Duration duration) {
+		if (this.failuresInOutage.getAndIncrement() == 0) {
+			logger.warn("Pushes to the Pushgateway at " + this.gateway + " are failing (" + describe(failure)
+					+ "). Jobs go on; each job's newest state is kept and sent again, and recovery will be logged");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Push of " + group + " failed again: " + describe(failure));
+		}
+	}
+
+	private static String describe(Throwable failure) {
+		StringBuilder description = new StringBuilder(String.valueOf(failure.getMessage()));
+		Throwable cause = failure.getCause();
+		if (cause != null && cause != failure && cause.getMessage() != null
+				&& !description.toString().contains(cause.getMessage())) {
+			description.append(": ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+		}
+		return description.toString();
+	}
+
+}
