@@ -219,10 +219,25 @@ final class ServerProcess {
 	}
 
 	private static void destroyAll() {
-		// The hook runs while the JVM exits: be quick, no grace period for well-behaved exits.
+		// Runs while the JVM exits (a test forgot close(), or the build was interrupted):
+		// no server may outlive the JVM, and each gets only a short grace period.
 		for (Process process : running) {
-			process.destroyForcibly();
+			process.destroy();
 		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		for (Process process : running) {
+			try {
+				long remaining = Math.max(0, deadline - System.nanoTime());
+				if (!process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
+					process.destroyForcibly().waitFor(1, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+		TempDirectories.deleteRemaining();
 	}
 
 	/**

@@ -7,18 +7,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Temporary directories of the servers: one per server, removed when it closes.
  */
 final class TempDirectories {
 
+	private static final Set<Path> existing = ConcurrentHashMap.newKeySet();
+
 	private TempDirectories() {
 	}
 
 	static Path create(String prefix) {
 		try {
-			return Files.createTempDirectory(prefix + "-");
+			Path directory = Files.createTempDirectory(prefix + "-");
+			existing.add(directory);
+			return directory;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not create a temporary directory", ex);
@@ -29,7 +35,11 @@ final class TempDirectories {
 	 * Delete a directory tree, ignoring files that vanish meanwhile.
 	 */
 	static void delete(Path directory) {
-		if (directory == null || !Files.exists(directory)) {
+		if (directory == null) {
+			return;
+		}
+		existing.remove(directory);
+		if (!Files.exists(directory)) {
 			return;
 		}
 		try {
@@ -56,6 +66,21 @@ final class TempDirectories {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not delete " + directory, ex);
+		}
+	}
+
+	/**
+	 * Delete the directories of servers that were never closed, once their processes are
+	 * gone (called while the JVM exits).
+	 */
+	static void deleteRemaining() {
+		for (Path directory : existing) {
+			try {
+				delete(directory);
+			}
+			catch (UncheckedIOException ex) {
+				// Best effort while the JVM exits.
+			}
 		}
 	}
 
