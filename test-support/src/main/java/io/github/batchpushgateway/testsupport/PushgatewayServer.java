@@ -54,7 +54,9 @@ public final class PushgatewayServer implements AutoCloseable {
 	}
 
 	/**
-	 * Start a plain HTTP gateway without authentication.
+	 * Start a plain HTTP gateway without authentication. This is a factory: to start a
+	 * stopped gateway again on its port, use {@link #startAgain()} (calling
+	 * {@code start()} on an instance would start another gateway).
 	 * @return the ready gateway
 	 * @throws IllegalStateException when the binary is missing or the gateway does not
 	 * become ready within 20 seconds
