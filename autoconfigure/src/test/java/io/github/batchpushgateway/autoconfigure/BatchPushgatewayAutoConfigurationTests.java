@@ -1,0 +1,180 @@
+package io.github.batchpushgateway.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
+import io.github.batchpushgateway.batch.JobHistoryTracker;
+import io.github.batchpushgateway.batch.JobNameFilter;
+import io.github.batchpushgateway.batch.JobPushListener;
+import io.github.batchpushgateway.batch.JobStatePublisher;
+import io.github.batchpushgateway.batch.ProgressMonitor;
+import io.github.batchpushgateway.batch.StepPushListener;
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.push.LatestSnapshotPusher;
+import io.github.batchpushgateway.push.MicrometerPushListener;
+import io.github.batchpushgateway.push.PushClient;
+import io.prometheus.metrics.exporter.pushgateway.PushGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link BatchPushgatewayAutoConfiguration}.
+ */
+class BatchPushgatewayAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(BatchPushgatewayAutoConfiguration.class));
+
+	@Test
+	void defaultsWireEveryPartWithDocumentedValues() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(BatchPushListenerRegistrar.class)
+				.hasSingleBean(PushClient.class)
+				.hasSingleBean(LatestSnapshotPusher.class)
+				.hasSingleBean(JobStatePublisher.class)
+				.hasSingleBean(JobHistoryTracker.class)
+				.hasSingleBean(JobMetricsSnapshotFactory.class)
+				.hasSingleBean(ProgressMonitor.class)
+				.hasSingleBean(MicrometerPushListener.class);
+			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);
+			assertThat(properties.getAddress()).isEqualTo("localhost:9091");
+			assertThat(properties.getScheme()).isEqualTo(BatchPushgatewayProperties.Scheme.HTTP);
+			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.PROTOBUF);
+			assertThat(properties.getProgressInterval()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getFlushTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getJobs().getInclude()).containsExactly("*");
+		});
+	}
+
+	@Test
+	void backsOffWithoutSpringBatch() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractJob.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+				.doesNotHaveBean(BatchPushListenerRegistrar.class));
+	}
+
+	@Test
+	void backsOffWithoutThePrometheusPushgatewayClient() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(PushGateway.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+				.doesNotHaveBean(BatchPushListenerRegistrar.class));
+	}
+
+	@Test
+	void isDisabledByProperty() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+				.doesNotHaveBean(BatchPushListenerRegistrar.class)
+				.doesNotHaveBean(LatestSnapshotPusher.class));
+	}
+
+	@Test
+	void userDefinedBeansWin() {
+		this.contextRunner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).hasSingleBean(PushClient.class).hasSingleBean(BatchPushListenerRegistrar.class);
+			assertThat(context.getBean(PushClient.class)).isSameAs(UserBeans.CLIENT);
+			assertThat(context.getBean(BatchPushListenerRegistrar.class)).isSameAs(UserBeans.REGISTRAR);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|', value = { "address|http://gateway:9091", "address|gateway", "address|gateway:0",
+			"address|gateway:99999", "address|:9091", "address|gateway:91/metrics", "progress-interval|0s",
+			"progress-interval|-1s", "connect-timeout|0ms", "read-timeout|-5s", "flush-timeout|-1s",
+			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
+			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
+			"grouping-key.bad-name|x", "grouping-parameters|job" })
+	void failsFastNamingTheInvalidProperty(String property, String value) {
+		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("batch.pushgateway." + property);
+		});
+	}
+
+	@Test
+	void failsFastWithBothBearerAndBasicAuthentication() {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.token=t0ken", "batch.pushgateway.username=user",
+					"batch.pushgateway.password=secret")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class)
+					.hasMessageContaining("batch.pushgateway.token")
+					.hasMessageContaining("batch.pushgateway.username");
+			});
+	}
+
+	@Test
+	void failsFastWithUsernameButNoPasswordWithoutEchoingSecrets() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.username=user").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("batch.pushgateway.password");
+		});
+		this.contextRunner.withPropertyValues("batch.pushgateway.password=s3cr3t-value").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("batch.pushgateway.username")
+				.hasMessageNotContaining("s3cr3t-value");
+		});
+	}
+
+	@Test
+	void failsFastOnAnUnknownFormatNamingTheProperty() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.format=json").run((context) -> {
+			assertThat(context).hasFailed();
+			// Boot's binder names the property in the cause, and its failure analyzer shows it.
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("Failed to bind properties under 'batch.pushgateway.format'");
+		});
+	}
+
+	@Test
+	void failsFastOnAnSslBundleWithPlainHttp() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.ssl.bundle=gateway").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("batch.pushgateway.ssl.bundle");
+		});
+	}
+
+	@Test
+	void acceptsAnIpv6AddressAndTextFormat() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.address=[::1]:9091", "batch.pushgateway.format=text")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(PushClient.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final PushClient CLIENT = (group, metrics) -> {
+		};
+
+		static final BatchPushListenerRegistrar REGISTRAR = new BatchPushListenerRegistrar(
+				new JobNameFilter(java.util.List.of("*"), java.util.List.of()), new JobPushListener(() -> null),
+				new StepPushListener(() -> null));
+
+		@Bean
+		PushClient userPushClient() {
+			return CLIENT;
+		}
+
+		@Bean
+		static BatchPushListenerRegistrar userRegistrar() {
+			return REGISTRAR;
+		}
+
+	}
+
+}
