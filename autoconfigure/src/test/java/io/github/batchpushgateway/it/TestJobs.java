@@ -28,6 +28,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <li>{@code variantJob}: a flow whose parameter {@code variant} picks one of three inline steps
  * and whose exit code is {@code EXIT_<variant mod 4>}, set by another listener.</li>
  * <li>{@code parallelJob}: a multi-threaded chunk step over the parameter {@code items}.</li>
+ * <li>{@code slashJob}, {@code spaceJob}, {@code accentJob}: one-step jobs whose names need
+ * encoding in a URL path.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -91,6 +93,24 @@ class TestJobs {
 			.taskExecutor(new SimpleAsyncTaskExecutor("parallel-"))
 			.build();
 		return new JobBuilder("parallelJob", jobRepository).start(step).build();
+	}
+
+	@Bean
+	Job slashJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return new JobBuilder("nightly/export", jobRepository).start(noop("export", jobRepository, transactionManager))
+			.build();
+	}
+
+	@Bean
+	Job spaceJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return new JobBuilder("weekly report", jobRepository).start(noop("report", jobRepository, transactionManager))
+			.build();
+	}
+
+	@Bean
+	Job accentJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return new JobBuilder("rapport-été+1", jobRepository).start(noop("rapport", jobRepository, transactionManager))
+			.build();
 	}
 
 	private static long variant(JobExecution jobExecution) {
