@@ -1,0 +1,62 @@
+package io.github.batchpushgateway.it;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.testsupport.Promtool;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.ToolResult;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The text payload the starter pushes passes {@code promtool check metrics} with no findings.
+ */
+class PayloadLintTests {
+
+	@Test
+	void pushedTextPayloadOfARunWithEveryMetricPassesPromtool() throws Exception {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.format=text", "batch.pushgateway.jobs.expected-interval=1d")) {
+			// given a finished run with a success and a failure in its history
+			JobExecution ok = application.run("twoStepJob", new JobParametersBuilder().toJobParameters());
+			JobExecution failed = application.run("twoStepJob",
+					new JobParametersBuilder().addString("fail", "true").toJobParameters());
+			JobHistory history = JobHistory.EMPTY.with(JobHistory.FinishedRun.of(ok))
+				.with(JobHistory.FinishedRun.of(failed));
+
+			// when its payload is written as the client writes text pushes
+			MetricSnapshots snapshots = application.bean(JobMetricsSnapshotFactory.class)
+				.create(failed, history, new JobSchedule(java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)));
+			ByteArrayOutputStream payload = new ByteArrayOutputStream();
+			PrometheusTextFormatWriter.create().write(payload, snapshots);
+			String text = payload.toString(StandardCharsets.UTF_8);
+
+			// then it holds every metric of the contract and promtool finds nothing
+			assertThat(text).contains(List.of("batch_job_status{", "batch_job_running ", "batch_job_start_timestamp_seconds ",
+					"batch_job_end_timestamp_seconds ", "batch_job_duration_seconds ",
+					"batch_job_last_success_timestamp_seconds ", "batch_job_last_failure_timestamp_seconds ",
+					"batch_job_exit_info{", "batch_job_expected_interval_seconds ", "batch_job_progress_interval_seconds ",
+					"batch_step_status{", "batch_step_duration_seconds{", "batch_step_read_items_total{",
+					"batch_step_written_items_total{", "batch_step_filtered_items_total{",
+					"batch_step_skipped_items_total{", "batch_step_commits_total{", "batch_step_rollbacks_total{"));
+			ToolResult lint = Promtool.checkMetrics(text);
+			assertThat(lint.output()).as("promtool findings for:%n%s", text).isBlank();
+			assertThat(lint.exitCode()).isZero();
+
+			// and the gateway accepted the same state pushed as text
+			assertThat(gateway.metrics().names()).contains("batch_job_exit_info", "batch_step_skipped_items_total");
+		}
+	}
+
+}
