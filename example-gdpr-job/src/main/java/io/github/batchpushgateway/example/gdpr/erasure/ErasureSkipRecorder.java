@@ -1,0 +1,52 @@
+package io.github.batchpushgateway.example.gdpr.erasure;
+
+import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.batch.core.listener.SkipListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Records a skipped subject: its request becomes {@link RequestStatus#FAILED FAILED} with the
+ * error code, in a transaction of its own (the chunk's transaction is rolled back after a
+ * skip), so the skip is visible in the database, the logs (request id and code only) and the
+ * metrics, and later runs pick the request up again.
+ */
+public class ErasureSkipRecorder implements SkipListener<Long, Long> {
+
+	private static final Log logger = LogFactory.getLog(ErasureSkipRecorder.class);
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate newTransaction;
+
+	private final ErasureRunStatistics statistics;
+
+	public ErasureSkipRecorder(JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			ErasureRunStatistics statistics) {
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(transactionManager, "'transactionManager' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
+		this.jdbc = jdbc;
+		this.newTransaction = new TransactionTemplate(transactionManager);
+		this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.statistics = statistics;
+	}
+
+	@Override
+	public void onSkipInWrite(Long requestId, Throwable failure) {
+		String errorCode = (failure instanceof SubjectErasureException erasure) ? erasure.getErrorCode()
+				: failure.getClass().getSimpleName();
+		this.newTransaction.executeWithoutResult((status) -> this.jdbc.sql("""
+				UPDATE erasure_request SET status = 'FAILED', error_code = ?, attempts = attempts + 1
+				WHERE id = ? AND status IN ('VERIFIED', 'ON_HOLD', 'FAILED')""").params(errorCode, requestId).update());
+		this.statistics.countFailed();
+		logger.warn("Skipped erasure request " + requestId + " (" + errorCode + "): set to FAILED, other subjects go on");
+	}
+
+}

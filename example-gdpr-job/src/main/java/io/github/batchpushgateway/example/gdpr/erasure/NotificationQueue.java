@@ -1,0 +1,86 @@
+package io.github.batchpushgateway.example.gdpr.erasure;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.Assert;
+
+/**
+ * Queues messages in the transactional outbox ({@code notification_outbox}), in the same
+ * transaction as the decision they report, so a message exists exactly when its decision was
+ * committed. At most one message per request, recipient and kind: queueing again is a no-op.
+ */
+public class NotificationQueue {
+
+	/**
+	 * Recipient key of replies to the requester.
+	 */
+	public static final String REQUESTER = "requester";
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public NotificationQueue(JdbcClient jdbc, Clock clock) {
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/**
+	 * Queues a message unless the same one is already queued or sent.
+	 * @param requestId the request the message is about
+	 * @param recipientKey a recipient's code, or {@link #REQUESTER}
+	 * @param message the kind of message
+	 * @param endpoint where it goes
+	 * @param subjectReference how the receiving side knows the subject
+	 * @return whether a message was queued
+	 */
+	public boolean queue(long requestId, String recipientKey, MessageKind message, String endpoint,
+			String subjectReference) {
+		return this.jdbc.sql("""
+				INSERT INTO notification_outbox
+					(request_id, recipient_key, message, endpoint, subject_reference, status, attempts, created_at)
+				SELECT :request, :recipient, :message, :endpoint, :reference, 'PENDING', 0, :now
+				WHERE NOT EXISTS (SELECT 1 FROM notification_outbox
+					WHERE request_id = :request AND recipient_key = :recipient AND message = :message)""")
+			.param("request", requestId)
+			.param("recipient", recipientKey)
+			.param("message", message.name())
+			.param("endpoint", endpoint)
+			.param("reference", subjectReference)
+			.param("now", LocalDateTime.now(this.clock))
+			.update() > 0;
+	}
+
+	/**
+	 * Kinds of messages.
+	 */
+	public enum MessageKind {
+
+		/**
+		 * To a recipient the data was disclosed to: erase it too (GDPR Art. 19).
+		 */
+		ERASURE_NOTICE,
+
+		/**
+		 * To the requester: the data was erased (Art. 12(3)).
+		 */
+		ERASURE_CONFIRMATION,
+
+		/**
+		 * To the requester: erasure refused, with reasons (Art. 12(4)).
+		 */
+		REFUSAL,
+
+		/**
+		 * To the requester: erasure deferred by a legal hold, with reasons (Art. 12(4),
+		 * 17(3)(e)).
+		 */
+		HOLD_NOTICE;
+
+	}
+
+}

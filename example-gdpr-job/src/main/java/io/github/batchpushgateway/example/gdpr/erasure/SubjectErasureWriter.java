@@ -1,0 +1,106 @@
+package io.github.batchpushgateway.example.gdpr.erasure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Writer of the erase step: processes each request of the chunk (one per chunk, so one
+ * transaction per subject) through {@link SubjectEraser}, inside a savepoint so that a failed
+ * attempt leaves nothing behind before it is retried or skipped. Database exceptions are
+ * replaced by {@link TransientErasureException} (retried), {@link UnprocessableSubjectException}
+ * (skipped) or {@link SubjectErasureException} (fails the step), all without the database's
+ * message.
+ *
+ * <p>Outcomes are counted once their chunk commits, and kept in the step's execution context
+ * (counts only) so that a restarted step goes on counting where the crashed one stopped.
+ */
+public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionListener, ChunkListener<Long, Long> {
+
+	private final SubjectEraser eraser;
+
+	private final TransactionTemplate savepoint;
+
+	private final ErasureRunStatistics statistics;
+
+	private final List<ErasureOutcome> uncommitted = new ArrayList<>();
+
+	private @Nullable StepExecution stepExecution;
+
+	public SubjectErasureWriter(SubjectEraser eraser, PlatformTransactionManager transactionManager,
+			ErasureRunStatistics statistics) {
+		Assert.notNull(eraser, "'eraser' must not be null");
+		Assert.notNull(transactionManager, "'transactionManager' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
+		this.eraser = eraser;
+		this.savepoint = new TransactionTemplate(transactionManager);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.statistics = statistics;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		this.stepExecution = stepExecution;
+		this.statistics.restore(stepExecution.getExecutionContext());
+	}
+
+	@Override
+	public void write(Chunk<? extends Long> requestIds) {
+		Assert.state(this.stepExecution != null, "beforeStep has not been called");
+		this.uncommitted.clear(); // a retried write starts over
+		for (Long requestId : requestIds) {
+			this.uncommitted.add(erase(requestId, this.stepExecution.getJobExecutionId()));
+		}
+	}
+
+	private ErasureOutcome erase(long requestId, long jobExecutionId) {
+		try {
+			return this.savepoint.execute((status) -> this.eraser.erase(requestId, jobExecutionId));
+		}
+		catch (TransientDataAccessException ex) {
+			throw new TransientErasureException(requestId, ErrorCodes.of(ex));
+		}
+		catch (DataIntegrityViolationException ex) {
+			throw new UnprocessableSubjectException(requestId, ErrorCodes.of(ex));
+		}
+		catch (DataAccessException ex) {
+			throw new SubjectErasureException(requestId, ErrorCodes.of(ex));
+		}
+	}
+
+	@Override
+	public void beforeChunk(Chunk<Long> chunk) {
+		this.uncommitted.clear();
+	}
+
+	@Override
+	public void afterChunk(Chunk<Long> chunk) {
+		// runs inside the chunk's transaction, just before the execution context is saved
+		this.uncommitted.forEach(this.statistics::count);
+		this.uncommitted.clear();
+		if (this.stepExecution != null) {
+			this.statistics.saveTo(this.stepExecution.getExecutionContext());
+		}
+	}
+
+	@Override
+	public void onChunkError(Exception exception, Chunk<Long> chunk) {
+		this.uncommitted.clear();
+	}
+
+}

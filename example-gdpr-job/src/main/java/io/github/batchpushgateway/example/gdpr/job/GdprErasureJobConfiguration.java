@@ -1,0 +1,238 @@
+package io.github.batchpushgateway.example.gdpr.job;
+
+import java.time.Clock;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import io.github.batchpushgateway.example.gdpr.GdprProperties;
+import io.github.batchpushgateway.example.gdpr.demo.DemoDataGenerator;
+import io.github.batchpushgateway.example.gdpr.demo.DemoProperties;
+import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
+import io.github.batchpushgateway.example.gdpr.erasure.ErasureSkipRecorder;
+import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
+import io.github.batchpushgateway.example.gdpr.erasure.SubjectEraser;
+import io.github.batchpushgateway.example.gdpr.erasure.SubjectErasureWriter;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.erasure.UnprocessableSubjectException;
+import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
+import io.github.batchpushgateway.example.gdpr.metrics.GdprMetricsContributor;
+import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
+import io.github.batchpushgateway.example.gdpr.notification.OutboxMessage;
+import io.github.batchpushgateway.example.gdpr.notification.RecipientNotifier;
+import io.github.batchpushgateway.example.gdpr.notification.SimulatedRecipientNotifier;
+import io.github.batchpushgateway.example.gdpr.notification.TransientDeliveryException;
+import io.github.batchpushgateway.example.gdpr.retention.RetentionSweepTasklet;
+import io.github.batchpushgateway.example.gdpr.verification.ErasureVerificationTasklet;
+import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.RunIdIncrementer;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.skip.LimitCheckingExceptionHierarchySkipPolicy;
+import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The erasure job: {@code checkPreconditions}, {@code eraseSubjects}, {@code notifyRecipients},
+ * {@code verifyErasure}, {@code sweepRetention}. A {@link RunIdIncrementer} makes each
+ * {@code java -jar} a new instance with no other parameter (job parameters are stored in the
+ * job repository, so they never carry personal data); every step selects its work from the
+ * state of the database, so a new run after a failed one, and a restart of the failed
+ * execution, both carry on where it stopped.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GdprErasureJobConfiguration {
+
+	/**
+	 * Name of the job, and of its Pushgateway group ({@code /metrics/job/gdprErasureJob}).
+	 */
+	public static final String JOB_NAME = "gdprErasureJob";
+
+	@Bean
+	Job gdprErasureJob(JobRepository jobRepository, Step checkPreconditions, Step eraseSubjects,
+			Step notifyRecipients, Step verifyErasure, Step sweepRetention, ErasureRunStatistics statistics) {
+		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new RunIdIncrementer())
+			.listener(statistics)
+			.listener(new CompletedWithSkipsListener())
+			.start(checkPreconditions)
+			.next(eraseSubjects)
+			.next(notifyRecipients)
+			.next(verifyErasure)
+			.next(sweepRetention)
+			.build();
+	}
+
+	@Bean
+	Step checkPreconditions(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			SuppressionKeys suppressionKeys, GdprProperties properties, JdbcClient jdbc) {
+		return new StepBuilder("checkPreconditions", jobRepository)
+			.tasklet(new PreconditionsTasklet(suppressionKeys, properties, jdbc), transactionManager)
+			.build();
+	}
+
+	/**
+	 * One subject per chunk, so one transaction per subject, in order of deadline. Transient
+	 * database errors are retried with backoff; a subject whose own data makes erasure fail
+	 * is skipped (its request set to FAILED with an error code) while the others go on; any
+	 * other error fails the step, and a restart continues with the requests still waiting.
+	 */
+	@Bean
+	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, JdbcClient jdbc,
+			ErasureRunStatistics statistics, GdprProperties properties) {
+		GdprProperties.Erasure erasure = properties.getErasure();
+		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(1)
+			.transactionManager(transactionManager)
+			.reader(erasureRequestReader)
+			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics))
+			.faultTolerant()
+			.retryPolicy(RetryPolicy.builder()
+				.includes(TransientDataAccessException.class)
+				.maxRetries(erasure.getRetryLimit())
+				.delay(erasure.getRetryDelay())
+				.multiplier(2)
+				.build())
+			.skipPolicy(new LimitCheckingExceptionHierarchySkipPolicy(Set.of(UnprocessableSubjectException.class),
+					erasure.getSkipLimit()))
+			.skipListener(new ErasureSkipRecorder(jdbc, transactionManager, statistics))
+			.build();
+	}
+
+	/**
+	 * Requests waiting for erasure, earliest deadline first. The reader keeps no state in
+	 * the execution context (that would store request ids there): a processed request leaves
+	 * the query's result, which is what makes a restart pick up the rest.
+	 */
+	@Bean
+	JdbcCursorItemReader<Long> erasureRequestReader(DataSource dataSource, GdprProperties properties) {
+		return new JdbcCursorItemReaderBuilder<Long>().name("erasureRequests")
+			.dataSource(dataSource)
+			.sql("""
+					SELECT id FROM erasure_request
+					WHERE status IN ('VERIFIED', 'ON_HOLD') OR (status = 'FAILED' AND attempts < ?)
+					ORDER BY due_on NULLS LAST, id""")
+			.preparedStatementSetter((statement) -> statement.setInt(1, properties.getErasure().getMaxAttempts()))
+			.rowMapper((rs, rowNum) -> rs.getLong("id"))
+			.saveState(false)
+			.build();
+	}
+
+	@Bean
+	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier,
+			JdbcClient jdbc, GdprProperties properties, Clock clock) {
+		GdprProperties.Notifications notifications = properties.getNotifications();
+		RetryPolicy retryPolicy = RetryPolicy.builder()
+			.includes(TransientDeliveryException.class)
+			.maxRetries(notifications.getMaxRetries())
+			.delay(notifications.getInitialBackoff())
+			.multiplier(notifications.getBackoffMultiplier())
+			.build();
+		return new StepBuilder("notifyRecipients", jobRepository)
+			.<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
+			.transactionManager(transactionManager)
+			.reader(outboxReader)
+			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock))
+			.build();
+	}
+
+	@Bean
+	JdbcCursorItemReader<OutboxMessage> outboxReader(DataSource dataSource) {
+		return new JdbcCursorItemReaderBuilder<OutboxMessage>().name("outbox")
+			.dataSource(dataSource)
+			.sql("""
+					SELECT id, request_id, recipient_key, message, endpoint, subject_reference
+					FROM notification_outbox WHERE status = 'PENDING' ORDER BY id""")
+			.rowMapper((rs, rowNum) -> new OutboxMessage(rs.getLong("id"), rs.getLong("request_id"),
+					rs.getString("recipient_key"), rs.getString("message"), rs.getString("endpoint"),
+					rs.getString("subject_reference")))
+			.saveState(false)
+			.build();
+	}
+
+	@Bean
+	Step verifyErasure(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
+			ResidualData residualData, ErasureRunStatistics statistics, Clock clock) {
+		return new StepBuilder("verifyErasure", jobRepository)
+			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock),
+					transactionManager)
+			.build();
+	}
+
+	@Bean
+	Step sweepRetention(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
+			ErasureAudit audit, Clock clock) {
+		return new StepBuilder("sweepRetention", jobRepository)
+			.tasklet(new RetentionSweepTasklet(jdbc, audit, clock), transactionManager)
+			.build();
+	}
+
+	@Bean
+	SuppressionKeys suppressionKeys(GdprProperties properties) {
+		return new SuppressionKeys(properties);
+	}
+
+	@Bean
+	NotificationQueue notificationQueue(JdbcClient jdbc, Clock clock) {
+		return new NotificationQueue(jdbc, clock);
+	}
+
+	@Bean
+	ErasureAudit erasureAudit(JdbcClient jdbc, Clock clock) {
+		return new ErasureAudit(jdbc, clock);
+	}
+
+	@Bean
+	SubjectEraser subjectEraser(JdbcClient jdbc, SuppressionKeys suppressionKeys, NotificationQueue notificationQueue,
+			ErasureAudit erasureAudit, GdprProperties properties, Clock clock) {
+		return new SubjectEraser(jdbc, suppressionKeys, notificationQueue, erasureAudit, properties, clock);
+	}
+
+	@Bean
+	ErasureRunStatistics erasureRunStatistics() {
+		return new ErasureRunStatistics();
+	}
+
+	@Bean
+	ResidualData residualData(JdbcClient jdbc) {
+		return new ResidualData(jdbc);
+	}
+
+	/**
+	 * Recipients' endpoints, simulated in process (the example sends nothing over the
+	 * network). A real deployment declares its own {@code RecipientNotifier}.
+	 */
+	@Bean
+	SimulatedRecipientNotifier recipientNotifier(GdprProperties properties) {
+		GdprProperties.Simulation simulation = properties.getSimulation();
+		return new SimulatedRecipientNotifier(simulation.getFlakyRecipient(), simulation.getFlakyEvery(),
+				simulation.getFlakyFailures());
+	}
+
+	/**
+	 * The domain metrics, added to the job's group by the starter at every push.
+	 */
+	@Bean
+	GdprMetricsContributor gdprMetricsContributor(JdbcClient jdbc, ResidualData residualData,
+			ErasureRunStatistics statistics, Clock clock) {
+		return new GdprMetricsContributor(JOB_NAME, jdbc, residualData, statistics, clock);
+	}
+
+	@Bean
+	DemoDataGenerator demoDataGenerator(JdbcTemplate jdbcTemplate, DemoProperties demo, GdprProperties gdpr,
+			Clock clock) {
+		return new DemoDataGenerator(jdbcTemplate, demo, gdpr, clock);
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.github.batchpushgateway.example.gdpr.job;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.Period;
+import java.util.List;
+import java.util.Objects;
+
+import io.github.batchpushgateway.example.gdpr.GdprProperties;
+import io.github.batchpushgateway.example.gdpr.erasure.ResponseDeadlines;
+import io.github.batchpushgateway.example.gdpr.erasure.ResponseDeadlines.Deadlines;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.Assert;
+
+/**
+ * First step: refuses to go on without the suppression key (from the environment, never the
+ * database) or an invoice retention rule, then computes the Art. 12(3) deadlines of every open
+ * request (see {@link ResponseDeadlines}); computing them again changes nothing unless an
+ * extension was recorded since.
+ */
+public class PreconditionsTasklet implements Tasklet {
+
+	private static final Log logger = LogFactory.getLog(PreconditionsTasklet.class);
+
+	private final SuppressionKeys suppressionKeys;
+
+	private final GdprProperties properties;
+
+	private final JdbcClient jdbc;
+
+	public PreconditionsTasklet(SuppressionKeys suppressionKeys, GdprProperties properties, JdbcClient jdbc) {
+		Assert.notNull(suppressionKeys, "'suppressionKeys' must not be null");
+		Assert.notNull(properties, "'properties' must not be null");
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		this.suppressionKeys = suppressionKeys;
+		this.properties = properties;
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		String keyProblem = this.suppressionKeys.problem();
+		if (keyProblem != null) {
+			throw refuse(keyProblem);
+		}
+		Period invoiceRetention = this.properties.getRetention().getInvoicePeriod();
+		if (invoiceRetention == null || invoiceRetention.isNegative() || invoiceRetention.isZero()) {
+			throw refuse("gdpr.retention.invoice-period is not set to a positive period (for example P10Y): "
+					+ "without it the job cannot tell how long restricted invoices must be kept");
+		}
+		List<OpenRequest> open = this.jdbc.sql("""
+				SELECT id, received_at, extension_notified_on, deadline, extended_deadline, due_on
+				FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED')""")
+			.query((rs, rowNum) -> new OpenRequest(rs.getLong("id"),
+					rs.getObject("received_at", LocalDateTime.class).toLocalDate(),
+					rs.getObject("extension_notified_on", LocalDate.class), rs.getObject("deadline", LocalDate.class),
+					rs.getObject("extended_deadline", LocalDate.class), rs.getObject("due_on", LocalDate.class)))
+			.list();
+		int updated = 0;
+		for (OpenRequest request : open) {
+			contribution.incrementReadCount();
+			Deadlines deadlines = ResponseDeadlines.compute(request.receivedOn(), request.extensionNotifiedOn());
+			if (request.extensionNotifiedOn() != null && deadlines.extendedDeadline() == null) {
+				logger.warn("Extension of erasure request " + request.id()
+						+ " was notified after the first month and is not valid: deadline stays "
+						+ deadlines.deadline());
+			}
+			if (!request.has(deadlines)) {
+				this.jdbc.sql("UPDATE erasure_request SET deadline = ?, extended_deadline = ?, due_on = ? WHERE id = ?")
+					.params(deadlines.deadline(), deadlines.extendedDeadline(), deadlines.dueOn(), request.id())
+					.update();
+				updated++;
+			}
+		}
+		contribution.incrementWriteCount(updated);
+		logger.info("Preconditions met: suppression key present, invoice retention " + invoiceRetention
+				+ "; deadlines of " + open.size() + " open request(s) checked, " + updated + " set");
+		return RepeatStatus.FINISHED;
+	}
+
+	private PreconditionsNotMetException refuse(String reason) {
+		logger.error("Refusing to erase anything: " + reason);
+		return new PreconditionsNotMetException(reason);
+	}
+
+	private record OpenRequest(long id, LocalDate receivedOn, @Nullable LocalDate extensionNotifiedOn,
+			@Nullable LocalDate deadline, @Nullable LocalDate extendedDeadline, @Nullable LocalDate dueOn) {
+
+		boolean has(Deadlines deadlines) {
+			return Objects.equals(this.deadline, deadlines.deadline())
+					&& Objects.equals(this.extendedDeadline, deadlines.extendedDeadline())
+					&& Objects.equals(this.dueOn, deadlines.dueOn());
+		}
+
+	}
+
+}

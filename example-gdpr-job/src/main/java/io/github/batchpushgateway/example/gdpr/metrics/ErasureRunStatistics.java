@@ -1,0 +1,133 @@
+package io.github.batchpushgateway.example.gdpr.metrics;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.batchpushgateway.example.gdpr.erasure.ErasureOutcome;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+/**
+ * How the requests of the current run ended, for {@code gdpr_erasure_last_run_requests}.
+ * Written by the job's thread, read by whichever thread pushes; reset when a job execution
+ * starts and restored from the erase step's execution context (counts only, no personal data)
+ * when a failed execution is restarted.
+ */
+public class ErasureRunStatistics implements JobExecutionListener {
+
+	private static final String CONTEXT_KEY_PREFIX = "gdpr.outcome.";
+
+	private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
+
+	public ErasureRunStatistics() {
+		for (Outcome outcome : Outcome.values()) {
+			this.counts.put(outcome, new AtomicLong());
+		}
+	}
+
+	@Override
+	public void beforeJob(JobExecution jobExecution) {
+		this.counts.values().forEach((count) -> count.set(0));
+	}
+
+	/**
+	 * Counts a request the erase step decided on.
+	 * @param outcome what the request led to
+	 */
+	public void count(ErasureOutcome outcome) {
+		switch (outcome) {
+			case COMPLETED -> this.counts.get(Outcome.COMPLETED).incrementAndGet();
+			case ON_HOLD -> this.counts.get(Outcome.ON_HOLD).incrementAndGet();
+			case REJECTED -> this.counts.get(Outcome.REJECTED).incrementAndGet();
+			case NOT_PROCESSABLE -> {
+			}
+		}
+	}
+
+	/**
+	 * Counts a request whose erasure was skipped.
+	 */
+	public void countFailed() {
+		this.counts.get(Outcome.FAILED).incrementAndGet();
+	}
+
+	/**
+	 * Moves requests that verification found residual data for from completed to failed.
+	 * @param requests how many
+	 */
+	public void countFailedVerification(long requests) {
+		this.counts.get(Outcome.COMPLETED).addAndGet(-requests);
+		this.counts.get(Outcome.FAILED).addAndGet(requests);
+	}
+
+	/**
+	 * Returns the current counts.
+	 * @return requests per outcome, every outcome present
+	 */
+	public Map<Outcome, Long> snapshot() {
+		Map<Outcome, Long> snapshot = new EnumMap<>(Outcome.class);
+		this.counts.forEach((outcome, count) -> snapshot.put(outcome, count.get()));
+		return snapshot;
+	}
+
+	/**
+	 * Stores the counts in an execution context.
+	 * @param context the erase step's context
+	 */
+	public void saveTo(ExecutionContext context) {
+		this.counts.forEach((outcome, count) -> context.putLong(CONTEXT_KEY_PREFIX + outcome.label(), count.get()));
+	}
+
+	/**
+	 * Continues from the counts in an execution context, if it has any (a restart).
+	 * @param context the erase step's context
+	 */
+	public void restore(ExecutionContext context) {
+		this.counts.forEach((outcome, count) -> {
+			String key = CONTEXT_KEY_PREFIX + outcome.label();
+			if (context.containsKey(key)) {
+				count.set(context.getLong(key));
+			}
+		});
+	}
+
+	/**
+	 * Outcomes as labelled in the metric.
+	 */
+	public enum Outcome {
+
+		/**
+		 * Erased.
+		 */
+		COMPLETED,
+
+		/**
+		 * Held by a legal hold.
+		 */
+		ON_HOLD,
+
+		/**
+		 * Refused (open contract).
+		 */
+		REJECTED,
+
+		/**
+		 * Skipped with an error code, or residual data found.
+		 */
+		FAILED;
+
+		/**
+		 * Returns the label value.
+		 * @return the lower-case name
+		 */
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+}

@@ -1,0 +1,204 @@
+package io.github.batchpushgateway.example.gdpr.metrics;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+import io.github.batchpushgateway.metrics.JobMetricsContributor;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.Assert;
+
+/**
+ * Adds the data-protection metrics to the erasure job's Pushgateway group, at every push the
+ * starter makes (job start, step ends, progress, job end). Each value is an indexed
+ * {@code COUNT}/{@code MIN} over the database or a count the steps kept, so a push stays
+ * cheap however large the tables are.
+ *
+ * <p>Times are exported as timestamps, not ages: the gateway keeps the last pushed value, so
+ * an age would stop growing when the job stops running and a deadline alert would never fire,
+ * whereas {@code time() - x} keeps working. Labels carry states, tables and outcomes only:
+ * never personal data, never request ids (cardinality).
+ *
+ * <p>"Open" requests are those still waiting for an answer: awaiting identity, verified, or
+ * failed. A request on hold has been answered with reasons (GDPR Art. 12(4)) and waits for
+ * the hold to be released, so it counts as pending but has no running deadline.
+ */
+public class GdprMetricsContributor implements JobMetricsContributor {
+
+	private static final String OPEN = "('RECEIVED', 'VERIFIED', 'FAILED')";
+
+	private static final Map<String, String> STATES = Map.of("RECEIVED", "awaiting_identity", "VERIFIED", "verified",
+			"ON_HOLD", "on_hold", "FAILED", "failed");
+
+	/**
+	 * Table and action pairs the job can record, exported even when zero so that dashboards
+	 * and queries see a steady set of series.
+	 */
+	private static final List<List<String>> RECORD_KINDS = List.of(List.of("customer", "deleted"),
+			List.of("address", "deleted"), List.of("marketing_consent", "deleted"), List.of("subject_disclosure", "deleted"),
+			List.of("legal_hold", "deleted"), List.of("orders", "minimized"), List.of("invoice", "restricted"),
+			List.of("invoice", "deleted"), List.of("suppression_entry", "suppressed"),
+			List.of("erasure_request", "minimized"));
+
+	private final String jobName;
+
+	private final JdbcClient jdbc;
+
+	private final ResidualData residualData;
+
+	private final ErasureRunStatistics statistics;
+
+	private final Clock clock;
+
+	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
+			ErasureRunStatistics statistics, Clock clock) {
+		Assert.hasText(jobName, "'jobName' must not be empty");
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(residualData, "'residualData' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.jobName = jobName;
+		this.jdbc = jdbc;
+		this.residualData = residualData;
+		this.statistics = statistics;
+		this.clock = clock;
+	}
+
+	@Override
+	public Collection<MetricSnapshot> contribute(JobExecution jobExecution) {
+		if (!this.jobName.equals(jobExecution.getJobInstance().getJobName())) {
+			return List.of();
+		}
+		List<MetricSnapshot> metrics = new ArrayList<>();
+		metrics.add(pendingRequests());
+		metrics.add(gauge("gdpr_erasure_requests_overdue",
+				"Open erasure requests past their deadline (GDPR Art. 12(3): one month, or three when validly extended).",
+				single(count("SELECT COUNT(*) FROM erasure_request WHERE status IN " + OPEN + " AND due_on < ?",
+						LocalDate.now(this.clock)))));
+		LocalDateTime oldestReceived = this.jdbc
+			.sql("SELECT MIN(received_at) FROM erasure_request WHERE status IN " + OPEN)
+			.query(LocalDateTime.class)
+			.optional()
+			.orElse(null);
+		if (oldestReceived != null) {
+			metrics.add(gauge("gdpr_erasure_oldest_pending_request_received_timestamp_seconds",
+					"When the oldest open erasure request was received, in seconds since the epoch; absent when none is open.",
+					single(epochSeconds(oldestReceived))));
+		}
+		LocalDate nextDeadline = this.jdbc.sql("SELECT MIN(due_on) FROM erasure_request WHERE status IN " + OPEN)
+			.query(LocalDate.class)
+			.optional()
+			.orElse(null);
+		if (nextDeadline != null) {
+			metrics.add(gauge("gdpr_erasure_next_deadline_timestamp_seconds",
+					"End of the earliest deadline day among open erasure requests (the moment it becomes overdue), in seconds since the epoch; absent when none is open.",
+					single(epochSeconds(nextDeadline.plusDays(1).atStartOfDay()))));
+		}
+		metrics.add(gauge("gdpr_erasure_recipient_notifications_pending",
+				"Queued notifications not delivered yet: Art. 19 notices to recipients and replies to requesters.",
+				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'PENDING'"))));
+		metrics.add(perLabel("gdpr_erasure_verification_residual_records",
+				"Rows of personal data still present for subjects whose erasure was reported done, by table.", "table",
+				this.residualData.ofErasedSubjects()));
+		metrics.add(retentionExpired());
+		metrics.add(lastRunRequests());
+		metrics.add(lastRunRecords(jobExecution));
+		return metrics;
+	}
+
+	private MetricSnapshot pendingRequests() {
+		Map<String, Long> byState = new LinkedHashMap<>();
+		STATES.values().stream().sorted().forEach((state) -> byState.put(state, 0L));
+		this.jdbc.sql("""
+				SELECT status, COUNT(*) AS requests FROM erasure_request
+				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED') GROUP BY status""")
+			.query((rs, rowNum) -> byState.put(STATES.get(rs.getString("status")), rs.getLong("requests")))
+			.list();
+		return perLabel("gdpr_erasure_requests_pending", "Erasure requests not yet completed or refused, by state.",
+				"state", byState);
+	}
+
+	private MetricSnapshot retentionExpired() {
+		Map<String, Long> byTable = new LinkedHashMap<>();
+		byTable.put("invoice", count("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?",
+				LocalDate.now(this.clock)));
+		byTable.put("erasure_request", count("""
+				SELECT COUNT(*) FROM erasure_request r
+				WHERE r.requester_email IS NOT NULL AND r.status IN ('COMPLETED', 'REJECTED')
+				AND EXISTS (SELECT 1 FROM notification_outbox o WHERE o.request_id = r.id
+					AND o.recipient_key = 'requester' AND o.status = 'SENT')"""));
+		return perLabel("gdpr_retention_expired_records",
+				"Rows kept past the end of their retention (restricted invoices, requester contact details after the reply), by table; the retention sweep removes them.",
+				"table", byTable);
+	}
+
+	private MetricSnapshot lastRunRequests() {
+		Map<String, Long> byOutcome = new LinkedHashMap<>();
+		this.statistics.snapshot().forEach((outcome, requests) -> byOutcome.put(outcome.label(), requests));
+		return perLabel("gdpr_erasure_last_run_requests",
+				"Erasure requests decided by the current or last run (including its restarts), by outcome.", "outcome",
+				byOutcome);
+	}
+
+	private MetricSnapshot lastRunRecords(JobExecution jobExecution) {
+		Map<List<String>, Long> counts = new LinkedHashMap<>();
+		RECORD_KINDS.forEach((kind) -> counts.put(kind, 0L));
+		// a restart is a new execution of the same instance: count all of its executions
+		this.jdbc.sql("""
+				SELECT table_name, action, SUM(row_count) AS records FROM erasure_audit
+				WHERE job_execution_id IN (SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)
+				GROUP BY table_name, action""")
+			.param(jobExecution.getJobInstance().getInstanceId())
+			.query((rs, rowNum) -> counts.put(
+					List.of(rs.getString("table_name"), rs.getString("action").toLowerCase(Locale.ROOT)),
+					rs.getLong("records")))
+			.list();
+		GaugeSnapshot.Builder gauge = GaugeSnapshot.builder()
+			.name("gdpr_erasure_last_run_records")
+			.help("Rows the current or last run (including its restarts) deleted, minimised, restricted or suppressed, by table and action.");
+		counts.forEach((kind, records) -> gauge.dataPoint(GaugeDataPointSnapshot.builder()
+			.labels(Labels.of("table", kind.get(0), "action", kind.get(1)))
+			.value(records)
+			.build()));
+		return gauge.build();
+	}
+
+	private long count(String sql, Object... params) {
+		return this.jdbc.sql(sql).params(params).query(Long.class).single();
+	}
+
+	private double epochSeconds(LocalDateTime time) {
+		ZoneId zone = this.clock.getZone();
+		return time.atZone(zone).toEpochSecond();
+	}
+
+	private static MetricSnapshot perLabel(String name, String help, String label, Map<String, Long> values) {
+		GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+		values.forEach((value, count) -> gauge
+			.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of(label, value)).value(count).build()));
+		return gauge.build();
+	}
+
+	private static MetricSnapshot gauge(String name, String help, GaugeDataPointSnapshot dataPoint) {
+		return GaugeSnapshot.builder().name(name).help(help).dataPoint(dataPoint).build();
+	}
+
+	private static GaugeDataPointSnapshot single(double value) {
+		return GaugeDataPointSnapshot.builder().value(value).build();
+	}
+
+}

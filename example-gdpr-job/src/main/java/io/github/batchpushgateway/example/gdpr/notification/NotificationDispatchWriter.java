@@ -1,0 +1,87 @@
+package io.github.batchpushgateway.example.gdpr.notification;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.Assert;
+
+/**
+ * Delivers queued notifications. Each delivery is retried with exponential backoff while its
+ * endpoint fails transiently; a delivered message is marked {@code SENT} and its subject
+ * reference cleared (it is no longer needed); one whose retries ran out stays {@code PENDING}
+ * with its attempts and error code, for the next run (and the
+ * {@code gdpr_erasure_recipient_notifications_pending} alert). The outbox id travels as the
+ * idempotency key, so a message delivered again after a crash has no second effect.
+ */
+public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
+
+	private static final Log logger = LogFactory.getLog(NotificationDispatchWriter.class);
+
+	private final RecipientNotifier notifier;
+
+	private final RetryTemplate retryTemplate;
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public NotificationDispatchWriter(RecipientNotifier notifier, RetryPolicy retryPolicy, JdbcClient jdbc,
+			Clock clock) {
+		Assert.notNull(notifier, "'notifier' must not be null");
+		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.notifier = notifier;
+		this.retryTemplate = new RetryTemplate(retryPolicy);
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	@Override
+	public void write(Chunk<? extends OutboxMessage> messages) {
+		for (OutboxMessage message : messages) {
+			deliver(message);
+		}
+	}
+
+	private void deliver(OutboxMessage message) {
+		AtomicInteger attempts = new AtomicInteger();
+		try {
+			this.retryTemplate.execute(() -> {
+				attempts.incrementAndGet();
+				this.notifier.deliver(message.toNotification());
+				return null;
+			});
+			this.jdbc.sql("""
+					UPDATE notification_outbox SET status = 'SENT', sent_at = ?, subject_reference = NULL,
+						attempts = attempts + ?, last_error_code = NULL
+					WHERE id = ? AND status = 'PENDING'""")
+				.params(LocalDateTime.now(this.clock), attempts.get(), message.id())
+				.update();
+		}
+		catch (RetryException ex) {
+			if (!(ex.getCause() instanceof TransientDeliveryException transientFailure)) {
+				throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+						: new IllegalStateException("Delivery of " + message + " failed", ex.getCause());
+			}
+			this.jdbc.sql("""
+					UPDATE notification_outbox SET attempts = attempts + ?, last_error_code = ?
+					WHERE id = ? AND status = 'PENDING'""")
+				.params(attempts.get(), transientFailure.getErrorCode(), message.id())
+				.update();
+			logger.warn(message + " not delivered after " + attempts.get() + " attempts ("
+					+ transientFailure.getErrorCode() + "): stays queued for the next run");
+		}
+	}
+
+}

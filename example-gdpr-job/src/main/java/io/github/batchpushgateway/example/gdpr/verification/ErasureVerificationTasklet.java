@@ -1,0 +1,109 @@
+package io.github.batchpushgateway.example.gdpr.verification;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Checks every erasure completed since the last verification (GDPR Art. 5(2): the controller
+ * must be able to demonstrate compliance). A request without residual data gets
+ * {@code verified_at}; one with residual data goes to {@code FAILED} with
+ * {@code RESIDUAL_DATA} (the next run erases it again), and the step then fails the job.
+ */
+public class ErasureVerificationTasklet implements Tasklet {
+
+	private static final Log logger = LogFactory.getLog(ErasureVerificationTasklet.class);
+
+	private final JdbcClient jdbc;
+
+	private final ResidualData residualData;
+
+	private final TransactionTemplate ownTransaction;
+
+	private final ErasureRunStatistics statistics;
+
+	private final Clock clock;
+
+	public ErasureVerificationTasklet(JdbcClient jdbc, ResidualData residualData,
+			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, Clock clock) {
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(residualData, "'residualData' must not be null");
+		Assert.notNull(transactionManager, "'transactionManager' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.jdbc = jdbc;
+		this.residualData = residualData;
+		// the outcome is committed even though the step then fails
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.statistics = statistics;
+		this.clock = clock;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		Map<String, Long> residualRows = new TreeMap<>();
+		int failed = this.ownTransaction.execute((status) -> verifyAll(contribution, residualRows));
+		if (failed > 0) {
+			this.statistics.countFailedVerification(failed);
+			throw new ResidualDataException(failed, residualRows);
+		}
+		return RepeatStatus.FINISHED;
+	}
+
+	private int verifyAll(StepContribution contribution, Map<String, Long> residualRows) {
+		List<Unverified> unverified = this.jdbc
+			.sql("SELECT id, subject_id FROM erasure_request WHERE status = 'COMPLETED' AND verified_at IS NULL")
+			.query((rs, rowNum) -> new Unverified(rs.getLong("id"), rs.getObject("subject_id", UUID.class)))
+			.list();
+		int failed = 0;
+		for (Unverified request : unverified) {
+			contribution.incrementReadCount();
+			Map<String, Long> residual = this.residualData.ofSubject(request.subjectId());
+			residual.values().removeIf((rows) -> rows == 0);
+			if (residual.isEmpty()) {
+				this.jdbc.sql("UPDATE erasure_request SET verified_at = ? WHERE id = ? AND status = 'COMPLETED'")
+					.params(LocalDateTime.now(this.clock), request.id())
+					.update();
+				contribution.incrementWriteCount(1);
+			}
+			else {
+				this.jdbc.sql("""
+						UPDATE erasure_request SET status = 'FAILED', error_code = 'RESIDUAL_DATA'
+						WHERE id = ? AND status = 'COMPLETED'""").param(request.id()).update();
+				residual.forEach((table, rows) -> residualRows.merge(table, rows, Long::sum));
+				logger.error("Residual data after erasure request " + request.id() + ": rows per table " + residual
+						+ "; request set to FAILED (RESIDUAL_DATA)");
+				failed++;
+			}
+		}
+		return failed;
+	}
+
+	private record Unverified(long id, UUID subjectId) {
+
+		@Override
+		public String toString() {
+			return "Unverified[" + this.id + "]";
+		}
+
+	}
+
+}
