@@ -1,0 +1,65 @@
+package io.github.batchpushgateway.it;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Expected intervals reach each job's group, and an application that runs its job at startup and
+ * exits at once, as {@code java -jar} does, still delivers the job's outcome.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ScheduleAndExitTests {
+
+	@Test
+	void expectedIntervalsArePushedPerJobAndUnknownJobNamesAreWarnedAbout(CapturedOutput output) {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.expected-interval=1d",
+						"batch.pushgateway.jobs.overrides.twoStepJob.expected-interval=1h",
+						"batch.pushgateway.jobs.overrides.twoStepJobb.expected-interval=2h")) {
+			application.run("twoStepJob", new JobParameters());
+			application.run("variantJob", new JobParameters());
+
+			assertThat(gateway.metrics().require("batch_job_expected_interval_seconds", Map.of("job", "twoStepJob")))
+				.isEqualTo(3600);
+			assertThat(gateway.metrics().require("batch_job_expected_interval_seconds", Map.of("job", "variantJob")))
+				.isEqualTo(86400);
+			assertThat(gateway.metrics().require("batch_job_progress_interval_seconds", Map.of("job", "variantJob")))
+				.isEqualTo(0.1);
+			assertThat(output).contains("batch.pushgateway.jobs.overrides names jobs that do not exist: [twoStepJobb]");
+		}
+	}
+
+	@Test
+	void applicationThatRunsItsJobAndExitsAtOnceDeliversTheOutcome() {
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			// given a slow-ish gateway budget and an app that exits right after its job, like java -jar
+			ConfigurableApplicationContext context = new SpringApplicationBuilder(TestBatchApplication.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID(), "spring.batch.job.name=variantJob",
+						"batch.pushgateway.address=" + gateway.address(), "spring.main.banner-mode=off")
+				.run();
+			int exitCode = SpringApplication.exit(context);
+
+			// then the gateway holds the finished job
+			assertThat(exitCode).isZero();
+			assertThat(gateway.metrics().require("batch_job_status", Map.of("job", "variantJob", "status", "COMPLETED")))
+				.isEqualTo(1);
+			assertThat(gateway.metrics().require("batch_job_running", Map.of("job", "variantJob"))).isZero();
+		}
+	}
+
+}
