@@ -1,0 +1,195 @@
+package io.github.batchpushgateway.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.github.batchpushgateway.testsupport.Promtool;
+import io.github.batchpushgateway.testsupport.ToolResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The alert rules in {@code deploy/prometheus/rules/} and their promtool unit tests.
+ */
+class AlertRulesTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void ruleFilesPassPromtoolCheckWithoutFindings() {
+		// when
+		ToolResult result = Promtool.checkRules(DeployFiles.ruleFiles().toArray(Path[]::new));
+
+		// then
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output().lines().filter((line) -> !line.isBlank()))
+			.as("only 'Checking' and 'SUCCESS' lines, no warnings")
+			.allMatch((line) -> line.startsWith("Checking ") || line.matches("\\s+SUCCESS: \\d+ rules found"));
+	}
+
+	@Test
+	void promtoolUnitTestsPass() {
+		// when
+		ToolResult result = Promtool.testRules(DeployFiles.ruleTestFiles().toArray(Path[]::new));
+
+		// then
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output()).doesNotContain("FAILED");
+	}
+
+	@Test
+	void everyRuleFileIsLoadedByAUnitTestFile() {
+		// given
+		Set<Path> tested = new HashSet<>();
+		for (Path testFile : DeployFiles.ruleTestFiles()) {
+			for (Object ruleFile : Yaml.list(Yaml.read(testFile).get("rule_files"))) {
+				tested.add(testFile.resolveSibling(String.valueOf(ruleFile)).normalize());
+			}
+		}
+
+		// then
+		assertThat(tested).containsAll(DeployFiles.ruleFiles());
+	}
+
+	@Test
+	void everyAlertIsShownBothFiringAndSilentInUnitTests() {
+		// given
+		Set<String> firing = new HashSet<>();
+		Set<String> silent = new HashSet<>();
+		for (Path testFile : DeployFiles.ruleTestFiles()) {
+			for (Map<String, Object> check : alertChecks(Yaml.read(testFile))) {
+				String alertName = (String) check.get("alertname");
+				(Yaml.list(check.get("exp_alerts")).isEmpty() ? silent : firing).add(alertName);
+			}
+		}
+
+		// then
+		List<String> alertNames = AlertRule.readAll().stream().map(AlertRule::name).distinct().toList();
+		assertThat(firing).as("alerts shown firing").containsAll(alertNames);
+		assertThat(silent).as("alerts shown silent").containsAll(alertNames);
+	}
+
+	@Test
+	void everyAlertHasASeverityAndSaysWhatToDo() {
+		assertThat(AlertRule.readAll()).isNotEmpty().allSatisfy((rule) -> {
+			assertThat(rule.labels()).as(rule.name()).containsKey("severity");
+			assertThat(rule.labels().get("severity")).as(rule.name()).isIn("critical", "warning");
+			assertThat(rule.annotations().get("summary")).as(rule.name()).isNotBlank();
+			assertThat(rule.annotations().get("description")).as(rule.name()).isNotBlank().hasSizeGreaterThan(100);
+		});
+	}
+
+	@Test
+	void perJobAlertsAreMarkedForInhibitionButGatewayAlertsAreNot() {
+		// An alert about the gateway must never be silenced by the outage it reports; every other
+		// alert reads series the gateway holds.
+		assertThat(AlertRule.readAll()).allSatisfy((rule) -> {
+			if (rule.group().equals("pushgateway")) {
+				assertThat(rule.labels()).as(rule.name()).doesNotContainKey("metrics_source");
+			}
+			else {
+				assertThat(rule.labels()).as(rule.name()).containsEntry("metrics_source", "pushgateway");
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("alertNames")
+	void unitTestsFailWhenAnAlertNeverFires(String alertName) throws IOException {
+		// given
+		Path[] testFiles = copyWithMutatedRule(alertName, "vector(1) == 2");
+
+		// when
+		ToolResult result = Promtool.testRules(testFiles);
+
+		// then
+		assertThat(result.isSuccess()).as(result.output()).isFalse();
+		assertThat(result.output()).contains("alertname: " + alertName + ",");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("alertNames")
+	void unitTestsFailWhenAnAlertAlwaysFires(String alertName) throws IOException {
+		// given
+		Path[] testFiles = copyWithMutatedRule(alertName, "vector(1)");
+
+		// when
+		ToolResult result = Promtool.testRules(testFiles);
+
+		// then
+		assertThat(result.isSuccess()).as(result.output()).isFalse();
+		assertThat(result.output()).contains("alertname: " + alertName + ",");
+	}
+
+	private static List<Map<String, Object>> alertChecks(Map<String, Object> testFile) {
+		List<Map<String, Object>> checks = new ArrayList<>();
+		for (Object test : Yaml.list(testFile.get("tests"))) {
+			for (Object check : Yaml.list(Yaml.map(test).get("alert_rule_test"))) {
+				checks.add(Yaml.map(check));
+			}
+		}
+		return checks;
+	}
+
+	private static Set<String> checkedAlertNames(Map<String, Object> testFile) {
+		Set<String> names = new HashSet<>();
+		alertChecks(testFile).forEach((check) -> names.add((String) check.get("alertname")));
+		return names;
+	}
+
+	static Stream<String> alertNames() {
+		return AlertRule.readAll().stream().map(AlertRule::name).distinct();
+	}
+
+	/**
+	 * Copies the rule files with every rule of the given alert given another expression, and the
+	 * unit test files next to them as in the repository.
+	 * @return the copied test files that load the rule file of the alert
+	 */
+	private Path[] copyWithMutatedRule(String alertName, String expr) throws IOException {
+		Path rules = Files.createDirectories(this.directory.resolve("rules"));
+		Path tests = Files.createDirectories(rules.resolve("tests"));
+		Set<String> mutatedFiles = new HashSet<>();
+		for (Path ruleFile : DeployFiles.ruleFiles()) {
+			Map<String, Object> document = Yaml.read(ruleFile);
+			for (Object group : Yaml.list(document.get("groups"))) {
+				for (Object rule : Yaml.list(Yaml.map(group).get("rules"))) {
+					if (alertName.equals(Yaml.map(rule).get("alert"))) {
+						Yaml.map(rule).put("expr", expr);
+						mutatedFiles.add(ruleFile.getFileName().toString());
+					}
+				}
+			}
+			Files.writeString(rules.resolve(ruleFile.getFileName()), Yaml.write(document), StandardCharsets.UTF_8);
+		}
+		// Only the test files that load the mutated rule file and check this alert: promtool takes
+		// about a second per file, and there are two runs per alert.
+		List<Path> affectedTests = new ArrayList<>();
+		for (Path testFile : DeployFiles.ruleTestFiles()) {
+			Path copy = Files.copy(testFile, tests.resolve(testFile.getFileName()));
+			Map<String, Object> document = Yaml.read(testFile);
+			boolean loadsMutatedFile = Yaml.list(document.get("rule_files"))
+				.stream()
+				.anyMatch((ruleFile) -> mutatedFiles.contains(Path.of(String.valueOf(ruleFile)).getFileName().toString()));
+			if (loadsMutatedFile && checkedAlertNames(document).contains(alertName)) {
+				affectedTests.add(copy);
+			}
+		}
+		assertThat(affectedTests).as("unit test files checking " + alertName).isNotEmpty();
+		return affectedTests.toArray(Path[]::new);
+	}
+
+}
