@@ -1,0 +1,451 @@
+package io.github.batchpushgateway.benchmark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.github.batchpushgateway.batch.JobStatePublisher;
+import io.github.batchpushgateway.it.TestBatchApplication;
+import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.push.LatestSnapshotPusher;
+import io.github.batchpushgateway.push.PushClient;
+import io.github.batchpushgateway.push.PushGroup;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.ScrapedMetrics;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Measures what the starter costs, against a real Pushgateway on loopback, and prints one table:
+ * job-thread time per lifecycle event, push latency by format, the wait for the final push at a
+ * job's end, and whether the gateway's series stay bounded over many runs. Run with
+ * {@code ./scripts/benchmark}; it is a program, never a timed test, so its figures inform and
+ * never fail a build.
+ *
+ * <p>Each figure comes from one JVM in one run: the job with the starter disabled and enabled (in
+ * each format) runs interleaved, so warm-up, garbage collection and a busy machine weigh on all
+ * of them alike. Medians are the figures to compare; maxima show the noise.
+ */
+public final class PushBenchmark {
+
+	private static final String JOB = "twoStepJob";
+
+	private static final long ITEMS = 40;
+
+	/** The configurations of (a) and (c), in the order of their measurements. */
+	private static final String[] CONFIGURATIONS = { "starter disabled", "starter, protobuf", "starter, text",
+			"starter, pushes discarded" };
+
+	/** Bytes allocated so far by the calling thread. */
+	private static final LongSupplier threadAllocations = allocationCounter();
+
+	private final int warmup;
+
+	private final int runs;
+
+	private final int events;
+
+	private final int pushes;
+
+	private final Table table = new Table();
+
+	private int seriesAfterWarmup;
+
+	private int runsAfterWarmup;
+
+	/** (c) measured on the publisher directly. */
+	private final Samples jobEnded = new Samples();
+
+	/** Per configuration of (a): the time run() spent outside the job's recorded start and end. */
+	private Samples[] outsideJob;
+
+	private PushBenchmark(int warmup, int runs, int events, int pushes) {
+		this.warmup = warmup;
+		this.runs = runs;
+		this.events = events;
+		this.pushes = pushes;
+	}
+
+	/**
+	 * Runs the benchmark and prints its table. System properties {@code benchmark.warmup},
+	 * {@code benchmark.runs}, {@code benchmark.events} and {@code benchmark.pushes} change the
+	 * sample sizes.
+	 * @param args ignored
+	 */
+	public static void main(String[] args) throws Exception {
+		quietLogging();
+		new PushBenchmark(Integer.getInteger("benchmark.warmup", 15), Integer.getInteger("benchmark.runs", 60),
+				Integer.getInteger("benchmark.events", 500), Integer.getInteger("benchmark.pushes", 300))
+			.run();
+	}
+
+	private void run() throws Exception {
+		long started = System.nanoTime();
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication disabled = application(gateway, "batch.pushgateway.enabled=false");
+				TestBatchApplication protobuf = application(gateway, "batch.pushgateway.format=protobuf");
+				TestBatchApplication text = application(gateway, "batch.pushgateway.format=text");
+				TestBatchApplication discarding = application(gateway,
+						"spring.main.sources=" + DiscardedPushes.class.getName())) {
+			this.table.title(String.format(Locale.ROOT,
+					"batch-pushgateway benchmark: Java %s, %d cores, pushgateway %s on %s; %s: %d items, 2 steps",
+					System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+					gatewayVersion(gateway), gateway.address(), JOB, ITEMS));
+			jobWallTime(gateway, disabled, protobuf, text, discarding);
+			JobExecution execution = protobuf.run(JOB, items());
+			jobThreadTimePerEvent(protobuf, execution);
+			pushLatency(protobuf, text, execution);
+			finalPushWait();
+			seriesStayBounded(gateway, protobuf);
+		}
+		this.table.note(String.format(Locale.ROOT, "total benchmark time: %.1f s",
+				(System.nanoTime() - started) / 1e9));
+		System.out.println(this.table);
+	}
+
+	/** (a) The job as its caller sees it, with the starter disabled and enabled, interleaved. */
+	private void jobWallTime(PushgatewayServer gateway, TestBatchApplication disabled, TestBatchApplication protobuf,
+			TestBatchApplication text, TestBatchApplication discarding) {
+		TestBatchApplication[] applications = { disabled, protobuf, text, discarding };
+		for (int i = 0; i < this.warmup; i++) {
+			for (TestBatchApplication application : applications) {
+				application.run(JOB, items());
+			}
+		}
+		this.seriesAfterWarmup = jobSeries(gateway, JOB);
+		this.runsAfterWarmup = 2 * this.warmup;
+		Samples[] called = samples(applications.length);
+		Samples[] recorded = samples(applications.length);
+		Samples[] outside = samples(applications.length);
+		for (int i = 0; i < this.runs; i++) {
+			for (int k = 0; k < applications.length; k++) {
+				// Rotate the order, so that no configuration always runs first.
+				int index = (i + k) % applications.length;
+				long start = System.nanoTime();
+				JobExecution execution = applications[index].run(JOB, items());
+				long call = System.nanoTime() - start;
+				long job = Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos();
+				called[index].add(call);
+				recorded[index].add(job);
+				outside[index].add(call - job);
+				check(execution.getStatus() == BatchStatus.COMPLETED, "run ended " + execution.getStatus());
+			}
+		}
+		this.table.section("(a) job wall time, interleaved runs (n=" + this.runs + " each)", "ms",
+				"vs disabled (median)");
+		String[] names = CONFIGURATIONS;
+		for (int k = 0; k < names.length; k++) {
+			this.table.row(names[k] + ": run() call", called[k], Table.MS, ratio(called[k], called[0], Table.MS));
+		}
+		for (int k = 0; k < names.length; k++) {
+			this.table.row(names[k] + ": end - start", recorded[k], Table.MS, ratio(recorded[k], recorded[0], Table.MS));
+		}
+		this.outsideJob = outside;
+		this.table.note("run() includes the wait for the final push (c); end - start is set by Spring Batch before"
+				+ " afterJob, so it holds the job-start and step-end publishing only");
+		this.table.note("pushes discarded: the starter with a PushClient that sends nothing, which leaves its own"
+				+ " work on the job thread and takes away the concurrent sending and the gateway's CPU");
+	}
+
+	/** (a) Time each publishing call costs the job's thread, and what it allocates there. */
+	private void jobThreadTimePerEvent(TestBatchApplication application, JobExecution execution) {
+		JobStatePublisher publisher = application.bean(JobStatePublisher.class);
+		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+		Samples started = new Samples();
+		Samples stepEnded = new Samples();
+		Samples startedBytes = new Samples();
+		Samples stepEndedBytes = new Samples();
+		for (int i = -this.warmup * 10; i < this.events; i++) {
+			long bytes = allocatedBytes();
+			long start = System.nanoTime();
+			publisher.jobStarted(execution);
+			long afterStart = System.nanoTime();
+			long afterStartBytes = allocatedBytes();
+			publisher.stepEnded(steps.get(i & 1));
+			long afterStep = System.nanoTime();
+			long afterStepBytes = allocatedBytes();
+			boolean delivered = publisher.jobEnded(execution);
+			long afterEnd = System.nanoTime();
+			check(delivered, "final push not delivered");
+			if (i >= 0) {
+				started.add(afterStart - start);
+				stepEnded.add(afterStep - afterStart);
+				this.jobEnded.add(afterEnd - afterStep);
+				startedBytes.add(afterStartBytes - bytes);
+				stepEndedBytes.add(afterStepBytes - afterStartBytes);
+			}
+		}
+		this.table.section("(a) job-thread time per lifecycle event, JobStatePublisher (n=" + this.events + ")", "us",
+				"allocated on the job thread (median)");
+		this.table.row("jobStarted (beforeJob)", started, Table.US, Table.BYTES.format(startedBytes.median()));
+		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
+	}
+
+	/** (c) How long a job's end waits for its final push to reach the gateway. */
+	private void finalPushWait() {
+		this.table.section("(c) wait at job end for the final push (afterJob)", "ms", "vs disabled (median)");
+		this.table.row("jobEnded: offer + delivery, protobuf (n=" + this.events + ")", this.jobEnded, Table.MS, "");
+		for (int k = 0; k < CONFIGURATIONS.length; k++) {
+			this.table.row(CONFIGURATIONS[k] + ": run() - (end - start)", this.outsideJob[k], Table.MS,
+					ratio(this.outsideJob[k], this.outsideJob[0], Table.MS));
+		}
+		this.table.note("run() - (end - start), from the runs of (a): launching, the repository's bookkeeping, and"
+				+ " with the starter the afterJob wait for the final push");
+	}
+
+	/** (b) One push of a realistic snapshot, by format, on the calling thread. */
+	private void pushLatency(TestBatchApplication protobuf, TestBatchApplication text, JobExecution execution)
+			throws IOException {
+		MetricSnapshots snapshot = protobuf.bean(JobMetricsSnapshotFactory.class)
+			.create(execution, JobHistory.EMPTY.with(JobHistory.FinishedRun.of(execution)),
+					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1)));
+		// A group of its own, so that the series count of the job's group in (d) is not changed.
+		PushGroup group = new PushGroup("pushBenchmark", Map.of("format", "both"));
+		PushClient[] clients = { text.bean(PushClient.class), protobuf.bean(PushClient.class) };
+		Samples[] latency = { new Samples(), new Samples() };
+		Samples[] bytes = { new Samples(), new Samples() };
+		for (int i = -this.warmup * 3; i < this.pushes; i++) {
+			for (int k = 0; k < clients.length; k++) {
+				int index = (i + k) & 1;
+				long allocated = allocatedBytes();
+				long start = System.nanoTime();
+				clients[index].push(group, snapshot);
+				long elapsed = System.nanoTime() - start;
+				if (i >= 0) {
+					latency[index].add(elapsed);
+					bytes[index].add(allocatedBytes() - allocated);
+				}
+			}
+		}
+		ExpositionFormats formats = ExpositionFormats.init();
+		long textSize = size(formats.getPrometheusTextFormatWriter(), snapshot);
+		long protobufSize = size(formats.getPrometheusProtobufWriter(), snapshot);
+		this.table.section("(b) push latency on loopback, PushClient.push of one job's snapshot (" + samples(snapshot)
+				+ " samples, n=" + this.pushes + " each)", "ms", "payload; allocated per push (median); vs text");
+		this.table.row("text", latency[0], Table.MS,
+				textSize + " B; " + Table.BYTES.format(bytes[0].median()));
+		this.table.row("protobuf", latency[1], Table.MS, protobufSize + " B; " + Table.BYTES.format(bytes[1].median())
+				+ "; " + ratio(latency[1], latency[0], Table.MS));
+	}
+
+	/** (d) The gateway's series and memory after many runs, and what the starter keeps. */
+	private void seriesStayBounded(PushgatewayServer gateway, TestBatchApplication application) {
+		int totalRuns = 2 * (this.warmup + this.runs) + 1;
+		int seriesAtEnd = jobSeries(gateway, JOB);
+		Map<String, Integer> variantSeries = new LinkedHashMap<>();
+		double heapBefore = gatewayMetric(gateway, "go_memstats_heap_inuse_bytes");
+		for (int i = 1; i <= 50; i++) {
+			JobExecution execution = application.run("variantJob",
+					new JobParametersBuilder().addLong("variant", (long) i).toJobParameters());
+			check(execution.getStatus() == BatchStatus.COMPLETED, "variantJob ended " + execution.getStatus());
+			if (i == 1 || i == 10 || i == 50) {
+				variantSeries.put("after " + i, jobSeries(gateway, "variantJob"));
+			}
+		}
+		double heapAfter = gatewayMetric(gateway, "go_memstats_heap_inuse_bytes");
+		LatestSnapshotPusher pusher = application.bean(LatestSnapshotPusher.class);
+		JobStatePublisher publisher = application.bean(JobStatePublisher.class);
+		this.table.section("(d) memory: series in the gateway, state in the starter", "", "");
+		this.table.text(String.format(Locale.ROOT, "%s series: %d after %d runs, %d after %d runs and %d event cycles (%s)",
+				JOB, this.seriesAfterWarmup, this.runsAfterWarmup, seriesAtEnd, totalRuns, this.events + this.warmup * 10,
+				(this.seriesAfterWarmup == seriesAtEnd) ? "constant" : "GREW"));
+		this.table.text("variantJob series (other step and exit code each run): " + variantSeries);
+		this.table.text("gateway groups: " + gateway.groupLabels());
+		this.table.text(String.format(Locale.ROOT,
+				"gateway heap in use: %s before the 50 variantJob runs, %s after (resident: %s)",
+				Table.BYTES.format((long) heapBefore), Table.BYTES.format((long) heapAfter),
+				Table.BYTES.format((long) gatewayMetric(gateway, "process_resident_memory_bytes"))));
+		this.table.text("starter after all runs: " + publisher.runningCount() + " running executions tracked, "
+				+ pusher.undeliveredGroups().size() + " undelivered groups");
+	}
+
+	private static TestBatchApplication application(PushgatewayServer gateway, String... properties) {
+		List<String> all = new ArrayList<>(List.of("logging.level.root=WARN", "spring.main.log-startup-info=false",
+				"batch.pushgateway.progress-interval=10s", "batch.pushgateway.flush-timeout=10s"));
+		all.addAll(Arrays.asList(properties));
+		return TestBatchApplication.start(gateway.address(), all.toArray(String[]::new));
+	}
+
+	private static Samples[] samples(int count) {
+		Samples[] samples = new Samples[count];
+		Arrays.setAll(samples, (index) -> new Samples());
+		return samples;
+	}
+
+	private static JobParameters items() {
+		return new JobParametersBuilder().addLong("items", ITEMS).toJobParameters();
+	}
+
+	private static int jobSeries(PushgatewayServer gateway, String job) {
+		return (int) gateway.metrics().samples().stream().filter((sample) -> job.equals(sample.labels().get("job"))).count();
+	}
+
+	private static double gatewayMetric(PushgatewayServer gateway, String name) {
+		return gateway.metrics().value(name, Map.of()).orElse(Double.NaN);
+	}
+
+	private static String gatewayVersion(PushgatewayServer gateway) {
+		List<ScrapedMetrics.Sample> info = gateway.metrics().samples("pushgateway_build_info");
+		return info.isEmpty() ? "?" : info.get(0).labels().getOrDefault("version", "?");
+	}
+
+	private static long size(ExpositionFormatWriter writer, MetricSnapshots snapshot) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		writer.write(out, snapshot);
+		return out.size();
+	}
+
+	private static int samples(MetricSnapshots snapshot) {
+		return snapshot.stream().mapToInt((metric) -> metric.getDataPoints().size()).sum();
+	}
+
+	private static String ratio(Samples measured, Samples reference, Table.Unit unit) {
+		if (measured == reference) {
+			return "1.00x";
+		}
+		long difference = measured.median() - reference.median();
+		return String.format(Locale.ROOT, "%.2fx (%s%s)", (double) measured.median() / reference.median(),
+				(difference >= 0) ? "+" : "-", unit.format(Math.abs(difference)));
+	}
+
+	private static long allocatedBytes() {
+		return threadAllocations.getAsLong();
+	}
+
+	private static LongSupplier allocationCounter() {
+		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+				&& threads.isThreadAllocatedMemorySupported()) {
+			threads.setThreadAllocatedMemoryEnabled(true);
+			return threads::getCurrentThreadAllocatedBytes;
+		}
+		return () -> 0;
+	}
+
+	private static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException("Benchmark invalid: " + message);
+		}
+	}
+
+	private static void quietLogging() {
+		// Before the first application starts Boot's logging, Logback logs everything at DEBUG.
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+	}
+
+	/** A push client that sends nothing: the starter's own work without the network and gateway. */
+	@Configuration(proxyBeanMethods = false)
+	static class DiscardedPushes {
+
+		@Bean
+		PushClient discardingPushClient() {
+			return (group, metrics) -> {
+			};
+		}
+
+	}
+
+	/** Durations or sizes of one measurement. */
+	static final class Samples {
+
+		private long[] values = new long[64];
+
+		private int size;
+
+		void add(long value) {
+			if (this.size == this.values.length) {
+				this.values = Arrays.copyOf(this.values, this.size * 2);
+			}
+			this.values[this.size++] = value;
+		}
+
+		long median() {
+			return percentile(50);
+		}
+
+		long percentile(int percent) {
+			long[] sorted = Arrays.copyOf(this.values, this.size);
+			Arrays.sort(sorted);
+			int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+			return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+		}
+
+		long max() {
+			return percentile(100);
+		}
+
+	}
+
+	/** The printed report: sections of aligned rows. */
+	static final class Table {
+
+		static final Unit MS = (nanos) -> String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+
+		static final Unit US = (nanos) -> String.format(Locale.ROOT, "%.1f us", nanos / 1e3);
+
+		static final Unit BYTES = (bytes) -> (bytes >= 1 << 20) ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+				: (bytes >= 1 << 10) ? String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0) : bytes + " B";
+
+		private final StringBuilder out = new StringBuilder();
+
+		void title(String title) {
+			this.out.append(title).append('\n');
+		}
+
+		void section(String title, String unit, String extra) {
+			this.out.append('\n').append(title).append('\n');
+			if (!unit.isEmpty()) {
+				this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s   %s%n", "", "median", "p90", "max",
+						extra));
+			}
+		}
+
+		void row(String name, Samples samples, Unit unit, String extra) {
+			this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s   %s%n", name,
+					unit.format(samples.median()), unit.format(samples.percentile(90)), unit.format(samples.max()),
+					extra));
+		}
+
+		void text(String line) {
+			this.out.append("  ").append(line).append('\n');
+		}
+
+		void note(String line) {
+			this.out.append("  note: ").append(line).append('\n');
+		}
+
+		@Override
+		public String toString() {
+			return this.out.toString();
+		}
+
+		@FunctionalInterface
+		interface Unit {
+
+			String format(long value);
+
+		}
+
+	}
+
+}
