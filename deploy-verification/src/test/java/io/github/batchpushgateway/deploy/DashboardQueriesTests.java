@@ -1,0 +1,149 @@
+package io.github.batchpushgateway.deploy;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.jayway.jsonpath.JsonPath;
+import io.github.batchpushgateway.testsupport.PrometheusServer;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every query of every shipped dashboard, its variables filled in as Grafana does, parses and
+ * returns data from a real Prometheus scraping a real Pushgateway that holds a finished run of
+ * the example GDPR erasure job ({@code java -jar}, as its users run it).
+ */
+class DashboardQueriesTests {
+
+	private static final String EXAMPLE_JOB = "gdprErasureJob";
+
+	private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((\\w+),\\s*(\\w+)\\)$");
+
+	/** What Grafana puts in for its built-in interval variables, for a 1 s scrape interval. */
+	private static final Map<String, String> BUILT_IN_VARIABLES = Map.of("__rate_interval", "1m", "__interval",
+			"15s", "__range", "1h", "__range_s", "3600", "__interval_ms", "15000");
+
+	@TempDir
+	static Path directory;
+
+	private static PushgatewayServer gateway;
+
+	private static PrometheusServer prometheus;
+
+	@BeforeAll
+	static void runTheExampleJobAndScrapeItsGateway() {
+		gateway = PushgatewayServer.start();
+		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300);
+		assertThat(exitCode).as(ExampleJobProcess.tail(directory.resolve("example-job.log"))).isZero();
+		prometheus = PrometheusServer.start(PrometheusServer.scrapeConfigFor(gateway.address(), Duration.ofSeconds(1)));
+		// a few scrapes, so that range queries see more than one point
+		prometheus.awaitQuery("count_over_time(batch_job_status{job=\"" + EXAMPLE_JOB + "\",status=\"COMPLETED\"}[1m])",
+				(result) -> !result.isEmpty() && result.get(0).value() >= 3, Duration.ofSeconds(30));
+	}
+
+	@AfterAll
+	static void stopServers() {
+		if (prometheus != null) {
+			prometheus.close();
+		}
+		if (gateway != null) {
+			gateway.close();
+		}
+	}
+
+	static Stream<Dashboard.PanelQuery> panelQueries() {
+		return Dashboard.readAll().stream().flatMap((dashboard) -> dashboard.queries().stream());
+	}
+
+	static Stream<Dashboard> dashboards() {
+		return Dashboard.readAll().stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dashboards")
+	void queryVariablesListTheExampleJob(Dashboard dashboard) {
+		for (Map<String, Object> variable : dashboard.variables()) {
+			if ("query".equals(variable.get("type"))) {
+				assertThat(variableValues(variable)).as(String.valueOf(variable.get("name"))).contains(EXAMPLE_JOB);
+			}
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("panelQueries")
+	void panelQueryReturnsData(Dashboard.PanelQuery query) {
+		// given
+		String promql = fillInVariables(query);
+
+		// when
+		List<Object> result = query.instant() ? instantQuery(promql) : rangeQuery(promql);
+
+		// then
+		assertThat(result).as("%s returns data:%n%s", query, promql).isNotEmpty();
+	}
+
+	private static String fillInVariables(Dashboard.PanelQuery query) {
+		Map<String, String> values = new java.util.HashMap<>(BUILT_IN_VARIABLES);
+		for (Map<String, Object> variable : query.dashboard().variables()) {
+			String name = (String) variable.get("name");
+			if ("query".equals(variable.get("type"))) {
+				values.put(name, formatForRegex(variableValues(variable), Boolean.TRUE.equals(variable.get("multi"))));
+			}
+		}
+		Matcher matcher = Pattern.compile("\\$\\{?(\\w+)\\}?").matcher(query.expr());
+		StringBuilder result = new StringBuilder();
+		while (matcher.find()) {
+			String value = values.get(matcher.group(1));
+			assertThat(value).as("%s: value of $%s", query, matcher.group(1)).isNotNull();
+			matcher.appendReplacement(result, Matcher.quoteReplacement(value));
+		}
+		matcher.appendTail(result);
+		return result.toString();
+	}
+
+	/**
+	 * Formats values as Grafana does for a Prometheus query: regex-escaped, and a multi-value
+	 * variable as an alternation of all its values.
+	 */
+	private static String formatForRegex(List<String> values, boolean multi) {
+		List<String> escaped = values.stream().map((value) -> value.replaceAll("([\\\\^$.|?*+()\\[\\]{}])", "\\\\\\\\$1")).toList();
+		return multi ? escaped.stream().collect(Collectors.joining("|", "(", ")")) : escaped.get(0);
+	}
+
+	private static List<String> variableValues(Map<String, Object> variable) {
+		String definition = (String) variable.get("definition");
+		Matcher matcher = LABEL_VALUES.matcher(definition);
+		assertThat(matcher.matches()).as("label_values(metric, label) query: %s", definition).isTrue();
+		String json = prometheus.getJson("/api/v1/label/" + matcher.group(2) + "/values?match[]="
+				+ URLEncoder.encode(matcher.group(1), StandardCharsets.UTF_8));
+		return JsonPath.read(json, "$.data[*]");
+	}
+
+	private static List<Object> instantQuery(String promql) {
+		return new ArrayList<>(prometheus.query(promql));
+	}
+
+	private static List<Object> rangeQuery(String promql) {
+		Instant end = Instant.now();
+		String json = prometheus.getJson("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+				+ "&start=" + end.minusSeconds(60).getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=1");
+		return JsonPath.read(json, "$.data.result[*]");
+	}
+
+}
