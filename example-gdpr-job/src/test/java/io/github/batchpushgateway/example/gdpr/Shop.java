@@ -58,9 +58,9 @@ final class Shop {
 	 * A customer with one address and an e-mail marketing consent.
 	 */
 	Customer customer() {
-		int n = sequence.incrementAndGet();
+		String n = String.format("%05d", sequence.incrementAndGet()); // fixed width: no value contains another
 		Customer customer = new Customer(UUID.randomUUID(), "Zelda Quistorp" + n, "zelda.quistorp" + n + "@example.org",
-				"+44 20 7946 0" + String.format("%03d", n % 1000) + "-" + n, "Quistorpweg " + n);
+				"+44 20 7946 0" + n, "Quistorpweg " + n);
 		this.jdbc.sql("INSERT INTO customer (id, email, name, phone, created_at) VALUES (?, ?, ?, ?, ?)")
 			.params(customer.id(), customer.email(), customer.name(), customer.phone(), now().minusYears(2))
 			.update();
