@@ -15,6 +15,8 @@ public final class OutageLogger implements PushListener {
 
 	private static final Log logger = LogFactory.getLog(OutageLogger.class);
 
+	private static final int MAX_DESCRIPTION = 300;
+
 	private final String gateway;
 
 	private final AtomicLong failuresInOutage = new AtomicLong();
@@ -55,7 +57,9 @@ public final class OutageLogger implements PushListener {
 				&& !description.toString().contains(cause.getMessage())) {
 			description.append(": ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
 		}
-		return description.toString();
+		// The gateway's answer body is part of the message: keep the WARN one bounded line.
+		String line = description.toString().replaceAll("\\s+", " ").trim();
+		return (line.length() > MAX_DESCRIPTION) ? line.substring(0, MAX_DESCRIPTION) + "..." : line;
 	}
 
 }
