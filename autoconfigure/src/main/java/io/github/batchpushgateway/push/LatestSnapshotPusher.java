@@ -227,6 +227,9 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 		Slot slot;
 		synchronized (this.lock) {
 			slot = this.slots.get(group);
+			if (slot == null) {
+				return;
+			}
 			slot.queued = false;
 			if (slot.waiting == null || slot.parked) {
 				return;
