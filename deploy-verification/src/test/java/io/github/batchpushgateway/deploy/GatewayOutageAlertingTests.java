@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.github.batchpushgateway.deploy.Alertmanagers.Alert;
 import io.github.batchpushgateway.testsupport.AlertmanagerServer;
@@ -16,10 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end with the real binaries: the shipped rules in Prometheus, the shipped
- * {@code alertmanager.yml} in Alertmanager, and a Pushgateway holding finished jobs that then goes
- * away. Prometheus scrapes and evaluates every second, and the rules' {@code for:} durations are
- * shortened sixty-fold in the test copy ({@link ShortDurationRules}); nothing else differs from
- * the files in {@code deploy/}.
+ * {@code alertmanager.yml} in Alertmanager, and a Pushgateway holding finished jobs (pushed as a
+ * plain HTTP PUT of the starter's text payload) that then goes away. Prometheus runs a test copy of
+ * {@code prometheus.yml} that scrapes and evaluates every second, and the rules' {@code for:}
+ * durations are shortened sixty-fold in the test copy ({@link ShortDurationRules}); nothing else
+ * differs from the files in {@code deploy/}.
  */
 class GatewayOutageAlertingTests {
 
@@ -79,16 +81,29 @@ class GatewayOutageAlertingTests {
 		}
 	}
 
+	/**
+	 * Renders a test copy of {@code deploy/prometheus/prometheus.yml}: intervals of one second, the
+	 * shortened rule files, and the loopback addresses of this test's gateway and Alertmanager in
+	 * place of the compose service names. The other scrape jobs are left out.
+	 */
 	private String config(PushgatewayServer gateway, AlertmanagerServer alertmanager) {
-		String ruleFiles = ShortDurationRules.writeTo(this.rules);
-		return PrometheusServer.scrapeConfigFor(gateway.address(), Duration.ofSeconds(1)) + """
-				rule_files:
-				  - '%s'
-				alerting:
-				  alertmanagers:
-				    - static_configs:
-				        - targets: ['%s']
-				""".formatted(ruleFiles, alertmanager.address());
+		Map<String, Object> config = Yaml.read(DeployFiles.prometheusConfig());
+		Map<String, Object> global = Yaml.map(config.get("global"));
+		global.put("scrape_interval", "1s");
+		global.put("evaluation_interval", "1s");
+		config.put("rule_files", List.of(ShortDurationRules.writeTo(this.rules)));
+		for (Object manager : Yaml.list(Yaml.map(config.get("alerting")).get("alertmanagers"))) {
+			Yaml.map(manager).put("static_configs", List.of(Map.of("targets", List.of(alertmanager.address()))));
+		}
+		Map<String, Object> gatewayScrape = Yaml.list(config.get("scrape_configs"))
+			.stream()
+			.map(Yaml::map)
+			.filter((scrape) -> "pushgateway".equals(scrape.get("job_name")))
+			.findFirst()
+			.orElseThrow();
+		gatewayScrape.put("static_configs", List.of(Map.of("targets", List.of(gateway.address()))));
+		config.put("scrape_configs", List.of(gatewayScrape));
+		return Yaml.write(config);
 	}
 
 }
