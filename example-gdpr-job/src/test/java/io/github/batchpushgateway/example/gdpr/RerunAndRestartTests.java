@@ -1,17 +1,24 @@
 package io.github.batchpushgateway.example.gdpr;
 
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.github.batchpushgateway.example.gdpr.Shop.Customer;
+import io.github.batchpushgateway.example.gdpr.job.InterruptedRunRecovery;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics.Outcome;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +34,12 @@ class RerunAndRestartTests extends ErasureJobTestSupport {
 
 	@Autowired
 	ErasureRunStatistics statistics;
+
+	@Autowired
+	JobRepository jobRepository;
+
+	@Autowired
+	InterruptedRunRecovery interruptedRunRecovery;
 
 	@Test
 	void secondRunChangesNothing() throws Exception {
@@ -111,6 +124,30 @@ class RerunAndRestartTests extends ErasureJobTestSupport {
 		assertThat(gateway().metrics().require("gdpr_erasure_last_run_requests",
 				Map.of("job", jobName(), "outcome", "completed")))
 			.isEqualTo(10);
+	}
+
+	@Test
+	void executionLeftRunningByAKilledProcessIsMarkedFailedAndTheNextRunDoesItsWork() throws Exception {
+		// given: what a process killed in the middle of a run leaves behind
+		Customer customer = this.shop.customer();
+		long request = this.shop.verifiedRequest(customer);
+		JobParameters parameters = new JobParametersBuilder().addLong("run.id", 900L + this.shop.count(
+				"SELECT COUNT(*) FROM BATCH_JOB_INSTANCE")).toJobParameters();
+		JobInstance instance = this.jobRepository.createJobInstance(jobName(), parameters);
+		JobExecution killed = this.jobRepository.createJobExecution(instance, parameters, new ExecutionContext());
+		killed.setStatus(BatchStatus.STARTED);
+		killed.setStartTime(LocalDateTime.now());
+		this.jobRepository.update(killed);
+
+		// when the next process starts
+		this.interruptedRunRecovery.run(null);
+		JobExecution next = runJob();
+
+		// then
+		assertThat(this.jobRepository.getJobExecution(killed.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(this.jobRepository.findRunningJobExecutions(jobName())).isEmpty();
+		assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(this.shop.row("erasure_request", request)).containsEntry("STATUS", "COMPLETED");
 	}
 
 }

@@ -29,12 +29,14 @@ import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
+import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.skip.LimitCheckingExceptionHierarchySkipPolicy;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.retry.RetryPolicy;
@@ -227,6 +229,12 @@ public class GdprErasureJobConfiguration {
 	GdprMetricsContributor gdprMetricsContributor(JdbcClient jdbc, ResidualData residualData,
 			ErasureRunStatistics statistics, Clock clock) {
 		return new GdprMetricsContributor(JOB_NAME, jdbc, residualData, statistics, clock);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "gdpr.recover-interrupted-runs", matchIfMissing = true)
+	InterruptedRunRecovery interruptedRunRecovery(JobRepository jobRepository, JobOperator jobOperator) {
+		return new InterruptedRunRecovery(jobRepository, jobOperator, JOB_NAME);
 	}
 
 	@Bean

@@ -1,0 +1,257 @@
+package io.github.batchpushgateway.example.gdpr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.testsupport.Promtool;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The files users run the example with (Docker Compose, Kubernetes) parse, use the one
+ * Prometheus configuration of {@code deploy/prometheus/}, agree on service names and ports,
+ * and set only configuration properties that exist (checked against the configuration
+ * metadata of the starter, Spring Boot and this module).
+ */
+class DeploymentFilesTests {
+
+	private static final Path DEPLOY = DeployedPrometheusConfig.REPOSITORY.resolve("deploy");
+
+	/**
+	 * A Spring Boot command-line property ({@code --demo.data-dir=/data}); flags without a dot,
+	 * such as Docker's {@code --from=build}, are not properties.
+	 */
+	private static final Pattern ARGUMENT = Pattern.compile("^--([a-z0-9\\-]+\\.[a-z0-9.\\-\\[\\]]+)=.*$");
+
+	/**
+	 * Flags of the Prometheus binaries, which look like properties.
+	 */
+	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.");
+
+	private final ConfigurationMetadata metadata = ConfigurationMetadata.fromClasspath();
+
+	@Test
+	void prometheusScrapesTheGatewayWithHonorLabelsLoadsTheRulesAndAlertsAlertmanager() {
+		Map<String, Object> config = DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE);
+		Map<String, Object> pushgateway = scrapeJob(config, "pushgateway");
+		assertThat(pushgateway).containsEntry("honor_labels", true);
+		assertThat(targets(pushgateway)).containsExactly("pushgateway:9091");
+		assertThat(config.get("rule_files")).isEqualTo(List.of("rules/*.yml"));
+		assertThat(DeployedPrometheusConfig.FILE.resolveSibling("rules")).isDirectoryContaining("glob:**.yml");
+		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:9093");
+		assertThat(Promtool.checkConfig(DeployedPrometheusConfig.FILE).isSuccess()).isTrue();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void composeMountsThatPrometheusConfigurationAndWiresTheServicesItNames() {
+		Map<String, Object> compose = yaml(DEPLOY.resolve("docker-compose.yml")).get(0);
+		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+		assertThat(services).containsKeys("prometheus", "pushgateway", "alertmanager", "grafana", "gdpr-erasure-job");
+
+		Map<String, Object> prometheus = services.get("prometheus");
+		assertThat((List<String>) prometheus.get("command")).contains("--config.file=/etc/prometheus/prometheus.yml");
+		assertThat(hostPath(prometheus, "/etc/prometheus/").resolve("prometheus.yml"))
+			.isEqualTo(DeployedPrometheusConfig.FILE);
+		assertThat(hostPath(services.get("alertmanager"), "/etc/alertmanager/alertmanager.yml")).isRegularFile();
+		assertThat(hostPath(services.get("grafana"), "/etc/grafana/provisioning")).isDirectory();
+		assertThat(hostPath(services.get("grafana"), "/var/lib/grafana/dashboards")).isDirectoryContaining("glob:**.json");
+
+		Map<String, Object> config = DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE);
+		String gatewayTarget = targets(scrapeJob(config, "pushgateway")).get(0);
+		assertThat(gatewayTarget).isEqualTo("pushgateway:" + publishedPort(services.get("pushgateway")));
+		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:" + publishedPort(services.get("alertmanager")));
+
+		Map<String, Object> job = services.get("gdpr-erasure-job");
+		Map<String, Object> environment = (Map<String, Object>) job.get("environment");
+		assertThat(environment).containsEntry("BATCH_PUSHGATEWAY_ADDRESS", gatewayTarget)
+			.containsKey(SuppressionKeys.KEY_VARIABLE);
+		Map<String, Object> build = (Map<String, Object>) job.get("build");
+		assertThat(DEPLOY.resolve((String) build.get("context")).resolve((String) build.get("dockerfile")).normalize())
+			.isEqualTo(DeployedPrometheusConfig.REPOSITORY.resolve("example-gdpr-job/Dockerfile"));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void kubernetesCronJobRunsOneAtATimeWithTheKeyFromASecretAndTheGatewayFromAConfigMap() {
+		Map<String, Object> kustomization = yaml(DEPLOY.resolve("kubernetes/kustomization.yaml")).get(0);
+		List<Map<String, Object>> manifests = new ArrayList<>();
+		for (String resource : (List<String>) kustomization.get("resources")) {
+			manifests.addAll(yaml(DEPLOY.resolve("kubernetes").resolve(resource)));
+		}
+		Map<String, Object> cronJob = manifest(manifests, "CronJob", "gdpr-erasure-job");
+		Map<String, Object> spec = (Map<String, Object>) cronJob.get("spec");
+		assertThat(spec).containsEntry("concurrencyPolicy", "Forbid");
+		Map<String, Object> pod = at(spec, "jobTemplate", "spec", "template", "spec");
+		Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+		Map<String, Map<String, Object>> environment = new LinkedHashMap<>();
+		for (Map<String, Object> variable : (List<Map<String, Object>>) container.get("env")) {
+			environment.put((String) variable.get("name"), (Map<String, Object>) variable.get("valueFrom"));
+		}
+		assertThat(environment.get(SuppressionKeys.KEY_VARIABLE)).containsOnlyKeys("secretKeyRef");
+		assertThat(at(environment.get(SuppressionKeys.KEY_VARIABLE), "secretKeyRef")).containsEntry("key",
+				SuppressionKeys.KEY_VARIABLE);
+		Map<String, Object> addressReference = at(environment.get("BATCH_PUSHGATEWAY_ADDRESS"), "configMapKeyRef");
+		Map<String, Object> configMap = manifest(manifests, "ConfigMap", (String) addressReference.get("name"));
+		String address = (String) at(configMap, "data").get(addressReference.get("key"));
+		String gatewayTarget = targets(scrapeJob(DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE),
+				"pushgateway"))
+			.get(0);
+		assertThat(address).isEqualTo(gatewayTarget);
+		Map<String, Object> service = manifest(manifests, "Service", address.substring(0, address.indexOf(':')));
+		assertThat((List<Map<String, Object>>) at(service, "spec").get("ports"))
+			.anySatisfy((port) -> assertThat(port.get("port").toString()).isEqualTo(address.substring(address.indexOf(':') + 1)));
+		String claim = (String) at(((List<Map<String, Object>>) pod.get("volumes")).get(0), "persistentVolumeClaim")
+			.get("claimName");
+		assertThat(manifest(manifests, "PersistentVolumeClaim", claim)).isNotEmpty();
+		Map<String, Object> compose = yaml(DEPLOY.resolve("docker-compose.yml")).get(0);
+		assertThat(container.get("image"))
+			.isEqualTo(((Map<String, Map<String, Object>>) compose.get("services")).get("gdpr-erasure-job").get("image"));
+	}
+
+	@Test
+	void everyPropertyTheApplicationAndTheDeployFilesSetExists() throws IOException {
+		List<String> unknown = new ArrayList<>();
+		Path applicationYaml = Path.of("src/main/resources/application.yml");
+		for (String key : flatten(yaml(applicationYaml).get(0))) {
+			if (!this.metadata.binds(key)) {
+				unknown.add(applicationYaml + ": " + key);
+			}
+		}
+		String placeholders = Files.readString(applicationYaml);
+		List<Path> files = new ArrayList<>(List.of(DEPLOY.resolve("docker-compose.yml"),
+				DeployedPrometheusConfig.REPOSITORY.resolve("example-gdpr-job/Dockerfile")));
+		try (Stream<Path> kubernetes = Files.list(DEPLOY.resolve("kubernetes"))) {
+			kubernetes.filter((file) -> file.toString().endsWith(".yaml")).forEach(files::add);
+		}
+		int checked = 0;
+		for (Path file : files) {
+			for (String token : Files.readString(file).split("[\\s'\"\\[\\],]+")) {
+				Matcher argument = ARGUMENT.matcher(token);
+				if (argument.matches() && PROMETHEUS_FLAGS.stream().noneMatch(token::startsWith)) {
+					checked++;
+					if (!this.metadata.binds(argument.group(1))) {
+						unknown.add(file.getFileName() + ": argument " + token);
+					}
+				}
+			}
+			for (String variable : variables(file)) {
+				checked++;
+				if (!this.metadata.bindsVariable(variable) && !placeholders.contains("${" + variable)) {
+					unknown.add(file.getFileName() + ": environment variable " + variable);
+				}
+			}
+		}
+		assertThat(checked).as("arguments and variables found in the deploy files").isGreaterThanOrEqualTo(6);
+		assertThat(unknown).isEmpty();
+		assertThat(this.metadata.binds("batch.pushgateway.adress")).as("a typo is caught").isFalse();
+	}
+
+	private static List<String> variables(Path file) throws IOException {
+		List<String> variables = new ArrayList<>();
+		Matcher matcher = Pattern.compile("(?m)^\\s*(?:- name:\\s*)?((?:BATCH_PUSHGATEWAY|GDPR|DEMO)_[A-Z0-9_]+)\\s*:?")
+			.matcher(Files.readString(file));
+		while (matcher.find()) {
+			variables.add(matcher.group(1));
+		}
+		return variables;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> flatten(Map<String, Object> yaml) {
+		List<String> keys = new ArrayList<>();
+		yaml.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> nested) {
+				flatten((Map<String, Object>) nested).forEach((child) -> keys.add(key + "." + child));
+			}
+			else {
+				keys.add(key);
+			}
+		});
+		return keys;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> scrapeJob(Map<String, Object> config, String name) {
+		return ((List<Map<String, Object>>) config.get("scrape_configs")).stream()
+			.filter((job) -> name.equals(job.get("job_name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No scrape job " + name));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> targets(Map<String, Object> scrapeJob) {
+		return ((List<Map<String, Object>>) scrapeJob.get("static_configs")).stream()
+			.flatMap((staticConfig) -> ((List<String>) staticConfig.get("targets")).stream())
+			.toList();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> alertmanagerTargets(Map<String, Object> config) {
+		List<Map<String, Object>> alertmanagers = (List<Map<String, Object>>) at(config, "alerting").get("alertmanagers");
+		return targets(alertmanagers.get(0));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Path hostPath(Map<String, Object> service, String containerPath) {
+		for (String volume : (List<String>) service.get("volumes")) {
+			String[] parts = volume.split(":");
+			if (parts[1].equals(containerPath)) {
+				return DEPLOY.resolve(parts[0]).normalize();
+			}
+		}
+		throw new AssertionError("No volume mounted at " + containerPath + " in " + service);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String publishedPort(Map<String, Object> service) {
+		String mapping = ((List<String>) service.get("ports")).get(0);
+		return mapping.substring(mapping.lastIndexOf(':') + 1);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> manifest(List<Map<String, Object>> manifests, String kind, String name) {
+		return manifests.stream()
+			.filter((manifest) -> kind.equals(manifest.get("kind"))
+					&& name.equals(((Map<String, Object>) manifest.get("metadata")).get("name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No " + kind + " named " + name));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> at(Map<String, Object> map, String... path) {
+		Map<String, Object> current = map;
+		for (String key : path) {
+			current = (Map<String, Object>) current.get(key);
+			assertThat(current).as(String.join(".", path)).isNotNull();
+		}
+		return current;
+	}
+
+	private static List<Map<String, Object>> yaml(Path file) {
+		try {
+			List<Map<String, Object>> documents = new ArrayList<>();
+			for (Object document : new Yaml().loadAll(Files.readString(file))) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> map = (Map<String, Object>) document;
+				documents.add(map);
+			}
+			return documents;
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
