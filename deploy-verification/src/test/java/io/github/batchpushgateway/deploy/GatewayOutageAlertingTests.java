@@ -34,21 +34,10 @@ class GatewayOutageAlertingTests {
 	void aGatewayOutageRaisesOneAlertAndInhibitsThePerJobAlertsItCauses() {
 		try (AlertmanagerServer alertmanager = AlertmanagerServer.start(DeployFiles.alertmanagerConfig());
 				PushgatewayServer gateway = PushgatewayServer.start()) {
-			// given: one failed and one successful job in the gateway, and alerting working
-			Instant now = Instant.now();
-			new FinishedJobPayload("importJob", "FAILED", now.minusSeconds(60), now.minusSeconds(30)).putTo(gateway);
-			new FinishedJobPayload("exportJob", "COMPLETED", now.minusSeconds(50), now.minusSeconds(20)).putTo(gateway);
+			// given
+			pushAFailedAndASuccessfulJob(gateway);
 			try (PrometheusServer prometheus = PrometheusServer.start(config(gateway, alertmanager))) {
-				List<Alert> before = Alertmanagers.await(alertmanager, "the failed job's alert",
-						(alerts) -> alerts.stream().anyMatch((alert) -> alert.is("BatchJobLastRunFailed", "importJob")),
-						TIMEOUT);
-				assertThat(before).filteredOn((alert) -> alert.is("BatchJobLastRunFailed", "importJob"))
-					.singleElement()
-					.satisfies((alert) -> {
-						assertThat(alert.state()).isEqualTo("active");
-						assertThat(alert.receivers()).containsExactly("team-tickets");
-					});
-				assertThat(before).extracting(Alert::name).doesNotContain("PushgatewayDown", "BatchJobMetricsVanished");
+				awaitTheFailedJobsAlert(alertmanager);
 
 				// when
 				gateway.stop();
@@ -56,15 +45,10 @@ class GatewayOutageAlertingTests {
 				// then
 				List<Alert> during = Alertmanagers.await(alertmanager,
 						"PushgatewayDown and both jobs' BatchJobMetricsVanished, the failed-run alert resolved",
-						(alerts) -> alerts.stream().anyMatch((alert) -> alert.is("PushgatewayDown", null))
-								&& alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "importJob"))
-								&& alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "exportJob"))
+						(alerts) -> has(alerts, "PushgatewayDown") && bothJobsVanished(alerts)
 								&& alerts.stream().noneMatch((alert) -> alert.is("BatchJobLastRunFailed", null)),
 						TIMEOUT);
-				Alert gatewayDown = during.stream()
-					.filter((alert) -> alert.is("PushgatewayDown", null))
-					.findFirst()
-					.orElseThrow();
+				Alert gatewayDown = only(during, "PushgatewayDown");
 				assertThat(gatewayDown.state()).isEqualTo("active");
 				assertThat(gatewayDown.receivers()).containsExactly("on-call-pager");
 				assertThat(gatewayDown.labels()).containsEntry("instance", gateway.address());
@@ -79,6 +63,78 @@ class GatewayOutageAlertingTests {
 					.containsExactly(gatewayDown);
 			}
 		}
+	}
+
+	@Test
+	void aGatewayRestartedWithoutPersistenceRaisesOneAlertForAllTheJobsItLost() {
+		try (AlertmanagerServer alertmanager = AlertmanagerServer.start(DeployFiles.alertmanagerConfig());
+				PushgatewayServer gateway = PushgatewayServer.start()) {
+			// given
+			pushAFailedAndASuccessfulJob(gateway);
+			try (PrometheusServer prometheus = PrometheusServer.start(config(gateway, alertmanager))) {
+				awaitTheFailedJobsAlert(alertmanager);
+
+				// when: back at once, empty, before PushgatewayDown could matter
+				gateway.restart();
+
+				// then
+				List<Alert> after = Alertmanagers.await(alertmanager,
+						"PushgatewayLostJobs and both jobs' BatchJobMetricsVanished, the gateway up",
+						(alerts) -> has(alerts, "PushgatewayLostJobs") && bothJobsVanished(alerts)
+								&& alerts.stream().noneMatch((alert) -> alert.is("PushgatewayDown", null)),
+						TIMEOUT);
+				Alert lostJobs = only(after, "PushgatewayLostJobs");
+				assertThat(lostJobs.state()).isEqualTo("active");
+				assertThat(lostJobs.receivers()).containsExactly("team-tickets");
+				assertThat(after).filteredOn((alert) -> alert.is("BatchJobMetricsVanished", null))
+					.hasSize(2)
+					.allSatisfy((alert) -> {
+						assertThat(alert.state()).isEqualTo("suppressed");
+						assertThat(alert.inhibitedBy()).containsExactly(lostJobs.fingerprint());
+					});
+				assertThat(after).filteredOn((alert) -> alert.state().equals("active"))
+					.as("the one alert a restart that lost every job raises")
+					.containsExactly(lostJobs);
+			}
+		}
+	}
+
+	private static void pushAFailedAndASuccessfulJob(PushgatewayServer gateway) {
+		Instant now = Instant.now();
+		new FinishedJobPayload("importJob", "FAILED", now.minusSeconds(60), now.minusSeconds(30)).putTo(gateway);
+		new FinishedJobPayload("exportJob", "COMPLETED", now.minusSeconds(50), now.minusSeconds(20)).putTo(gateway);
+	}
+
+	/**
+	 * Waits until the failed job's alert is active in Alertmanager: the rules are loaded, the
+	 * gateway scraped, and alerts flow, with nothing about the gateway yet.
+	 */
+	private static void awaitTheFailedJobsAlert(AlertmanagerServer alertmanager) {
+		List<Alert> before = Alertmanagers.await(alertmanager, "the failed job's alert",
+				(alerts) -> alerts.stream().anyMatch((alert) -> alert.is("BatchJobLastRunFailed", "importJob")),
+				TIMEOUT);
+		assertThat(only(before, "BatchJobLastRunFailed")).satisfies((alert) -> {
+			assertThat(alert.state()).isEqualTo("active");
+			assertThat(alert.labels()).containsEntry("job", "importJob").containsEntry("exit_code", "FAILED");
+			assertThat(alert.receivers()).containsExactly("team-tickets");
+		});
+		assertThat(before).extracting(Alert::name)
+			.doesNotContain("PushgatewayDown", "PushgatewayLostJobs", "BatchJobMetricsVanished");
+	}
+
+	private static boolean has(List<Alert> alerts, String alertName) {
+		return alerts.stream().anyMatch((alert) -> alert.is(alertName, null));
+	}
+
+	private static boolean bothJobsVanished(List<Alert> alerts) {
+		return alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "importJob"))
+				&& alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "exportJob"));
+	}
+
+	private static Alert only(List<Alert> alerts, String alertName) {
+		List<Alert> matching = alerts.stream().filter((alert) -> alert.is(alertName, null)).toList();
+		assertThat(matching).as(alertName).hasSize(1);
+		return matching.get(0);
 	}
 
 	/**
