@@ -47,7 +47,7 @@ class DemoScriptIT {
 			.containsPattern("requests pending +awaiting_identity=\\d+ +failed=0 +on_hold=\\d+ +verified=0")
 			.contains("residual records           none in 6 tables")
 			.containsPattern("this run: requests +completed=\\d+")
-			.contains("GdprErasureRequestOverdue");
+			.containsPattern("Gdpr\\w+ \\(critical, firing\\)");
 		assertThat(listening(this.pushgatewayPort)).as("the gateway was stopped").isFalse();
 		assertThat(listening(this.prometheusPort)).as("Prometheus was stopped").isFalse();
 	}

@@ -9,10 +9,13 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Promtool;
+import io.github.batchpushgateway.testsupport.ToolResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,15 @@ class EndToEndTests {
 
 		assertLastRunRequests(database, runStart);
 		assertLastRunRecords(database);
+		String gdprMetrics = gateway.scrapeText()
+			.lines()
+			.filter((line) -> line.startsWith("gdpr_") || line.startsWith("# HELP gdpr_")
+					|| line.startsWith("# TYPE gdpr_"))
+			.collect(Collectors.joining("\n", "", "\n"));
+		assertThat(gdprMetrics).contains("# TYPE gdpr_erasure_requests_pending gauge");
+		ToolResult lint = Promtool.checkMetrics(gdprMetrics);
+		assertThat(lint.isSuccess()).as(lint.output()).isTrue();
+		assertThat(lint.output()).as("promtool check metrics findings").isBlank();
 	}
 
 	private void assertLastRunRequests(JdbcClient database, LocalDateTime runStart) {
