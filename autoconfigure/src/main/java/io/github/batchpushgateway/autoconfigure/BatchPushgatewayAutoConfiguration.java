@@ -27,6 +27,7 @@ import io.github.batchpushgateway.push.PrometheusPushClient;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushConnectionFactory;
 import io.github.batchpushgateway.push.PushListener;
+import io.github.batchpushgateway.push.PushRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
@@ -140,6 +141,7 @@ public final class BatchPushgatewayAutoConfiguration {
 			.delay(retry.getDelay())
 			.multiplier(retry.getMultiplier())
 			.maxDelay(retry.getMaxDelay())
+			.predicate(PushRejectedException::isWorthRetrying)
 			.build();
 		List<PushListener> all = new ArrayList<>();
 		all.add(new OutageLogger(properties.getScheme().name().toLowerCase() + "://" + properties.getAddress()));

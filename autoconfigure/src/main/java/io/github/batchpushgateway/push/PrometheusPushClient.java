@@ -9,7 +9,8 @@ import org.springframework.util.Assert;
 
 /**
  * A {@link PushClient} on the Prometheus Java client's {@link PushGateway}, which writes the
- * protobuf or text format and handles the URL encoding of the group.
+ * protobuf or text format and handles the URL encoding of the group. Error answers of the gateway
+ * are thrown as {@link PushRejectedException}s.
  */
 public final class PrometheusPushClient implements PushClient {
 
@@ -31,7 +32,12 @@ public final class PrometheusPushClient implements PushClient {
 		// grouping parameters with many values could grow.
 		PushGateway.Builder builder = this.builders.get().job(group.job());
 		group.groupingKey().forEach(builder::groupingKey);
-		builder.build().push(() -> metrics);
+		try {
+			builder.build().push(() -> metrics);
+		}
+		catch (IOException ex) {
+			throw PushRejectedException.classify(ex);
+		}
 	}
 
 }

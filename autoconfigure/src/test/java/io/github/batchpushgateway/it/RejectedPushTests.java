@@ -1,0 +1,71 @@
+package io.github.batchpushgateway.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.batchpushgateway.push.PushGroup;
+import io.github.batchpushgateway.push.PushListener;
+import io.github.batchpushgateway.push.PushRejectedException;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A push the gateway rejects for good is not retried: here the real gateway answers 400 because
+ * another group holds one of our metric names with another type.
+ */
+class RejectedPushTests {
+
+	@Test
+	void pushRejectedWith400IsTriedOncePerEventAndTheJobGoesOn() throws Exception {
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			// given another group that holds batch_job_running as a counter
+			HttpResponse<String> conflicting = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/metrics/job/someone-else"))
+					.PUT(HttpRequest.BodyPublishers.ofString("# TYPE batch_job_running counter\nbatch_job_running 1\n"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(conflicting.statusCode()).isEqualTo(200);
+
+			try (TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+					"batch.pushgateway.retry.max-retries=5", "batch.pushgateway.retry.redelivery-interval=1h",
+					"spring.main.sources=" + Attempts.class.getName())) {
+				// when a job runs (start, two step ends, end: four events)
+				JobExecution execution = application.run("variantJob", new JobParameters());
+
+				// then each event was tried once, rejected with the gateway's 400, and the job went on
+				assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+				List<Exception> failures = application.bean(Attempts.class).failures;
+				assertThat(failures).isNotEmpty()
+					.allSatisfy((failure) -> assertThat(failure).isInstanceOfSatisfying(PushRejectedException.class,
+							(rejected) -> assertThat(rejected.getStatus()).isEqualTo(400)));
+				assertThat(failures).hasSizeLessThanOrEqualTo(3); // start, one step end, end: never 6 per event
+				assertThat(gateway.metrics().value("batch_job_status", Map.of("job", "variantJob"))).isEmpty();
+			}
+		}
+	}
+
+	/** Added as a source of the application, so it is a bean and the pusher tells it every attempt. */
+	@Configuration(proxyBeanMethods = false)
+	static class Attempts implements PushListener {
+
+		final List<Exception> failures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void pushFailed(PushGroup group, Exception failure, Duration duration) {
+			this.failures.add(failure);
+		}
+
+	}
+
+}
