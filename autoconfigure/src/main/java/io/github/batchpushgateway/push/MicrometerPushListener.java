@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Counts pushes by outcome and times them in the application's own {@link MeterRegistry}, so a
  * long-running application shows its push health on {@code /actuator/prometheus} as
- * {@code batch_pushgateway_pushes_total{outcome,job}} and
- * {@code batch_pushgateway_push_duration_seconds{outcome}}.
+ * {@code batch_pushgateway_pushes_total{outcome,batch_job}} and
+ * {@code batch_pushgateway_push_duration_seconds{outcome}}. The batch job's name is in
+ * {@code batch_job}, not {@code job}, which Prometheus sets to the application's scrape job.
  */
 public final class MicrometerPushListener implements PushListener {
 
@@ -45,7 +46,7 @@ public final class MicrometerPushListener implements PushListener {
 		Counter.builder("batch.pushgateway.pushes")
 			.description("Push attempts to the Pushgateway, by outcome and job")
 			.tag("outcome", outcome)
-			.tag("job", group.job())
+			.tag("batch.job", group.job())
 			.register(registry)
 			.increment();
 		Timer.builder("batch.pushgateway.push.duration")

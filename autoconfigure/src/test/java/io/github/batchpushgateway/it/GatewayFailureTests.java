@@ -191,7 +191,7 @@ class GatewayFailureTests {
 
 	private static double pushes(MeterRegistry registry, String outcome) {
 		Counter counter = registry.find("batch.pushgateway.pushes")
-			.tags("outcome", outcome, "job", "twoStepJob")
+			.tags("outcome", outcome, "batch.job", "twoStepJob")
 			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
