@@ -2,6 +2,7 @@ package io.github.batchpushgateway.example.gdpr.notification;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,8 @@ public class SimulatedRecipientNotifier implements RecipientNotifier {
 	private final int failures;
 
 	private final Map<Long, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+	private final Set<Long> processedKeys = ConcurrentHashMap.newKeySet();
 
 	private final List<Notification> processed = new CopyOnWriteArrayList<>();
 
@@ -54,9 +57,7 @@ public class SimulatedRecipientNotifier implements RecipientNotifier {
 				&& notification.idempotencyKey() % this.every == 0 && attempt <= this.failures) {
 			throw new TransientDeliveryException("ENDPOINT_UNAVAILABLE");
 		}
-		boolean firstTime = this.processed.stream()
-			.noneMatch((done) -> done.idempotencyKey() == notification.idempotencyKey());
-		if (firstTime) {
+		if (this.processedKeys.add(notification.idempotencyKey())) {
 			this.processed.add(notification);
 		}
 	}

@@ -25,8 +25,8 @@ public class ResidualData {
 	 * verification and wait for the next attempt.
 	 */
 	private static final String ERASED_SUBJECTS = """
-			SELECT subject_id FROM erasure_request
-			WHERE status = 'COMPLETED' OR (status = 'FAILED' AND error_code = 'RESIDUAL_DATA')""";
+			SELECT subject_id FROM erasure_request WHERE status IN ('COMPLETED', 'FAILED')
+			AND (status = 'COMPLETED' OR error_code = 'RESIDUAL_DATA')""";
 
 	private final JdbcClient jdbc;
 
