@@ -37,7 +37,8 @@ class DeploymentFilesTests {
 	/**
 	 * Flags of the Prometheus binaries, which look like properties.
 	 */
-	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.");
+	// Flags of the Prometheus, Alertmanager and Pushgateway servers, not properties of the application.
+	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.");
 
 	private final ConfigurationMetadata metadata = ConfigurationMetadata.fromClasspath();
 
