@@ -35,6 +35,7 @@ import io.prometheus.metrics.exporter.pushgateway.Scheme;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -174,6 +175,14 @@ public final class BatchPushgatewayAutoConfiguration {
 					? settings.getExpectedInterval() : jobs.getExpectedInterval();
 			return new JobSchedule(progress, expected);
 		};
+	}
+
+	/**
+	 * Nothing depends on the progress monitor: keep lazy initialization from never creating it.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter batchProgressMonitorEagerly() {
+		return LazyInitializationExcludeFilter.forBeanTypes(ProgressMonitor.class);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -33,6 +33,9 @@ final class BatchPushgatewayPropertiesValidator {
 		positive("progress-interval", properties.getProgressInterval());
 		positive("connect-timeout", properties.getConnectTimeout());
 		positive("read-timeout", properties.getReadTimeout());
+		// The HTTP client takes these as int milliseconds.
+		atMost("connect-timeout", properties.getConnectTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
+		atMost("read-timeout", properties.getReadTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
 		notNegative("flush-timeout", properties.getFlushTimeout());
 		if (properties.getHistoryScanLimit() < 0) {
 			throw invalid("history-scan-limit", properties.getHistoryScanLimit(), "Must not be negative");
@@ -45,6 +48,11 @@ final class BatchPushgatewayPropertiesValidator {
 	private static void validateAddress(@Nullable String address) {
 		if (!StringUtils.hasText(address)) {
 			throw invalid("address", address, "Must be host:port");
+		}
+		if (address.contains("@")) {
+			// user:password@host would put credentials into every log line: do not echo the value.
+			throw invalid("address", null, "Must be host:port without credentials; use batch.pushgateway.username "
+					+ "and password, or token");
 		}
 		if (address.contains("://") || address.contains("/")) {
 			throw invalid("address", address,
@@ -139,9 +147,16 @@ final class BatchPushgatewayPropertiesValidator {
 		return name.matches("[a-zA-Z_][a-zA-Z0-9_]*") && !name.startsWith("__");
 	}
 
+	/** At least a millisecond: schedulers and timeouts work in milliseconds, and 0 would spin. */
 	private static void positive(String property, @Nullable Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw invalid(property, value, "Must be positive");
+		if (value == null || value.toMillis() < 1) {
+			throw invalid(property, value, "Must be at least 1ms");
+		}
+	}
+
+	private static void atMost(String property, Duration value, Duration limit) {
+		if (value.compareTo(limit) > 0) {
+			throw invalid(property, value, "Must be at most " + limit);
 		}
 	}
 

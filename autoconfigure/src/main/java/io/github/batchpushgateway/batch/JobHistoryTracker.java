@@ -25,7 +25,7 @@ public final class JobHistoryTracker {
 
 	private static final Log logger = LogFactory.getLog(JobHistoryTracker.class);
 
-	private static final int PAGE_SIZE = 50;
+	private static final int PAGE_SIZE = 20;
 
 	private final @Nullable JobRepository repository;
 
@@ -82,7 +82,9 @@ public final class JobHistoryTracker {
 		String jobName = current.getJobInstance().getJobName();
 		JobHistory history = JobHistory.EMPTY;
 		try {
-			// Instances come newest first: stop once both a success and a failure are known.
+			// Instances come newest first: stop at the page that holds the last success, the
+			// metric that matters; the last failure is known when it is that recent too. A job
+			// that never succeeded is read up to the limit.
 			for (int start = 0; start < this.maxInstancesScanned; start += PAGE_SIZE) {
 				List<JobInstance> instances = this.repository.getJobInstances(jobName, start,
 						Math.min(PAGE_SIZE, this.maxInstancesScanned - start));
@@ -95,7 +97,7 @@ public final class JobHistoryTracker {
 						}
 					}
 				}
-				if (instances.size() < PAGE_SIZE || (history.lastSuccess() != null && history.lastFailure() != null)) {
+				if (instances.size() < PAGE_SIZE || history.lastSuccess() != null) {
 					break;
 				}
 			}

@@ -1,8 +1,10 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.github.batchpushgateway.metrics.JobHistory;
@@ -40,7 +42,11 @@ public final class JobStatePublisher {
 
 	private final Duration flushTimeout;
 
-	private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
+	/**
+	 * Running executions by identity: ids are not unique everywhere (the resourceless job
+	 * repository gives every execution the same id). Guarded by itself.
+	 */
+	private final Map<JobExecution, RunningJob> running = new IdentityHashMap<>();
 
 	/**
 	 * Creates a publisher.
@@ -80,7 +86,10 @@ public final class JobStatePublisher {
 	 * @param step the step execution
 	 */
 	public void stepEnded(StepExecution step) {
-		RunningJob job = this.running.get(step.getJobExecutionId());
+		RunningJob job;
+		synchronized (this.running) {
+			job = this.running.get(step.getJobExecution());
+		}
 		if (job != null) {
 			job.publish();
 		}
@@ -92,8 +101,24 @@ public final class JobStatePublisher {
 	 * shows.
 	 */
 	public void publishProgress() {
-		for (RunningJob job : this.running.values()) {
-			job.publishIfAdvanced();
+		List<RunningJob> jobs;
+		synchronized (this.running) {
+			jobs = new ArrayList<>(this.running.values());
+		}
+		for (RunningJob job : jobs) {
+			if (job.execution.getEndTime() != null && !job.execution.isRunning()) {
+				// Spring Batch skips afterJob when saving the execution's end fails: finish it here,
+				// or the job would show as running for ever. Seen ended at one look, it is given
+				// until the next one for afterJob to run.
+				if (job.seenEnded) {
+					untrack(job.execution);
+					job.finish();
+				}
+				job.seenEnded = true;
+			}
+			else {
+				job.publishIfAdvanced();
+			}
 		}
 	}
 
@@ -104,7 +129,7 @@ public final class JobStatePublisher {
 	 * @return whether the final state reached the gateway in time
 	 */
 	public boolean jobEnded(JobExecution execution) {
-		RunningJob job = this.running.remove(execution.getId());
+		RunningJob job = untrack(execution);
 		if (job == null) {
 			job = new RunningJob(execution, this.groups.resolve(execution));
 		}
@@ -125,13 +150,23 @@ public final class JobStatePublisher {
 	 * @return the number of running executions
 	 */
 	public int runningCount() {
-		return this.running.size();
+		synchronized (this.running) {
+			return this.running.size();
+		}
 	}
 
 	private RunningJob track(JobExecution execution) {
 		RunningJob job = new RunningJob(execution, this.groups.resolve(execution));
-		this.running.put(execution.getId(), job);
+		synchronized (this.running) {
+			this.running.put(execution, job);
+		}
 		return job;
+	}
+
+	private @Nullable RunningJob untrack(JobExecution execution) {
+		synchronized (this.running) {
+			return this.running.remove(execution);
+		}
 	}
 
 	/** One running execution; its monitor orders its publications. */
@@ -146,6 +181,9 @@ public final class JobStatePublisher {
 		private long publishedProgress = -1;
 
 		private boolean finished;
+
+		/** Whether the progress thread has already seen this execution ended. Its field alone. */
+		private boolean seenEnded;
 
 		RunningJob(JobExecution execution, PushGroup group) {
 			this.execution = execution;

@@ -26,7 +26,8 @@ public final class Delivery {
 	 */
 	public boolean await(Duration timeout) {
 		try {
-			return this.outcome.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+			// Milliseconds: no overflow for any timeout a person would configure.
+			return this.outcome.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

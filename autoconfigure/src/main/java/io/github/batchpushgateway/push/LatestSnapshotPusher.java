@@ -100,12 +100,12 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 		Assert.notNull(group, "'group' must not be null");
 		Assert.notNull(metrics, "'metrics' must not be null");
 		Pending pending = new Pending(metrics);
-		if (this.closed) {
-			logger.debug("Pusher is closed; not sending the state of " + group);
-			pending.outcome.complete(false);
-			return pending.delivery();
-		}
 		synchronized (this.lock) {
+			if (this.closed) {
+				logger.debug("Pusher is closed; not sending the state of " + group);
+				pending.outcome.complete(false);
+				return pending.delivery();
+			}
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			if (slot.waiting != null) {
 				pending.alsoCompletes(slot.waiting);
@@ -169,7 +169,18 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 			return;
 		}
 		boolean delivered = flush(timeout);
-		this.closed = true;
+		List<CompletableFuture<Boolean>> abandoned = new ArrayList<>();
+		synchronized (this.lock) {
+			this.closed = true;
+			this.slots.values().forEach((slot) -> {
+				if (slot.waiting != null) {
+					abandoned.add(slot.waiting.outcome);
+				}
+				if (slot.inFlight != null) {
+					abandoned.add(slot.inFlight.outcome);
+				}
+			});
+		}
 		this.sender.interrupt();
 		try {
 			this.sender.join(TimeUnit.SECONDS.toMillis(1));
@@ -183,6 +194,8 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 				logger.warn("Stopped with undelivered job state for " + undelivered + " after waiting " + timeout);
 			}
 		}
+		// Nobody will send these any more: tell whoever still waits, rather than let them time out.
+		abandoned.forEach((outcome) -> outcome.complete(false));
 	}
 
 	/**
@@ -240,14 +253,20 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 				attempt(group, slot);
 				return null;
 			});
-			Pending sent = finishFlight(slot, true);
+			Pending sent = finishFlight(slot, true, false);
 			sent.outcome.complete(true);
 			forgetIfIdle(group, slot);
 			redeliverParked();
 		}
 		catch (RetryException ex) {
-			Pending failed = finishFlight(slot, false);
+			// A snapshot the gateway rejected for good would be rejected again: drop it, and let
+			// the group's next snapshot try afresh.
+			boolean redeliver = PushRejectedException.isWorthRetrying(ex.getCause());
+			Pending failed = finishFlight(slot, false, redeliver);
 			failed.outcome.complete(false);
+			if (!redeliver) {
+				forgetIfIdle(group, slot);
+			}
 			if (Thread.currentThread().isInterrupted()) {
 				throw new InterruptedException();
 			}
@@ -279,14 +298,14 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 	}
 
 	/**
-	 * Ends the flight of the slot's snapshot. An undelivered snapshot with no newer one behind it
-	 * is parked for redelivery under a new outcome, since its waiters have now been told.
+	 * Ends the flight of the slot's snapshot. An undelivered snapshot worth redelivering with no
+	 * newer one behind it is parked under a new outcome, since its waiters have now been told.
 	 */
-	private Pending finishFlight(Slot slot, boolean delivered) {
+	private Pending finishFlight(Slot slot, boolean delivered, boolean redeliver) {
 		synchronized (this.lock) {
 			Pending flown = slot.inFlight;
 			slot.inFlight = null;
-			if (!delivered && slot.waiting == null) {
+			if (!delivered && redeliver && slot.waiting == null) {
 				slot.waiting = flown.retried();
 				slot.parked = true;
 			}
@@ -340,9 +359,13 @@ public final class LatestSnapshotPusher implements AutoCloseable {
 			this.metrics = metrics;
 		}
 
-		/** Those waiting for a replaced snapshot learn the outcome of its replacement. */
+		/**
+		 * Those waiting for a replaced snapshot learn the outcome of its replacement. Only the
+		 * replaced outcome is kept, not its metrics, so replaced snapshots can be collected.
+		 */
 		void alsoCompletes(Pending replaced) {
-			this.outcome.whenComplete((delivered, ex) -> replaced.outcome.complete(Boolean.TRUE.equals(delivered)));
+			CompletableFuture<Boolean> replacedOutcome = replaced.outcome;
+			this.outcome.whenComplete((delivered, ex) -> replacedOutcome.complete(Boolean.TRUE.equals(delivered)));
 		}
 
 		Pending retried() {

@@ -1,6 +1,8 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -8,8 +10,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Logs a Pushgateway outage once at WARN when the first push fails, and its end at INFO, rather
- * than one line per failed attempt. Messages name the gateway's address and the cause, never
- * credentials (they travel in headers, which no message here contains).
+ * than one line per failed attempt. A push the gateway rejects for good (a payload it refuses,
+ * credentials it does not accept) is no outage: it is logged once per group and status until that
+ * group is accepted again, whatever other groups do. Messages name the gateway's address and the
+ * cause, never credentials (they travel in headers, which no message here contains).
  */
 public final class OutageLogger implements PushListener {
 
@@ -20,6 +24,8 @@ public final class OutageLogger implements PushListener {
 	private final String gateway;
 
 	private final AtomicLong failuresInOutage = new AtomicLong();
+
+	private final Map<PushGroup, Integer> rejectedGroups = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a logger.
@@ -32,6 +38,9 @@ public final class OutageLogger implements PushListener {
 
 	@Override
 	public void pushSucceeded(PushGroup group, Duration duration) {
+		if (this.rejectedGroups.remove(group) != null) {
+			logger.info("The Pushgateway at " + this.gateway + " accepts the state of " + group + " again");
+		}
 		long failures = this.failuresInOutage.getAndSet(0);
 		if (failures > 0) {
 			logger.info("Pushes to the Pushgateway at " + this.gateway + " succeed again, after " + failures
@@ -41,6 +50,15 @@ public final class OutageLogger implements PushListener {
 
 	@Override
 	public void pushFailed(PushGroup group, Exception failure, Duration duration) {
+		if (!PushRejectedException.isWorthRetrying(failure)) {
+			int status = ((PushRejectedException) failure).getStatus();
+			Integer previous = this.rejectedGroups.put(group, status);
+			if (previous == null || previous != status) {
+				logger.warn("The Pushgateway at " + this.gateway + " rejects the state of " + group + " ("
+						+ describe(failure) + "). Not retried; the job's next event is sent as usual");
+			}
+			return;
+		}
 		if (this.failuresInOutage.getAndIncrement() == 0) {
 			logger.warn("Pushes to the Pushgateway at " + this.gateway + " are failing (" + describe(failure)
 					+ "). Jobs go on; each job's newest state is kept and sent again, and recovery will be logged");

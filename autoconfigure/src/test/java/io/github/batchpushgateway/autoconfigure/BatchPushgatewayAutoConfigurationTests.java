@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
@@ -94,7 +95,8 @@ class BatchPushgatewayAutoConfigurationTests {
 			"progress-interval|-1s", "connect-timeout|0ms", "read-timeout|-5s", "flush-timeout|-1s",
 			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
 			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
-			"grouping-key.bad-name|x", "grouping-parameters|job" })
+			"grouping-key.bad-name|x", "grouping-parameters|job", "address|user@gateway:9091",
+			"retry.redelivery-interval|500us", "read-timeout|30d" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
@@ -129,6 +131,25 @@ class BatchPushgatewayAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("batch.pushgateway.username")
 				.hasMessageNotContaining("s3cr3t-value");
+		});
+	}
+
+	@Test
+	void failsFastOnCredentialsInTheAddressWithoutEchoingThem() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.address=user:s3cr3t@gateway:9091").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("batch.pushgateway.address")
+				.hasMessageNotContaining("s3cr3t");
+		});
+	}
+
+	@Test
+	void progressMonitorIsCreatedEvenWithLazyInitialization() {
+		this.contextRunner.withBean(LazyInitializationBeanFactoryPostProcessor.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBeanFactory().containsSingleton("batchProgressMonitor")).isTrue();
+			assertThat(context.getBeanFactory().containsSingleton("batchJobStatePublisher")).isTrue();
 		});
 	}
 

@@ -5,15 +5,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.PushRejectedException;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -23,22 +30,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A push the gateway rejects for good is not retried: here the real gateway answers 400 because
- * another group holds one of our metric names with another type.
+ * another group holds a metric that {@code variantJob}'s contributor adds, with another type.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RejectedPushTests {
 
 	@Test
-	void pushRejectedWith400IsTriedOncePerEventAndTheJobGoesOn() throws Exception {
+	void pushRejectedWith400IsTriedOncePerEventAndTheJobGoesOn(CapturedOutput output) throws Exception {
 		try (PushgatewayServer gateway = PushgatewayServer.start()) {
-			// given another group that holds batch_job_running as a counter
+			// given another group that holds variant_marker as a counter
 			HttpResponse<String> conflicting = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/metrics/job/someone-else"))
-					.PUT(HttpRequest.BodyPublishers.ofString("# TYPE batch_job_running counter\nbatch_job_running 1\n"))
+					.PUT(HttpRequest.BodyPublishers.ofString("# TYPE variant_marker counter\nvariant_marker 1\n"))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(conflicting.statusCode()).isEqualTo(200);
 
 			try (TestBatchApplication application = TestBatchApplication.start(gateway.address(),
-					"batch.pushgateway.retry.max-retries=5", "batch.pushgateway.retry.redelivery-interval=1h",
+					"batch.pushgateway.retry.max-retries=5", "batch.pushgateway.retry.redelivery-interval=100ms",
 					"spring.main.sources=" + Attempts.class.getName())) {
 				// when a job runs (start, two step ends, end: four events)
 				JobExecution execution = application.run("variantJob", new JobParameters());
@@ -51,15 +59,39 @@ class RejectedPushTests {
 							(rejected) -> assertThat(rejected.getStatus()).isEqualTo(400)));
 				assertThat(failures).hasSizeLessThanOrEqualTo(3); // start, one step end, end: never 6 per event
 				assertThat(gateway.metrics().value("batch_job_status", Map.of("job", "variantJob"))).isEmpty();
+
+				// and a rejected snapshot is dropped, not redelivered when other groups get through
+				int attempts = failures.size();
+				application.run("twoStepJob", new JobParameters());
+				application.run("twoStepJob", new JobParameters());
+				assertThat(failures).hasSize(attempts);
+				assertThat(gateway.metrics().require("batch_job_status", Map.of("job", "twoStepJob", "status", "COMPLETED")))
+					.isEqualTo(1);
+				assertThat(output.getOut().split("rejects the state of job=variantJob", -1)).hasSize(2);
+				assertThat(output).doesNotContain("are failing").doesNotContain("succeed again");
 			}
 		}
 	}
 
-	/** Added as a source of the application, so it is a bean and the pusher tells it every attempt. */
+	/**
+	 * Added as a source of the application, so it is a bean: the pusher tells it every attempt,
+	 * and it adds a gauge {@code variant_marker} to {@code variantJob}'s group.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	static class Attempts implements PushListener {
+	static class Attempts implements PushListener, JobMetricsContributor {
 
 		final List<Exception> failures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public Collection<MetricSnapshot> contribute(JobExecution jobExecution) {
+			if (!jobExecution.getJobInstance().getJobName().equals("variantJob")) {
+				return List.of();
+			}
+			return List.of(GaugeSnapshot.builder()
+				.name("variant_marker")
+				.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(1).build())
+				.build());
+		}
 
 		@Override
 		public void pushFailed(PushGroup group, Exception failure, Duration duration) {
