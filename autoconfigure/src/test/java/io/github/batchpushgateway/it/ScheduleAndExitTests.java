@@ -17,8 +17,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Expected intervals reach each job's group, and an application that runs its job at startup and
- * exits at once, as {@code java -jar} does, still delivers the job's outcome.
+ * Expected intervals reach each job's group, only included jobs push, and an application that
+ * runs its job at startup and exits at once, as {@code java -jar} does, still delivers the job's
+ * outcome.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ScheduleAndExitTests {
@@ -40,6 +41,19 @@ class ScheduleAndExitTests {
 			assertThat(gateway.metrics().require("batch_job_progress_interval_seconds", Map.of("job", "variantJob")))
 				.isEqualTo(0.1);
 			assertThat(output).contains("batch.pushgateway.jobs.overrides names jobs that do not exist: [twoStepJobb]");
+		}
+	}
+
+	@Test
+	void excludedJobsPushNothingWhileOthersDo() {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.include=*Job", "batch.pushgateway.jobs.exclude=variant*")) {
+			application.run("variantJob", new JobParameters());
+			application.run("twoStepJob", new JobParameters());
+			application.run("spaceJob", new JobParameters()); // "weekly report": not matched by *Job
+
+			assertThat(gateway.groupLabels()).extracting((labels) -> labels.get("job")).containsExactly("twoStepJob");
 		}
 	}
 
