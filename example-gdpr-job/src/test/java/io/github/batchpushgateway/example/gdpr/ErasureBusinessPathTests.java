@@ -361,6 +361,26 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		assertThat(gateway().metrics().require("gdpr_erasure_requests_overdue", Map.of("job", jobName()))).isEqualTo(3);
 	}
 
+	@Test
+	void extensionWithoutReasonsOrNotifiedBeforeReceiptDoesNotMoveTheDeadline() throws Exception {
+		// given: two extensions "notified" within the first month that Art. 12(3) does not accept
+		Customer a = this.shop.customer();
+		Customer b = this.shop.customer();
+		long withoutReason = this.shop.request(a, "RECEIVED", LocalDate.of(2024, 1, 31).atTime(9, 0),
+				LocalDate.of(2024, 2, 10), null);
+		long beforeReceipt = this.shop.request(b, "RECEIVED", LocalDate.of(2024, 1, 31).atTime(9, 0),
+				LocalDate.of(2024, 1, 30), "COMPLEXITY");
+
+		// when
+		runJob();
+
+		// then
+		assertThat(this.shop.row("erasure_request", withoutReason)).containsEntry("EXTENDED_DEADLINE", null)
+			.containsEntry("DUE_ON", LocalDate.of(2024, 2, 29));
+		assertThat(this.shop.row("erasure_request", beforeReceipt)).containsEntry("EXTENDED_DEADLINE", null)
+			.containsEntry("DUE_ON", LocalDate.of(2024, 2, 29));
+	}
+
 	static String hmacSha256(String key, String email) throws Exception {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

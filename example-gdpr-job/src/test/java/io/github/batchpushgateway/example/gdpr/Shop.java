@@ -129,12 +129,18 @@ final class Shop {
 	}
 
 	long request(Customer customer, String status, LocalDateTime receivedAt, LocalDate extensionNotifiedOn) {
+		return request(customer, status, receivedAt, extensionNotifiedOn,
+				(extensionNotifiedOn != null) ? "COMPLEXITY" : null);
+	}
+
+	long request(Customer customer, String status, LocalDateTime receivedAt, LocalDate extensionNotifiedOn,
+			String extensionReason) {
 		this.jdbc.sql("""
 				INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, identity_verified_at,
 					extension_reason, extension_notified_on, status)
 				VALUES (?, ?, 'CONSENT_WITHDRAWN', ?, ?, ?, ?, ?)""")
 			.params(customer.id(), customer.email(), receivedAt, status.equals("RECEIVED") ? null : receivedAt.plusDays(1),
-					(extensionNotifiedOn != null) ? "COMPLEXITY" : null, extensionNotifiedOn, status)
+					extensionReason, extensionNotifiedOn, status)
 			.update();
 		return this.jdbc.sql("SELECT MAX(id) FROM erasure_request").query(Long.class).single();
 	}

@@ -19,18 +19,48 @@ public final class ResponseDeadlines {
 	}
 
 	/**
+	 * Computes the deadlines of a request without an extension.
+	 * @param receivedOn the day the request was received, in the controller's zone
+	 * @return the deadlines
+	 */
+	public static Deadlines compute(LocalDate receivedOn) {
+		return compute(receivedOn, null, null);
+	}
+
+	/**
 	 * Computes the deadlines of a request.
 	 * @param receivedOn the day the request was received, in the controller's zone
 	 * @param extensionNotifiedOn the day the requester was told of an extension, or
 	 * {@code null} when there was none
-	 * @return the deadlines; an extension notified after the first month is not valid and
-	 * leaves the original deadline in force
+	 * @param extensionReason the reasons the requester was given for the extension, or
+	 * {@code null} when none were recorded
+	 * @return the deadlines; an extension is valid only when the requester was told, with
+	 * reasons, within the first month (see {@link #isValidExtension}), otherwise the original
+	 * deadline stays in force
 	 */
-	public static Deadlines compute(LocalDate receivedOn, @Nullable LocalDate extensionNotifiedOn) {
+	public static Deadlines compute(LocalDate receivedOn, @Nullable LocalDate extensionNotifiedOn,
+			@Nullable String extensionReason) {
 		LocalDate deadline = receivedOn.plusMonths(1);
-		boolean validExtension = extensionNotifiedOn != null && !extensionNotifiedOn.isAfter(deadline);
+		boolean validExtension = isValidExtension(receivedOn, deadline, extensionNotifiedOn, extensionReason);
 		LocalDate extendedDeadline = validExtension ? receivedOn.plusMonths(3) : null;
 		return new Deadlines(deadline, extendedDeadline);
+	}
+
+	/**
+	 * Returns whether an extension counts under Art. 12(3): the requester was told of it
+	 * within the first month (not before the request arrived, which would be a data error,
+	 * nor after the deadline) and was given reasons (an extension without reasons does not
+	 * meet the article, so it must not move the deadline).
+	 * @param receivedOn the day the request was received
+	 * @param deadline the one-month deadline
+	 * @param notifiedOn the day the requester was told, or {@code null}
+	 * @param reason the reasons given, or {@code null}
+	 * @return whether the extension is valid
+	 */
+	static boolean isValidExtension(LocalDate receivedOn, LocalDate deadline, @Nullable LocalDate notifiedOn,
+			@Nullable String reason) {
+		return notifiedOn != null && reason != null && !reason.isBlank() && !notifiedOn.isBefore(receivedOn)
+				&& !notifiedOn.isAfter(deadline);
 	}
 
 	/**

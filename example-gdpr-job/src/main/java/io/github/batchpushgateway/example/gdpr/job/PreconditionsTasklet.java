@@ -58,20 +58,24 @@ public class PreconditionsTasklet implements Tasklet {
 					+ "without it the job cannot tell how long restricted invoices must be kept");
 		}
 		List<OpenRequest> open = this.jdbc.sql("""
-				SELECT id, received_at, extension_notified_on, deadline, extended_deadline, due_on
+				SELECT id, received_at, extension_reason, extension_notified_on, deadline, extended_deadline, due_on
 				FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED')""")
 			.query((rs, rowNum) -> new OpenRequest(rs.getLong("id"),
 					rs.getObject("received_at", LocalDateTime.class).toLocalDate(),
-					rs.getObject("extension_notified_on", LocalDate.class), rs.getObject("deadline", LocalDate.class),
+					rs.getString("extension_reason"), rs.getObject("extension_notified_on", LocalDate.class),
+					rs.getObject("deadline", LocalDate.class),
 					rs.getObject("extended_deadline", LocalDate.class), rs.getObject("due_on", LocalDate.class)))
 			.list();
 		int updated = 0;
 		for (OpenRequest request : open) {
 			contribution.incrementReadCount();
-			Deadlines deadlines = ResponseDeadlines.compute(request.receivedOn(), request.extensionNotifiedOn());
-			if (request.extensionNotifiedOn() != null && deadlines.extendedDeadline() == null) {
+			Deadlines deadlines = ResponseDeadlines.compute(request.receivedOn(), request.extensionNotifiedOn(),
+					request.extensionReason());
+			if ((request.extensionNotifiedOn() != null || request.extensionReason() != null)
+					&& deadlines.extendedDeadline() == null) {
+				// the reason is a code, never free text about the person, but it is not logged anyway
 				logger.warn("Extension of erasure request " + request.id()
-						+ " was notified after the first month and is not valid: deadline stays "
+						+ " is not valid (Art. 12(3) needs notice with reasons within the first month): deadline stays "
 						+ deadlines.deadline());
 			}
 			if (!request.has(deadlines)) {
@@ -92,7 +96,8 @@ public class PreconditionsTasklet implements Tasklet {
 		return new PreconditionsNotMetException(reason);
 	}
 
-	private record OpenRequest(long id, LocalDate receivedOn, @Nullable LocalDate extensionNotifiedOn,
+	private record OpenRequest(long id, LocalDate receivedOn, @Nullable String extensionReason,
+			@Nullable LocalDate extensionNotifiedOn,
 			@Nullable LocalDate deadline, @Nullable LocalDate extendedDeadline, @Nullable LocalDate dueOn) {
 
 		boolean has(Deadlines deadlines) {

@@ -14,43 +14,85 @@ class ResponseDeadlinesTests {
 
 	@Test
 	void deadlineIsTheSameDateOfTheNextMonth() {
-		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 15), null).deadline())
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 15)).deadline())
 			.isEqualTo(LocalDate.of(2025, 4, 15));
 	}
 
 	@Test
 	void deadlineIsTheLastDayOfTheNextMonthWhenThatDateDoesNotExist() {
-		assertThat(ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), null).deadline())
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2024, 1, 31)).deadline())
 			.isEqualTo(LocalDate.of(2024, 2, 29));
-		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 1, 31), null).deadline())
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 1, 31)).deadline())
 			.isEqualTo(LocalDate.of(2025, 2, 28));
-		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 31), null).deadline())
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 31)).deadline())
 			.isEqualTo(LocalDate.of(2025, 4, 30));
 	}
 
 	@Test
 	void deadlineCrossesTheYear() {
-		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 12, 31), null).deadline())
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 12, 31)).deadline())
 			.isEqualTo(LocalDate.of(2026, 1, 31));
 	}
 
 	@Test
 	void extensionNotifiedWithinTheFirstMonthGivesThreeMonthsFromReceipt() {
-		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 2, 29));
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 2, 29),
+				"COMPLEXITY");
 		assertThat(deadlines.extendedDeadline()).isEqualTo(LocalDate.of(2024, 4, 30));
 		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2024, 4, 30));
 	}
 
 	@Test
 	void extensionNotifiedAfterTheFirstMonthIsNotValid() {
-		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 3, 1));
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 3, 1),
+				"COMPLEXITY");
 		assertThat(deadlines.extendedDeadline()).isNull();
 		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2024, 2, 29));
 	}
 
 	@Test
+	void extensionWithoutReasonsIsNotValid() {
+		// given: told in time, but no reasons recorded (Art. 12(3) asks for them)
+		LocalDate receivedOn = LocalDate.of(2025, 3, 3);
+		LocalDate notifiedOn = LocalDate.of(2025, 3, 10);
+
+		// when
+		Deadlines withoutReason = ResponseDeadlines.compute(receivedOn, notifiedOn, null);
+		Deadlines blankReason = ResponseDeadlines.compute(receivedOn, notifiedOn, "  ");
+
+		// then
+		assertThat(withoutReason.extendedDeadline()).isNull();
+		assertThat(withoutReason.dueOn()).isEqualTo(LocalDate.of(2025, 4, 3));
+		assertThat(blankReason.extendedDeadline()).isNull();
+		assertThat(blankReason.dueOn()).isEqualTo(LocalDate.of(2025, 4, 3));
+	}
+
+	@Test
+	void extensionNotifiedBeforeTheRequestArrivedIsNotValid() {
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2025, 3, 3), LocalDate.of(2025, 3, 2),
+				"COMPLEXITY");
+		assertThat(deadlines.extendedDeadline()).isNull();
+		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2025, 4, 3));
+	}
+
+	@Test
+	void extensionNotifiedOnTheDayOfReceiptOrOnTheDeadlineIsValid() {
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 3), LocalDate.of(2025, 3, 3), "COMPLEXITY")
+			.extendedDeadline()).isNotNull();
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2025, 3, 3), LocalDate.of(2025, 4, 3), "COMPLEXITY")
+			.extendedDeadline()).isNotNull();
+	}
+
+	@Test
+	void extensionNotifiedTheDayAfterTheDeadlineIsNotValid() {
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2025, 3, 3), LocalDate.of(2025, 4, 4),
+				"COMPLEXITY");
+		assertThat(deadlines.extendedDeadline()).isNull();
+	}
+
+	@Test
 	void withoutExtensionTheDeadlineIsDue() {
-		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2025, 6, 2), null);
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2025, 6, 2));
 		assertThat(deadlines.extendedDeadline()).isNull();
 		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2025, 7, 2));
 	}
