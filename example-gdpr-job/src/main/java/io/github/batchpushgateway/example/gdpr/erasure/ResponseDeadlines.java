@@ -42,8 +42,21 @@ public final class ResponseDeadlines {
 			@Nullable String extensionReason) {
 		LocalDate deadline = receivedOn.plusMonths(1);
 		boolean validExtension = isValidExtension(receivedOn, deadline, extensionNotifiedOn, extensionReason);
-		LocalDate extendedDeadline = validExtension ? receivedOn.plusMonths(3) : null;
+		LocalDate extendedDeadline = validExtension ? extend(receivedOn, deadline) : null;
 		return new Deadlines(deadline, extendedDeadline);
+	}
+
+	/**
+	 * The extended deadline: "two further months" read both as three months from receipt and
+	 * as two months after the first deadline, and the earlier of the two taken. They differ
+	 * when the first deadline was clamped to a month's end (received 31 January: 30 April from
+	 * receipt, 29 April from the clamped 29 February); no authority has said which reading
+	 * applies, and answering a day early is never late.
+	 */
+	private static LocalDate extend(LocalDate receivedOn, LocalDate deadline) {
+		LocalDate fromReceipt = receivedOn.plusMonths(3);
+		LocalDate fromDeadline = deadline.plusMonths(2);
+		return fromDeadline.isBefore(fromReceipt) ? fromDeadline : fromReceipt;
 	}
 
 	/**
@@ -67,8 +80,8 @@ public final class ResponseDeadlines {
 	 * The deadlines of one request.
 	 *
 	 * @param deadline one month after receipt
-	 * @param extendedDeadline three months after receipt when validly extended, otherwise
-	 * {@code null}
+	 * @param extendedDeadline when validly extended, the earlier of three months after receipt
+	 * and two months after {@code deadline}, otherwise {@code null}
 	 */
 	public record Deadlines(LocalDate deadline, @Nullable LocalDate extendedDeadline) {
 

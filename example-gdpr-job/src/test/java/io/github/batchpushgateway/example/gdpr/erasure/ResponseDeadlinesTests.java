@@ -36,10 +36,25 @@ class ResponseDeadlinesTests {
 
 	@Test
 	void extensionNotifiedWithinTheFirstMonthGivesThreeMonthsFromReceipt() {
-		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 2, 29),
+		Deadlines deadlines = ResponseDeadlines.compute(LocalDate.of(2025, 3, 15), LocalDate.of(2025, 4, 1),
 				"COMPLEXITY");
-		assertThat(deadlines.extendedDeadline()).isEqualTo(LocalDate.of(2024, 4, 30));
-		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2024, 4, 30));
+		assertThat(deadlines.extendedDeadline()).isEqualTo(LocalDate.of(2025, 6, 15));
+		assertThat(deadlines.dueOn()).isEqualTo(LocalDate.of(2025, 6, 15));
+	}
+
+	@Test
+	void extensionAfterAClampedDeadlineEndsTwoMonthsAfterItWhenThatIsEarlier() {
+		// received 31 January: three months from receipt is 30 April, two months after the
+		// clamped 29 February is 29 April; the earlier reading is never late
+		Deadlines leapYear = ResponseDeadlines.compute(LocalDate.of(2024, 1, 31), LocalDate.of(2024, 2, 29),
+				"COMPLEXITY");
+		Deadlines commonYear = ResponseDeadlines.compute(LocalDate.of(2025, 1, 31), LocalDate.of(2025, 2, 28),
+				"COMPLEXITY");
+		assertThat(leapYear.extendedDeadline()).isEqualTo(LocalDate.of(2024, 4, 29));
+		assertThat(commonYear.extendedDeadline()).isEqualTo(LocalDate.of(2025, 4, 28));
+		// received 30 November: 28 February either way
+		assertThat(ResponseDeadlines.compute(LocalDate.of(2024, 11, 30), LocalDate.of(2024, 12, 2), "COMPLEXITY")
+			.extendedDeadline()).isEqualTo(LocalDate.of(2025, 2, 28));
 	}
 
 	@Test
