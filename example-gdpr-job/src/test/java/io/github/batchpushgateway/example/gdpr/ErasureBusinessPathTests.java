@@ -229,7 +229,8 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		assertThat(this.recipients.processed()).filteredOn((processed) -> processed.idempotencyKey() == key)
 			.singleElement()
 			.satisfies((processed) -> assertThat(processed.subjectReference()).startsWith("ad-network-ref-"));
-		assertThat(Executions.step(execution, "notifyRecipients").getWriteCount()).isEqualTo(2);
+		assertThat(Executions.step(execution, "notifyRecipients").getWriteCount()).isOne(); // the notice
+		assertThat(Executions.step(execution, "confirmErasures").getWriteCount()).isOne(); // the confirmation
 	}
 
 	@Test
@@ -257,6 +258,13 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		assertThat(this.shop.row("erasure_request", request)).containsEntry("STATUS", "FAILED")
 			.containsEntry("ERROR_CODE", "RESIDUAL_DATA")
 			.containsEntry("VERIFIED_AT", null);
+		// the requester is not told "erased" while their data is still there
+		assertThat(this.shop.count(
+				"SELECT COUNT(*) FROM notification_outbox WHERE request_id = ? AND message = 'ERASURE_CONFIRMATION'",
+				request))
+			.isZero();
+		assertThat(this.recipients.processed()).noneMatch((processed) -> processed.requestId() == request
+				&& processed.message().equals("ERASURE_CONFIRMATION"));
 		assertThat(gateway().metrics()
 			.require("gdpr_erasure_verification_residual_records", Map.of("job", jobName(), "table", "orders")))
 			.isEqualTo(1);
@@ -270,6 +278,10 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(this.shop.row("erasure_request", request)).containsEntry("STATUS", "COMPLETED")
 			.containsEntry("ATTEMPTS", 2);
+		assertThat(this.shop.rows(
+				"SELECT status FROM notification_outbox WHERE request_id = ? AND message = 'ERASURE_CONFIRMATION'",
+				request))
+			.containsExactly(Map.of("STATUS", "SENT"));
 		assertThat(this.shop.count("SELECT COUNT(*) FROM orders WHERE customer_id = ?", customer.id())).isZero();
 		assertThat(gateway().metrics()
 			.require("gdpr_erasure_verification_residual_records", Map.of("job", jobName(), "table", "orders")))

@@ -32,9 +32,12 @@ import org.springframework.util.Assert;
  * <li>consents, addresses, disclosure records, released legal holds and the customer are
  * deleted;</li>
  * <li>a keyed hash of the e-mail address goes to the suppression list;</li>
- * <li>the requester's confirmation is queued, audit rows are written and the request moves to
- * {@link RequestStatus#COMPLETED COMPLETED} with a conditional update.</li>
+ * <li>audit rows are written and the request moves to {@link RequestStatus#COMPLETED COMPLETED}
+ * with a conditional update.</li>
  * </ol>
+ * The requester's confirmation is not queued here: the requester is told the data was erased
+ * only once verification has found none of it left (see
+ * {@code ErasureVerificationTasklet}).
  */
 public class SubjectEraser {
 
@@ -140,7 +143,6 @@ public class SubjectEraser {
 			this.audit.record(id, "suppression_entry", AuditAction.SUPPRESSED, suppress(email),
 					ErasureAudit.SUPPRESSION, execution);
 		}
-		queueReply(request, MessageKind.ERASURE_CONFIRMATION);
 		LocalDateTime now = LocalDateTime.now(this.clock);
 		int updated = this.jdbc.sql("""
 				UPDATE erasure_request SET status = 'COMPLETED', reason_code = NULL, error_code = NULL,

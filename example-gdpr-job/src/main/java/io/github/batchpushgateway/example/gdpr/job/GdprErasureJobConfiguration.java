@@ -47,7 +47,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The erasure job: {@code checkPreconditions}, {@code eraseSubjects}, {@code notifyRecipients},
- * {@code verifyErasure}, {@code sweepRetention}. A {@link RunIdIncrementer} makes each
+ * {@code verifyErasure}, {@code confirmErasures}, {@code sweepRetention}. A {@link RunIdIncrementer} makes each
  * {@code java -jar} a new instance with no other parameter (job parameters are stored in the
  * job repository, so they never carry personal data); every step selects its work from the
  * state of the database, so a new run after a failed one, and a restart of the failed
@@ -63,7 +63,8 @@ public class GdprErasureJobConfiguration {
 
 	@Bean
 	Job gdprErasureJob(JobRepository jobRepository, Step checkPreconditions, Step eraseSubjects,
-			Step notifyRecipients, Step verifyErasure, Step sweepRetention, ErasureRunStatistics statistics) {
+			Step notifyRecipients, Step verifyErasure, Step confirmErasures, Step sweepRetention,
+			ErasureRunStatistics statistics) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new RunIdIncrementer())
 			.listener(statistics)
 			.listener(new CompletedWithSkipsListener())
@@ -71,6 +72,7 @@ public class GdprErasureJobConfiguration {
 			.next(eraseSubjects)
 			.next(notifyRecipients)
 			.next(verifyErasure)
+			.next(confirmErasures)
 			.next(sweepRetention)
 			.build();
 	}
@@ -130,10 +132,35 @@ public class GdprErasureJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * Delivers every queued message: recipients' Art. 19 notices, refusals and hold notices to
+	 * requesters, and whatever an earlier run could not deliver.
+	 */
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier,
+			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier, JdbcClient jdbc,
+			GdprProperties properties, Clock clock) {
+		return dispatchStep("notifyRecipients", jobRepository, transactionManager, outboxReader, recipientNotifier,
+				jdbc, properties, clock);
+	}
+
+	/**
+	 * Delivers the requesters' erasure confirmations, which {@code verifyErasure} queues only for
+	 * erasures it found complete: nobody is told "erased" while data of theirs is still there.
+	 * When verification fails the job stops before this step; the confirmations of the requests
+	 * it did verify go out with the next run's {@code notifyRecipients}.
+	 */
+	@Bean
+	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcCursorItemReader<OutboxMessage> confirmationReader, RecipientNotifier recipientNotifier,
 			JdbcClient jdbc, GdprProperties properties, Clock clock) {
+		return dispatchStep("confirmErasures", jobRepository, transactionManager, confirmationReader,
+				recipientNotifier, jdbc, properties, clock);
+	}
+
+	private static Step dispatchStep(String name, JobRepository jobRepository,
+			PlatformTransactionManager transactionManager, JdbcCursorItemReader<OutboxMessage> reader,
+			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock) {
 		GdprProperties.Notifications notifications = properties.getNotifications();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
@@ -141,21 +168,29 @@ public class GdprErasureJobConfiguration {
 			.delay(notifications.getInitialBackoff())
 			.multiplier(notifications.getBackoffMultiplier())
 			.build();
-		return new StepBuilder("notifyRecipients", jobRepository)
-			.<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
+		return new StepBuilder(name, jobRepository).<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
 			.transactionManager(transactionManager)
-			.reader(outboxReader)
+			.reader(reader)
 			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock))
 			.build();
 	}
 
 	@Bean
 	JdbcCursorItemReader<OutboxMessage> outboxReader(DataSource dataSource) {
-		return new JdbcCursorItemReaderBuilder<OutboxMessage>().name("outbox")
+		return outbox("outbox", dataSource, "");
+	}
+
+	@Bean
+	JdbcCursorItemReader<OutboxMessage> confirmationReader(DataSource dataSource) {
+		return outbox("confirmations", dataSource, "AND message = 'ERASURE_CONFIRMATION'");
+	}
+
+	private static JdbcCursorItemReader<OutboxMessage> outbox(String name, DataSource dataSource, String condition) {
+		return new JdbcCursorItemReaderBuilder<OutboxMessage>().name(name)
 			.dataSource(dataSource)
 			.sql("""
 					SELECT id, request_id, recipient_key, message, endpoint, subject_reference
-					FROM notification_outbox WHERE status = 'PENDING' ORDER BY id""")
+					FROM notification_outbox WHERE status = 'PENDING' %s ORDER BY id""".formatted(condition))
 			.rowMapper((rs, rowNum) -> new OutboxMessage(rs.getLong("id"), rs.getLong("request_id"),
 					rs.getString("recipient_key"), rs.getString("message"), rs.getString("endpoint"),
 					rs.getString("subject_reference")))
@@ -165,10 +200,11 @@ public class GdprErasureJobConfiguration {
 
 	@Bean
 	Step verifyErasure(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			ResidualData residualData, ErasureRunStatistics statistics, Clock clock) {
+			ResidualData residualData, ErasureRunStatistics statistics, Clock clock, NotificationQueue notificationQueue,
+			GdprProperties properties) {
 		return new StepBuilder("verifyErasure", jobRepository)
-			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock),
-					transactionManager)
+			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock,
+					notificationQueue, properties.getNotifications().getRequesterEndpoint()), transactionManager)
 			.build();
 	}
 

@@ -7,9 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
+import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue.MessageKind;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -24,8 +27,11 @@ import org.springframework.util.Assert;
 /**
  * Checks every erasure completed since the last verification (GDPR Art. 5(2): the controller
  * must be able to demonstrate compliance). A request without residual data gets
- * {@code verified_at}; one with residual data goes to {@code FAILED} with
- * {@code RESIDUAL_DATA} (the next run erases it again), and the step then fails the job.
+ * {@code verified_at} and, in the same transaction, the requester's
+ * {@link MessageKind#ERASURE_CONFIRMATION confirmation} is queued: the requester is told
+ * "erased" only for an erasure that was verified. One with residual data goes to
+ * {@code FAILED} with {@code RESIDUAL_DATA} (the next run erases it again), no confirmation is
+ * queued, and the step then fails the job.
  */
 public class ErasureVerificationTasklet implements Tasklet {
 
@@ -41,13 +47,20 @@ public class ErasureVerificationTasklet implements Tasklet {
 
 	private final Clock clock;
 
+	private final NotificationQueue notifications;
+
+	private final String requesterEndpoint;
+
 	public ErasureVerificationTasklet(JdbcClient jdbc, ResidualData residualData,
-			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, Clock clock) {
+			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, Clock clock,
+			NotificationQueue notifications, String requesterEndpoint) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(residualData, "'residualData' must not be null");
 		Assert.notNull(transactionManager, "'transactionManager' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(notifications, "'notifications' must not be null");
+		Assert.hasText(requesterEndpoint, "'requesterEndpoint' must not be empty");
 		this.jdbc = jdbc;
 		this.residualData = residualData;
 		// the outcome is committed even though the step then fails
@@ -55,6 +68,8 @@ public class ErasureVerificationTasklet implements Tasklet {
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.statistics = statistics;
 		this.clock = clock;
+		this.notifications = notifications;
+		this.requesterEndpoint = requesterEndpoint;
 	}
 
 	@Override
@@ -70,8 +85,11 @@ public class ErasureVerificationTasklet implements Tasklet {
 
 	private int verifyAll(StepContribution contribution, Map<String, Long> residualRows) {
 		List<Unverified> unverified = this.jdbc
-			.sql("SELECT id, subject_id FROM erasure_request WHERE status = 'COMPLETED' AND verified_at IS NULL")
-			.query((rs, rowNum) -> new Unverified(rs.getLong("id"), rs.getObject("subject_id", UUID.class)))
+			.sql("""
+					SELECT id, subject_id, requester_email FROM erasure_request
+					WHERE status = 'COMPLETED' AND verified_at IS NULL""")
+			.query((rs, rowNum) -> new Unverified(rs.getLong("id"), rs.getObject("subject_id", UUID.class),
+					rs.getString("requester_email")))
 			.list();
 		int failed = 0;
 		for (Unverified request : unverified) {
@@ -79,9 +97,14 @@ public class ErasureVerificationTasklet implements Tasklet {
 			Map<String, Long> residual = this.residualData.ofSubject(request.subjectId());
 			residual.values().removeIf((rows) -> rows == 0);
 			if (residual.isEmpty()) {
-				this.jdbc.sql("UPDATE erasure_request SET verified_at = ? WHERE id = ? AND status = 'COMPLETED'")
+				int verified = this.jdbc
+					.sql("UPDATE erasure_request SET verified_at = ? WHERE id = ? AND status = 'COMPLETED'")
 					.params(LocalDateTime.now(this.clock), request.id())
 					.update();
+				if (verified == 1 && request.requesterEmail() != null) {
+					this.notifications.queue(request.id(), NotificationQueue.REQUESTER, MessageKind.ERASURE_CONFIRMATION,
+							this.requesterEndpoint, request.requesterEmail());
+				}
 				contribution.incrementWriteCount(1);
 			}
 			else {
@@ -97,7 +120,7 @@ public class ErasureVerificationTasklet implements Tasklet {
 		return failed;
 	}
 
-	private record Unverified(long id, UUID subjectId) {
+	private record Unverified(long id, UUID subjectId, @Nullable String requesterEmail) {
 
 		@Override
 		public String toString() {
