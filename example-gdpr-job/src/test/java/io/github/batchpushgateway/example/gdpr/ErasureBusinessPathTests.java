@@ -348,6 +348,48 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void subjectWhoseTransientErrorOutlastsTheRetriesIsSkippedWithAnErrorCodeWhileOthersAreErased()
+			throws Exception {
+		// given: every attempt to delete one customer hits a lock timeout; that request is due first
+		Customer stuck = this.shop.customer();
+		Customer first = this.shop.customer();
+		Customer second = this.shop.customer();
+		long blocked = this.shop.request(stuck, "VERIFIED", this.shop.now().minusDays(20), null);
+		long erasedFirst = this.shop.verifiedRequest(first);
+		long erasedSecond = this.shop.verifiedRequest(second);
+		InjectedFault.armForRow(this.jdbc, "BEFORE DELETE ON customer", stuck.id(), 1, false,
+				InjectedFault::lockTimeout);
+		List<JobExecution> executions = new java.util.ArrayList<>();
+		try {
+			// when: as many runs as gdpr.erasure.max-attempts allows, and one more
+			for (int run = 0; run < 4; run++) {
+				executions.add(runJob());
+			}
+		}
+		finally {
+			InjectedFault.disarm(this.jdbc);
+		}
+
+		// then: the first run erased the others and ended with skips, not FAILED
+		JobExecution execution = executions.get(0);
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED_WITH_SKIPS");
+		assertThat(Executions.step(execution, "eraseSubjects").getWriteSkipCount()).isOne();
+		assertThat(this.shop.row("erasure_request", erasedFirst)).containsEntry("STATUS", "COMPLETED");
+		assertThat(this.shop.row("erasure_request", erasedSecond)).containsEntry("STATUS", "COMPLETED");
+		assertThat(this.shop.count("SELECT COUNT(*) FROM customer WHERE id IN (?, ?)", first.id(), second.id()))
+			.isZero();
+		// the stuck one is FAILED with the lock timeout's SQL state, untouched, tried at most 3 times
+		assertThat(this.shop.row("erasure_request", blocked)).containsEntry("STATUS", "FAILED")
+			.containsEntry("ERROR_CODE", "SQLSTATE_HYT00")
+			.containsEntry("ATTEMPTS", 3);
+		assertThat(this.shop.count("SELECT COUNT(*) FROM customer WHERE id = ?", stuck.id())).isOne();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ?", blocked)).isZero();
+		assertThat(executions).allSatisfy((run) -> assertThat(run.getStatus()).isEqualTo(BatchStatus.COMPLETED));
+		assertThat(Executions.step(executions.get(3), "eraseSubjects").getReadCount()).isZero();
+	}
+
+	@Test
 	void deadlinesFollowArticle12CountingAndOnlyATimelyExtensionCounts() throws Exception {
 		// given: requests awaiting identity, so the job computes deadlines but erases nothing
 		Customer a = this.shop.customer();

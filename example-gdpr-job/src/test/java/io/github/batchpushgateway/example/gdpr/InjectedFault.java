@@ -26,6 +26,8 @@ public final class InjectedFault implements Trigger {
 
 	private static volatile Supplier<SQLException> failure;
 
+	private static volatile Object onlyRow;
+
 	/**
 	 * Arms the fault.
 	 * @param jdbc the database
@@ -35,7 +37,23 @@ public final class InjectedFault implements Trigger {
 	 * @param failure the exception to throw
 	 */
 	static void arm(JdbcClient jdbc, String event, int failFromCall, boolean failOnce, Supplier<SQLException> failure) {
+		armForRow(jdbc, event, null, failFromCall, failOnce, failure);
+	}
+
+	/**
+	 * Arms the fault for one row only: calls are counted, and fail, only when the row's first
+	 * column (its id) equals the given value; other rows pass.
+	 * @param jdbc the database
+	 * @param event for example {@code BEFORE DELETE ON customer}
+	 * @param rowId the id of the row that fails, or {@code null} for every row
+	 * @param failFromCall the first call that fails (1-based)
+	 * @param failOnce whether only that call fails
+	 * @param failure the exception to throw
+	 */
+	static void armForRow(JdbcClient jdbc, String event, Object rowId, int failFromCall, boolean failOnce,
+			Supplier<SQLException> failure) {
 		calls.set(0);
+		InjectedFault.onlyRow = rowId;
 		InjectedFault.failFromCall = failFromCall;
 		InjectedFault.once = failOnce;
 		InjectedFault.failure = failure;
@@ -70,6 +88,10 @@ public final class InjectedFault implements Trigger {
 
 	@Override
 	public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
+		Object[] row = (oldRow != null) ? oldRow : newRow;
+		if (onlyRow != null && (row == null || !onlyRow.equals(row[0]))) {
+			return;
+		}
 		int call = calls.incrementAndGet();
 		if (call == failFromCall || (!once && call > failFromCall)) {
 			throw failure.get();

@@ -12,8 +12,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
- * Records a skipped subject: its request becomes {@link RequestStatus#FAILED FAILED} with the
- * error code, in a transaction of its own (the chunk's transaction is rolled back after a
+ * Records a skipped subject (its own data breaks the erasure, or a transient error outlasted
+ * the retries): its request becomes {@link RequestStatus#FAILED FAILED} with the error code
+ * and one more attempt (so {@code gdpr.erasure.max-attempts} caps how often it is tried), in a transaction of its own (the chunk's transaction is rolled back after a
  * skip), so the skip is visible in the database, the logs (request id and code only) and the
  * metrics, and later runs pick the request up again.
  */
@@ -40,13 +41,22 @@ public class ErasureSkipRecorder implements SkipListener<Long, Long> {
 
 	@Override
 	public void onSkipInWrite(Long requestId, Throwable failure) {
-		String errorCode = (failure instanceof SubjectErasureException erasure) ? erasure.getErrorCode()
-				: failure.getClass().getSimpleName();
+		String errorCode = errorCode(failure);
 		this.newTransaction.executeWithoutResult((status) -> this.jdbc.sql("""
 				UPDATE erasure_request SET status = 'FAILED', error_code = ?, attempts = attempts + 1
 				WHERE id = ? AND status IN ('VERIFIED', 'ON_HOLD', 'FAILED')""").params(errorCode, requestId).update());
 		this.statistics.countFailed();
 		logger.warn("Skipped erasure request " + requestId + " (" + errorCode + "): set to FAILED, other subjects go on");
+	}
+
+	private static String errorCode(Throwable failure) {
+		if (failure instanceof SubjectErasureException erasure) {
+			return erasure.getErrorCode();
+		}
+		if (failure instanceof TransientErasureException transientFailure) {
+			return transientFailure.getErrorCode();
+		}
+		return failure.getClass().getSimpleName();
 	}
 
 }

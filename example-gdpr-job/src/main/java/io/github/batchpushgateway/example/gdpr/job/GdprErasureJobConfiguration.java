@@ -14,6 +14,7 @@ import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
 import io.github.batchpushgateway.example.gdpr.erasure.SubjectEraser;
 import io.github.batchpushgateway.example.gdpr.erasure.SubjectErasureWriter;
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.erasure.TransientErasureException;
 import io.github.batchpushgateway.example.gdpr.erasure.UnprocessableSubjectException;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.GdprMetricsContributor;
@@ -87,9 +88,10 @@ public class GdprErasureJobConfiguration {
 
 	/**
 	 * One subject per chunk, so one transaction per subject, in order of deadline. Transient
-	 * database errors are retried with backoff; a subject whose own data makes erasure fail
-	 * is skipped (its request set to FAILED with an error code) while the others go on; any
-	 * other error fails the step, and a restart continues with the requests still waiting.
+	 * database errors are retried with backoff; a subject whose own data makes erasure fail,
+	 * or whose transient error outlasts the retries, is skipped (its request set to FAILED with
+	 * an error code, tried again by later runs up to the attempts cap) while the others go on;
+	 * any other error fails the step, and a restart continues with the requests still waiting.
 	 */
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -107,8 +109,8 @@ public class GdprErasureJobConfiguration {
 				.delay(erasure.getRetryDelay())
 				.multiplier(2)
 				.build())
-			.skipPolicy(new LimitCheckingExceptionHierarchySkipPolicy(Set.of(UnprocessableSubjectException.class),
-					erasure.getSkipLimit()))
+			.skipPolicy(new LimitCheckingExceptionHierarchySkipPolicy(
+					Set.of(UnprocessableSubjectException.class, TransientErasureException.class), erasure.getSkipLimit()))
 			.skipListener(new ErasureSkipRecorder(jdbc, transactionManager, statistics))
 			.build();
 	}
