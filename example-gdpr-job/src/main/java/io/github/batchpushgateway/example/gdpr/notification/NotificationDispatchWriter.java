@@ -12,6 +12,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -22,6 +23,10 @@ import org.springframework.util.Assert;
  * with its attempts and error code, for the next run (and the
  * {@code gdpr_erasure_recipient_notifications_pending} alert). The outbox id travels as the
  * idempotency key, so a message delivered again after a crash has no second effect.
+ *
+ * <p>Any other failure, of the notifier or of the outbox updates, fails the step as a
+ * {@link NotificationDeliveryException} carrying the outbox id and an error code, never the
+ * original exception, whose message can quote the subject's reference.
  */
 public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 
@@ -55,6 +60,16 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 	}
 
 	private void deliver(OutboxMessage message) {
+		try {
+			attemptDelivery(message);
+		}
+		catch (DataAccessException ex) {
+			// the outbox updates: the database's message can quote the row
+			throw NotificationDeliveryException.ofDatabase(message.id(), ex);
+		}
+	}
+
+	private void attemptDelivery(OutboxMessage message) {
 		AtomicInteger attempts = new AtomicInteger();
 		try {
 			this.retryTemplate.execute(() -> {
@@ -71,13 +86,13 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 		}
 		catch (RetryException ex) {
 			if (!(ex.getCause() instanceof TransientDeliveryException transientFailure)) {
-				throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
-						: new IllegalStateException("Delivery of " + message + " failed", ex.getCause());
+				// a recipient's exception can echo the subject's reference: keep its class only
+				throw NotificationDeliveryException.ofDelivery(message.id(), ex.getCause());
 			}
 			this.jdbc.sql("""
 					UPDATE notification_outbox SET attempts = attempts + ?, last_error_code = ?
 					WHERE id = ? AND status = 'PENDING'""")
-				.params(attempts.get(), transientFailure.getErrorCode(), message.id())
+				.params(attempts.get(), NotificationDeliveryException.fit(transientFailure.getErrorCode()), message.id())
 				.update();
 			logger.warn(message + " not delivered after " + attempts.get() + " attempts ("
 					+ transientFailure.getErrorCode() + "): stays queued for the next run");
