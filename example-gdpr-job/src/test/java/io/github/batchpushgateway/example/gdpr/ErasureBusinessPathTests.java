@@ -289,6 +289,44 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void residualDataOfAnErasureAnEarlierRunCompletedCountsAsFailedWithoutTakingFromThisRunsCompleted()
+			throws Exception {
+		// given: an earlier run completed an erasure and was killed before verifying it; the
+		// subject's data is still there
+		JobExecution earlier = runJob();
+		Customer stale = this.shop.customer();
+		long staleRequest = this.shop.verifiedRequest(stale);
+		this.jdbc.sql("UPDATE erasure_request SET status = 'COMPLETED', attempts = 1, completed_at = ? WHERE id = ?")
+			.params(this.shop.now(), staleRequest)
+			.update();
+		this.jdbc.sql("""
+				INSERT INTO erasure_audit (request_id, table_name, action, row_count, basis, recorded_at, job_execution_id)
+				VALUES (?, 'marketing_consent', 'DELETED', 1, 'GDPR Art. 17(1)', ?, ?)""")
+			.params(staleRequest, this.shop.now(), earlier.getId())
+			.update();
+		// and a request this run erases cleanly
+		Customer fresh = this.shop.customer();
+		long freshRequest = this.shop.verifiedRequest(fresh);
+
+		// when
+		JobExecution execution = runJob();
+
+		// then
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(this.shop.row("erasure_request", staleRequest)).containsEntry("STATUS", "FAILED")
+			.containsEntry("ERROR_CODE", "RESIDUAL_DATA");
+		assertThat(this.shop.row("erasure_request", freshRequest)).containsEntry("STATUS", "COMPLETED");
+		assertThat(Executions.step(execution, "verifyErasure").getExitStatus().getExitDescription())
+			.contains("after 1 erasure(s) reported complete (0 of them in this run)");
+		assertThat(gateway().metrics()
+			.require("gdpr_erasure_last_run_requests", Map.of("job", jobName(), "outcome", "completed")))
+			.isEqualTo(1);
+		assertThat(gateway().metrics()
+			.require("gdpr_erasure_last_run_requests", Map.of("job", jobName(), "outcome", "failed")))
+			.isEqualTo(1);
+	}
+
+	@Test
 	void subjectWhoseDataBreaksTheErasureIsSkippedWithAnErrorCodeWhileOthersAreErased() throws Exception {
 		// given: a table the erasure does not know still references one customer
 		Customer referenced = this.shop.customer();

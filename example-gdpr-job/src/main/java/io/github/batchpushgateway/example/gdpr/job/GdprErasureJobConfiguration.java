@@ -206,7 +206,8 @@ public class GdprErasureJobConfiguration {
 			GdprProperties properties) {
 		return new StepBuilder("verifyErasure", jobRepository)
 			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock,
-					notificationQueue, properties.getNotifications().getRequesterEndpoint()), transactionManager)
+					notificationQueue, properties.getNotifications().getRequesterEndpoint(), jobRepository),
+					transactionManager)
 			.build();
 	}
 

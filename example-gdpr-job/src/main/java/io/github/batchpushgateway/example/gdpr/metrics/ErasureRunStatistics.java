@@ -56,11 +56,15 @@ public class ErasureRunStatistics implements JobExecutionListener {
 	}
 
 	/**
-	 * Moves requests that verification found residual data for from completed to failed.
-	 * @param requests how many
+	 * Counts requests that verification found residual data for as failed, moving those this
+	 * run had counted as completed. The others were completed by an earlier run (one that
+	 * stopped before verifying) and never counted here, so taking them from completed would
+	 * make it wrong, even negative.
+	 * @param completedInThisRun how many of them this run completed
+	 * @param requests how many failed verification in all
 	 */
-	public void countFailedVerification(long requests) {
-		this.counts.get(Outcome.COMPLETED).addAndGet(-requests);
+	public void countFailedVerification(long completedInThisRun, long requests) {
+		this.counts.get(Outcome.COMPLETED).addAndGet(-completedInThisRun);
 		this.counts.get(Outcome.FAILED).addAndGet(requests);
 	}
 

@@ -2,6 +2,7 @@ package io.github.batchpushgateway.example.gdpr.verification;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -51,9 +54,11 @@ public class ErasureVerificationTasklet implements Tasklet {
 
 	private final String requesterEndpoint;
 
+	private final JobRepository jobRepository;
+
 	public ErasureVerificationTasklet(JdbcClient jdbc, ResidualData residualData,
 			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, Clock clock,
-			NotificationQueue notifications, String requesterEndpoint) {
+			NotificationQueue notifications, String requesterEndpoint, JobRepository jobRepository) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(residualData, "'residualData' must not be null");
 		Assert.notNull(transactionManager, "'transactionManager' must not be null");
@@ -61,6 +66,7 @@ public class ErasureVerificationTasklet implements Tasklet {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.notNull(notifications, "'notifications' must not be null");
 		Assert.hasText(requesterEndpoint, "'requesterEndpoint' must not be empty");
+		Assert.notNull(jobRepository, "'jobRepository' must not be null");
 		this.jdbc = jdbc;
 		this.residualData = residualData;
 		// the outcome is committed even though the step then fails
@@ -70,20 +76,50 @@ public class ErasureVerificationTasklet implements Tasklet {
 		this.clock = clock;
 		this.notifications = notifications;
 		this.requesterEndpoint = requesterEndpoint;
+		this.jobRepository = jobRepository;
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		Map<String, Long> residualRows = new TreeMap<>();
-		int failed = this.ownTransaction.execute((status) -> verifyAll(contribution, residualRows));
-		if (failed > 0) {
-			this.statistics.countFailedVerification(failed);
-			throw new ResidualDataException(failed, residualRows);
+		List<Long> failed = this.ownTransaction.execute((status) -> verifyAll(contribution, residualRows));
+		if (!failed.isEmpty()) {
+			JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
+			int completedInThisRun = countCompletedInThisRun(failed, jobExecution);
+			this.statistics.countFailedVerification(completedInThisRun, failed.size());
+			throw new ResidualDataException(failed.size(), completedInThisRun, residualRows);
 		}
 		return RepeatStatus.FINISHED;
 	}
 
-	private int verifyAll(StepContribution contribution, Map<String, Long> residualRows) {
+	/**
+	 * Counts the failed requests the erase step of this job instance completed (this execution
+	 * or, after a restart, an earlier one of the same instance), as the audit rows' job
+	 * execution ids tell: only those were counted as completed in this run's statistics. A
+	 * request completed by an earlier instance (one killed before it verified) was not.
+	 */
+	private int countCompletedInThisRun(List<Long> failed, JobExecution jobExecution) {
+		List<Long> executions = this.jobRepository.getJobExecutions(jobExecution.getJobInstance())
+			.stream()
+			.map(JobExecution::getId)
+			.toList();
+		int completed = 0;
+		for (Long requestId : failed) {
+			long auditRows = this.jdbc.sql("""
+					SELECT COUNT(*) FROM erasure_audit WHERE request_id = :request AND table_name <> 'erasure_request'
+					AND job_execution_id IN (:executions)""")
+				.param("request", requestId)
+				.param("executions", executions)
+				.query(Long.class)
+				.single();
+			if (auditRows > 0) {
+				completed++;
+			}
+		}
+		return completed;
+	}
+
+	private List<Long> verifyAll(StepContribution contribution, Map<String, Long> residualRows) {
 		List<Unverified> unverified = this.jdbc
 			.sql("""
 					SELECT id, subject_id, requester_email FROM erasure_request
@@ -91,7 +127,7 @@ public class ErasureVerificationTasklet implements Tasklet {
 			.query((rs, rowNum) -> new Unverified(rs.getLong("id"), rs.getObject("subject_id", UUID.class),
 					rs.getString("requester_email")))
 			.list();
-		int failed = 0;
+		List<Long> failed = new ArrayList<>();
 		for (Unverified request : unverified) {
 			contribution.incrementReadCount();
 			Map<String, Long> residual = this.residualData.ofSubject(request.subjectId());
@@ -114,7 +150,7 @@ public class ErasureVerificationTasklet implements Tasklet {
 				residual.forEach((table, rows) -> residualRows.merge(table, rows, Long::sum));
 				logger.error("Residual data after erasure request " + request.id() + ": rows per table " + residual
 						+ "; request set to FAILED (RESIDUAL_DATA)");
-				failed++;
+				failed.add(request.id());
 			}
 		}
 		return failed;

@@ -9,10 +9,16 @@ import java.util.Map;
  */
 public class ResidualDataException extends RuntimeException {
 
-	public ResidualDataException(int requests, Map<String, Long> residualRows) {
-		super("Residual personal data after " + requests
-				+ " erasure(s) completed in this run, requests set to FAILED (RESIDUAL_DATA); rows per table: "
-				+ residualRows);
+	/**
+	 * Creates the exception.
+	 * @param requests requests whose erasure was reported complete and is not
+	 * @param completedInThisRun how many of them this job instance completed (the others an
+	 * earlier run did, one that stopped before verifying)
+	 * @param residualRows residual rows per table
+	 */
+	public ResidualDataException(int requests, int completedInThisRun, Map<String, Long> residualRows) {
+		super("Residual personal data after " + requests + " erasure(s) reported complete (" + completedInThisRun
+				+ " of them in this run), requests set to FAILED (RESIDUAL_DATA); rows per table: " + residualRows);
 	}
 
 }
