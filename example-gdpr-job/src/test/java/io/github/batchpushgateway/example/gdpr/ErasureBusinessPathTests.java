@@ -234,6 +234,40 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void recipientThatKnowsTheSubjectUnderTwoReferencesIsToldAboutEach() throws Exception {
+		// given: the carrier received the subject's data under two references, one of them twice
+		Customer customer = this.shop.customer();
+		String first = "parcel-carrier-ref-1-" + customer.email();
+		String second = "parcel-carrier-ref-2-" + customer.email();
+		this.shop.disclosure(customer, "parcel-carrier", first);
+		this.shop.disclosure(customer, "parcel-carrier", second);
+		this.shop.disclosure(customer, "parcel-carrier", first);
+		long request = this.shop.verifiedRequest(customer);
+
+		// when
+		JobExecution execution = runJob();
+
+		// then
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(this.shop.rows(
+				"SELECT message, status FROM notification_outbox WHERE request_id = ? AND recipient_key = 'parcel-carrier'",
+				request))
+			.containsExactly(Map.of("MESSAGE", "ERASURE_NOTICE", "STATUS", "SENT"),
+					Map.of("MESSAGE", "ERASURE_NOTICE", "STATUS", "SENT"));
+		assertThat(this.recipients.processed())
+			.filteredOn((processed) -> processed.requestId() == request
+					&& processed.recipientKey().equals("parcel-carrier"))
+			.extracting((processed) -> processed.subjectReference())
+			.containsExactlyInAnyOrder(first, second);
+		// a fresh database has the wider key: one message per request, recipient, kind and reference
+		assertThat(this.jdbc.sql("""
+				SELECT column_name FROM information_schema.key_column_usage
+				WHERE table_name = 'NOTIFICATION_OUTBOX' AND constraint_name = 'NOTIFICATION_OUTBOX_ONCE_PER_REFERENCE'
+				ORDER BY ordinal_position""").query(String.class).list())
+			.containsExactly("REQUEST_ID", "RECIPIENT_KEY", "MESSAGE", "REFERENCE_KEY");
+	}
+
+	@Test
 	void residualDataAfterErasureFailsTheRequestAndTheJobThenTheNextRunErasesIt() throws Exception {
 		// given: another system writes an order back as soon as the erasure commits
 		Customer customer = this.shop.customer();

@@ -105,10 +105,14 @@ final class Shop {
 	}
 
 	void disclosure(Customer customer, String recipientCode) {
+		disclosure(customer, recipientCode, recipientCode + "-ref-" + customer.email());
+	}
+
+	void disclosure(Customer customer, String recipientCode, String reference) {
 		this.jdbc.sql("""
 				INSERT INTO subject_disclosure (customer_id, recipient_id, recipient_subject_ref, data_categories, disclosed_on)
 				SELECT ?, id, ?, 'contact details', ? FROM data_recipient WHERE code = ?""")
-			.params(customer.id(), recipientCode + "-ref-" + customer.email(), today().minusMonths(6), recipientCode)
+			.params(customer.id(), reference, today().minusMonths(6), recipientCode)
 			.update();
 	}
 

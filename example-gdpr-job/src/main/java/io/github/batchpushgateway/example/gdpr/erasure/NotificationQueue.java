@@ -9,7 +9,8 @@ import org.springframework.util.Assert;
 /**
  * Queues messages in the transactional outbox ({@code notification_outbox}), in the same
  * transaction as the decision they report, so a message exists exactly when its decision was
- * committed. At most one message per request, recipient and kind: queueing again is a no-op.
+ * committed. At most one message per request, recipient, kind and reference: queueing again is
+ * a no-op.
  */
 public class NotificationQueue {
 
@@ -30,27 +31,47 @@ public class NotificationQueue {
 	}
 
 	/**
+	 * Queues a message to the requester unless the same one is already queued or sent.
+	 * @param requestId the request the message is about
+	 * @param recipientKey {@link #REQUESTER}
+	 * @param message the kind of message
+	 * @param endpoint where it goes
+	 * @param subjectReference the requester's address
+	 * @return whether a message was queued
+	 */
+	public boolean queue(long requestId, String recipientKey, MessageKind message, String endpoint,
+			String subjectReference) {
+		return queue(requestId, recipientKey, message, endpoint, subjectReference, 0);
+	}
+
+	/**
 	 * Queues a message unless the same one is already queued or sent.
 	 * @param requestId the request the message is about
 	 * @param recipientKey a recipient's code, or {@link #REQUESTER}
 	 * @param message the kind of message
 	 * @param endpoint where it goes
 	 * @param subjectReference how the receiving side knows the subject
+	 * @param referenceKey which of the recipient's references for the subject this message
+	 * is about, as a number that is not personal data and outlives the reference (the first
+	 * disclosure's id); {@code 0} when there is only one
 	 * @return whether a message was queued
 	 */
 	public boolean queue(long requestId, String recipientKey, MessageKind message, String endpoint,
-			String subjectReference) {
+			String subjectReference, long referenceKey) {
 		return this.jdbc.sql("""
 				INSERT INTO notification_outbox
-					(request_id, recipient_key, message, endpoint, subject_reference, status, attempts, created_at)
-				SELECT :request, :recipient, :message, :endpoint, :reference, 'PENDING', 0, :now
+					(request_id, recipient_key, message, endpoint, subject_reference, reference_key, status, attempts,
+					created_at)
+				SELECT :request, :recipient, :message, :endpoint, :reference, :referenceKey, 'PENDING', 0, :now
 				WHERE NOT EXISTS (SELECT 1 FROM notification_outbox
-					WHERE request_id = :request AND recipient_key = :recipient AND message = :message)""")
+					WHERE request_id = :request AND recipient_key = :recipient AND message = :message
+					AND reference_key = :referenceKey)""")
 			.param("request", requestId)
 			.param("recipient", recipientKey)
 			.param("message", message.name())
 			.param("endpoint", endpoint)
 			.param("reference", subjectReference)
+			.param("referenceKey", referenceKey)
 			.param("now", LocalDateTime.now(this.clock))
 			.update() > 0;
 	}

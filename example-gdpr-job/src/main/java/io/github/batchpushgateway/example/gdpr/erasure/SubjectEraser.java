@@ -25,7 +25,8 @@ import org.springframework.util.Assert;
  * contract, Art. 17(1)(a) does not apply) {@link RequestStatus#REJECTED REJECTS} it. Otherwise
  * the subject is erased:
  * <ol>
- * <li>one notice per recipient the data was disclosed to is queued (Art. 19);</li>
+ * <li>one notice per recipient the data was disclosed to and reference it knows the subject by
+ * is queued (Art. 19);</li>
  * <li>invoices are restricted, not deleted: tax law requires keeping them (Art. 17(3)(b), 18;
  * VAT Directive Art. 226) until their {@code retain_until};</li>
  * <li>orders are unlinked and their contact, shipping and note fields cleared (Art. 5(1)(c));</li>
@@ -153,13 +154,15 @@ public class SubjectEraser {
 
 	private void queueRecipientNotices(Request request) {
 		this.jdbc.sql("""
-				SELECT r.code, r.endpoint, MAX(d.recipient_subject_ref) AS reference
+				SELECT r.code, r.endpoint, d.recipient_subject_ref AS reference, MIN(d.id) AS reference_key
 				FROM subject_disclosure d JOIN data_recipient r ON r.id = d.recipient_id
 				WHERE d.customer_id = ?
-				GROUP BY r.code, r.endpoint""")
+				GROUP BY r.code, r.endpoint, d.recipient_subject_ref""")
 			.param(request.subjectId())
+			// a recipient that knows the subject under two references must hear of both
 			.query((rs, rowNum) -> this.notifications.queue(request.id(), rs.getString("code"),
-					MessageKind.ERASURE_NOTICE, rs.getString("endpoint"), rs.getString("reference")))
+					MessageKind.ERASURE_NOTICE, rs.getString("endpoint"), rs.getString("reference"),
+					rs.getLong("reference_key")))
 			.list();
 	}
 
