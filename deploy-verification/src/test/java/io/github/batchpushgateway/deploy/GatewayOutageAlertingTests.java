@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end with the real binaries: the shipped rules in Prometheus, the shipped
- * {@code alertmanager.yml} in Alertmanager, and a Pushgateway holding finished jobs (pushed as a
- * plain HTTP PUT of the starter's text payload) that then goes away. Prometheus runs a test copy of
+ * {@code alertmanager.yml} in Alertmanager, and a Pushgateway holding finished jobs that then goes
+ * away: the example GDPR job run with {@code java -jar}, or, for the restart case, jobs pushed as a
+ * plain HTTP PUT of the starter's text payload. Prometheus runs a test copy of
  * {@code prometheus.yml} that scrapes and evaluates every second, and the rules' {@code for:}
  * durations are shortened sixty-fold in the test copy ({@link ShortDurationRules}); nothing else
  * differs from the files in {@code deploy/}.
@@ -31,22 +32,30 @@ class GatewayOutageAlertingTests {
 	Path rules;
 
 	@Test
-	void aGatewayOutageRaisesOneAlertAndInhibitsThePerJobAlertsItCauses() {
+	void aGatewayOutageAfterTheExampleJobRanRaisesOneAlertAndInhibitsThePerJobAlertsItCauses(@TempDir Path work) {
 		try (AlertmanagerServer alertmanager = AlertmanagerServer.start(DeployFiles.alertmanagerConfig());
 				PushgatewayServer gateway = PushgatewayServer.start()) {
-			// given
-			pushAFailedAndASuccessfulJob(gateway);
+			// given the example job has run and a failed job's alert flows to Alertmanager
+			int exitCode = ExampleJobProcess.run(gateway.address(), work, 300);
+			assertThat(exitCode).as(ExampleJobProcess.tail(work.resolve("example-job.log"))).isZero();
+			pushAFailedJob(gateway);
 			try (PrometheusServer prometheus = PrometheusServer.start(config(gateway, alertmanager))) {
+				prometheus.awaitQuery("batch_job_status{job=\"gdprErasureJob\",status=\"COMPLETED\"} == 1",
+						(results) -> results.size() == 1, TIMEOUT);
 				awaitTheFailedJobsAlert(alertmanager);
 
-				// when
+				// when the gateway goes away
 				gateway.stop();
 
 				// then
 				List<Alert> during = Alertmanagers.await(alertmanager,
-						"PushgatewayDown and both jobs' BatchJobMetricsVanished, the failed-run alert resolved",
-						(alerts) -> has(alerts, "PushgatewayDown") && bothJobsVanished(alerts)
-								&& alerts.stream().noneMatch((alert) -> alert.is("BatchJobLastRunFailed", null)),
+						"PushgatewayDown and both jobs' BatchJobMetricsVanished, the jobs' own alerts resolved",
+						(alerts) -> has(alerts, "PushgatewayDown")
+								&& alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "importJob"))
+								&& alerts.stream().anyMatch((alert) -> alert.is("BatchJobMetricsVanished", "gdprErasureJob"))
+								&& alerts.stream()
+									.filter((alert) -> alert.state().equals("active"))
+									.allMatch((alert) -> alert.is("PushgatewayDown", null)),
 						TIMEOUT);
 				Alert gatewayDown = only(during, "PushgatewayDown");
 				assertThat(gatewayDown.state()).isEqualTo("active");
@@ -97,6 +106,11 @@ class GatewayOutageAlertingTests {
 					.containsExactly(lostJobs);
 			}
 		}
+	}
+
+	private static void pushAFailedJob(PushgatewayServer gateway) {
+		Instant now = Instant.now();
+		new FinishedJobPayload("importJob", "FAILED", now.minusSeconds(60), now.minusSeconds(30)).putTo(gateway);
 	}
 
 	private static void pushAFailedAndASuccessfulJob(PushgatewayServer gateway) {
