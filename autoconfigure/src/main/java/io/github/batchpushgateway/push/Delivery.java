@@ -38,12 +38,4 @@ public final class Delivery {
 		}
 	}
 
-	/**
-	 * Returns whether the delivery has ended, successfully or not.
-	 * @return whether waiting would return at once
-	 */
-	public boolean isDone() {
-		return this.outcome.isDone();
-	}
-
 }
