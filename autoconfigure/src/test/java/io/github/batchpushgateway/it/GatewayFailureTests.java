@@ -90,15 +90,9 @@ class GatewayFailureTests {
 			assertThat(pushes(registry, "failure")).isZero();
 			gateway.stop();
 
-			// when jobs run (start, step ends, end) while it is down
-			Timed completed = Timed.run(application, items(40));
-			Timed failed = Timed.run(application, failing());
-
+			// when jobs run (start, step ends, end) while it is down,
 			// then each ends with its own outcome, delayed by at most the flush budget
-			assertThat(completed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
-			assertWithinFlushBudget(completed);
-			assertWithinFlushBudget(failed);
+			JobExecution failed = runACompletingAndAFailingJobWithinTheFlushBudget(application);
 			// and the outage is logged once, with the address and the cause
 			String address = "http://" + gateway.address();
 			await().atMost(Duration.ofSeconds(10)).until(() -> outageWarnings(output).size() == 1);
@@ -121,7 +115,7 @@ class GatewayFailureTests {
 			assertThat(metrics.require("batch_job_last_success_timestamp_seconds", JOB))
 				.isCloseTo(JobLifecyclePushTests.epochSeconds(recovered.execution()), Offset.offset(0.001));
 			assertThat(metrics.require("batch_job_last_failure_timestamp_seconds", JOB))
-				.isCloseTo(JobLifecyclePushTests.epochSeconds(failed.execution()), Offset.offset(0.001));
+				.isCloseTo(JobLifecyclePushTests.epochSeconds(failed), Offset.offset(0.001));
 			// and the recovery is logged at INFO, the outage still with one WARN
 			assertThat(lines(output, " INFO ", "succeed again")).singleElement().asString().contains(address);
 			assertThat(outageWarnings(output)).hasSize(1);
@@ -140,15 +134,9 @@ class GatewayFailureTests {
 								"batch.pushgateway.retry.max-delay=200ms"))) {
 			// given a gateway that accepts connections and never answers
 
-			// when jobs run against it
-			Timed completed = Timed.run(application, items(40));
-			Timed failed = Timed.run(application, failing());
-
+			// when jobs run against it,
 			// then each ends with its own outcome, delayed by at most the flush budget
-			assertThat(completed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
-			assertWithinFlushBudget(completed);
-			assertWithinFlushBudget(failed);
+			runACompletingAndAFailingJobWithinTheFlushBudget(application);
 			assertThat(gateway.connections()).isPositive();
 			// and the outage is logged once, with the address and the timeout as its cause
 			await().atMost(Duration.ofSeconds(10)).until(() -> outageWarnings(output).size() == 1);
@@ -171,6 +159,20 @@ class GatewayFailureTests {
 				"spring.main.sources=" + SelfMonitoring.class.getName()));
 		settings.addAll(List.of(more));
 		return settings.toArray(String[]::new);
+	}
+
+	/**
+	 * Runs a job that completes and one that fails, checks each keeps its own outcome and is
+	 * delayed by at most the flush budget, and returns the failed execution.
+	 */
+	private static JobExecution runACompletingAndAFailingJobWithinTheFlushBudget(TestBatchApplication application) {
+		Timed completed = Timed.run(application, items(40));
+		Timed failed = Timed.run(application, failing());
+		assertThat(completed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertWithinFlushBudget(completed);
+		assertWithinFlushBudget(failed);
+		return failed.execution();
 	}
 
 	private static void assertWithinFlushBudget(Timed run) {
