@@ -1,38 +1,38 @@
 package io.github.batchpushgateway.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLSocketFactory;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Format;
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
+import io.github.batchpushgateway.batch.JobEventRecorder;
 import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.JobPushListener;
-import io.github.batchpushgateway.batch.JobStatePublisher;
-import io.github.batchpushgateway.batch.ProgressMonitor;
 import io.github.batchpushgateway.batch.PushGroupResolver;
+import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.batch.StepPushListener;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.push.CompositePushListener;
-import io.github.batchpushgateway.push.LatestSnapshotPusher;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.OutageLogger;
-import io.github.batchpushgateway.push.PrometheusPushClient;
 import io.github.batchpushgateway.push.PushClient;
-import io.github.batchpushgateway.push.PushConnectionFactory;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.PushRejectedException;
+import io.github.batchpushgateway.push.PushgatewayHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.pushgateway.PushGateway;
-import io.prometheus.metrics.exporter.pushgateway.Scheme;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -57,7 +57,7 @@ import org.springframework.util.function.SingletonSupplier;
  * application defines its own.
  */
 @AutoConfiguration
-@ConditionalOnClass({ AbstractJob.class, PushGateway.class })
+@ConditionalOnClass({ AbstractJob.class, PrometheusProtobufWriter.class })
 @ConditionalOnBooleanProperty(name = "batch.pushgateway.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BatchPushgatewayProperties.class)
 public final class BatchPushgatewayAutoConfiguration {
@@ -74,11 +74,11 @@ public final class BatchPushgatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	static BatchPushListenerRegistrar batchPushListenerRegistrar(Environment environment,
-			ObjectProvider<JobStatePublisher> publisher) {
+			ObjectProvider<PushPipeline> pipeline) {
 		BatchPushgatewayProperties.Jobs jobs = Binder.get(environment)
 			.bind("batch.pushgateway.jobs", BatchPushgatewayProperties.Jobs.class)
 			.orElseGet(BatchPushgatewayProperties.Jobs::new);
-		SingletonSupplier<JobStatePublisher> lookup = SingletonSupplier.of(publisher::getObject);
+		SingletonSupplier<JobEventRecorder> lookup = SingletonSupplier.of(() -> pipeline.getObject().recorder());
 		return new BatchPushListenerRegistrar(new JobNameFilter(jobs.getInclude(), jobs.getExclude()),
 				new JobPushListener(lookup), new StepPushListener(lookup));
 	}
@@ -98,57 +98,31 @@ public final class BatchPushgatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushClient batchPushClient(BatchPushgatewayProperties properties, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<PushGatewayBuilderCustomizer> customizers) {
-		SSLSocketFactory socketFactory = sslSocketFactory(properties, sslBundles);
-		return new PrometheusPushClient(() -> {
-			// Empty client properties: what application.yml says is what applies, not the
-			// client's own prometheus.properties or system properties.
-			PushGateway.Builder builder = PushGateway.builder(PrometheusProperties.builder().build())
-				.address(properties.getAddress())
-				.scheme((properties.getScheme() == BatchPushgatewayProperties.Scheme.HTTPS) ? Scheme.HTTPS : Scheme.HTTP)
-				.format((properties.getFormat() == Format.TEXT)
-						? io.prometheus.metrics.exporter.pushgateway.Format.PROMETHEUS_TEXT
-						: io.prometheus.metrics.exporter.pushgateway.Format.PROMETHEUS_PROTOBUF)
-				.connectionTimeout(properties.getConnectTimeout())
-				.readTimeout(properties.getReadTimeout())
-				.connectionFactory(new PushConnectionFactory(socketFactory));
-			if (properties.getToken() != null) {
-				builder.bearerToken(properties.getToken());
-			}
-			if (properties.getUsername() != null && properties.getPassword() != null) {
-				builder.basicAuth(properties.getUsername(), properties.getPassword());
-			}
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			return builder;
-		});
+			ObjectProvider<PushgatewayClientCustomizer> customizers) {
+		PushgatewayHttpClient.Builder builder = PushgatewayHttpClient
+			.builder(URI.create(properties.getScheme().name().toLowerCase(Locale.ROOT) + "://" + properties.getAddress()))
+			.format((properties.getFormat() == Format.TEXT) ? PushgatewayHttpClient.Format.TEXT
+					: PushgatewayHttpClient.Format.PROTOBUF)
+			.connectTimeout(properties.getConnectTimeout())
+			.readTimeout(properties.getReadTimeout())
+			.socketFactory(sslSocketFactory(properties, sslBundles));
+		if (properties.getToken() != null) {
+			builder.bearerToken(properties.getToken());
+		}
+		if (properties.getUsername() != null && properties.getPassword() != null) {
+			builder.basicAuth(properties.getUsername(), properties.getPassword());
+		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
 	}
 
-	private static SSLSocketFactory sslSocketFactory(BatchPushgatewayProperties properties,
+	private static @Nullable SSLSocketFactory sslSocketFactory(BatchPushgatewayProperties properties,
 			ObjectProvider<SslBundles> sslBundles) {
 		String bundle = properties.getSsl().getBundle();
 		if (bundle == null) {
 			return null;
 		}
 		return sslBundles.getObject().getBundle(bundle).createSslContext().getSocketFactory();
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	LatestSnapshotPusher batchLatestSnapshotPusher(BatchPushgatewayProperties properties, PushClient client,
-			ObjectProvider<PushListener> listeners) {
-		BatchPushgatewayProperties.Retry retry = properties.getRetry();
-		RetryPolicy retryPolicy = RetryPolicy.builder()
-			.maxRetries(retry.getMaxRetries())
-			.delay(retry.getDelay())
-			.multiplier(retry.getMultiplier())
-			.maxDelay(retry.getMaxDelay())
-			.predicate(PushRejectedException::isWorthRetrying)
-			.build();
-		List<PushListener> all = new ArrayList<>();
-		all.add(new OutageLogger(properties.getScheme().name().toLowerCase() + "://" + properties.getAddress()));
-		listeners.orderedStream().forEach(all::add);
-		return new LatestSnapshotPusher(client, retryPolicy, retry.getRedeliveryInterval(),
-				properties.getFlushTimeout(), new CompositePushListener(all));
 	}
 
 	@Bean
@@ -158,12 +132,28 @@ public final class BatchPushgatewayAutoConfiguration {
 		return new JobHistoryTracker(jobRepository.getIfAvailable(), groups, properties.getHistoryScanLimit());
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	JobStatePublisher batchJobStatePublisher(BatchPushgatewayProperties properties, PushGroupResolver groups,
-			JobHistoryTracker histories, JobMetricsSnapshotFactory snapshots, LatestSnapshotPusher pusher) {
-		return new JobStatePublisher(groups, histories, snapshots, schedules(properties), pusher,
-				properties.getFlushTimeout());
+	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
+			JobHistoryTracker histories, ObjectProvider<JobRepository> jobRepository,
+			JobMetricsSnapshotFactory snapshots, PushClient client, ObjectProvider<PushListener> listeners,
+			ObjectProvider<JobOperator> jobOperator) {
+		BatchPushgatewayProperties.Retry retry = properties.getRetry();
+		RetryPolicy retryPolicy = RetryPolicy.builder()
+			.maxRetries(retry.getMaxRetries())
+			.delay(retry.getDelay())
+			.multiplier(retry.getMultiplier())
+			.maxDelay(retry.getMaxDelay())
+			.predicate(PushRejectedException::isWorthRetrying)
+			.build();
+		List<PushListener> all = new ArrayList<>();
+		all.add(new OutageLogger(client.describe()));
+		listeners.orderedStream().forEach(all::add);
+		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
+				properties.getFlushTimeout(), retry.getRedeliveryInterval(), properties.getMaxGroupsPerJob());
+		return new PushPipeline(settings, groups, histories, jobRepository.getIfAvailable(), snapshots,
+				schedules(properties), client, retryPolicy, new CompositePushListener(all),
+				properties.isStopJobsOnShutdown() ? jobOperator.getIfUnique() : null);
 	}
 
 	private static Function<String, JobSchedule> schedules(BatchPushgatewayProperties properties) {
@@ -171,24 +161,27 @@ public final class BatchPushgatewayAutoConfiguration {
 		BatchPushgatewayProperties.Jobs jobs = properties.getJobs();
 		return (jobName) -> {
 			BatchPushgatewayProperties.JobSettings settings = jobs.getOverrides().get(jobName);
-			Duration expected = (settings != null && settings.getExpectedInterval() != null)
-					? settings.getExpectedInterval() : jobs.getExpectedInterval();
-			return new JobSchedule(progress, expected);
+			return new JobSchedule(progress,
+					setting(settings, BatchPushgatewayProperties.JobSettings::getExpectedInterval,
+							jobs.getExpectedInterval()),
+					setting(settings, BatchPushgatewayProperties.JobSettings::getStallTimeout, jobs.getStallTimeout()),
+					setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration, jobs.getMaxDuration()));
 		};
 	}
 
-	/**
-	 * Nothing depends on the progress monitor: keep lazy initialization from never creating it.
-	 */
-	@Bean
-	static LazyInitializationExcludeFilter batchProgressMonitorEagerly() {
-		return LazyInitializationExcludeFilter.forBeanTypes(ProgressMonitor.class);
+	private static @Nullable Duration setting(BatchPushgatewayProperties.@Nullable JobSettings settings,
+			Function<BatchPushgatewayProperties.JobSettings, @Nullable Duration> value, @Nullable Duration fallback) {
+		Duration own = (settings != null) ? value.apply(settings) : null;
+		return (own != null) ? own : fallback;
 	}
 
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	ProgressMonitor batchProgressMonitor(BatchPushgatewayProperties properties, JobStatePublisher publisher) {
-		return new ProgressMonitor(publisher, properties.getProgressInterval());
+	/**
+	 * The heartbeat and the shutdown's delivery must run whether or not a job has run yet: keep
+	 * lazy initialization from deferring the pipeline.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter batchPushPipelineEagerly() {
+		return LazyInitializationExcludeFilter.forBeanTypes(PushPipeline.class);
 	}
 
 	@Bean

@@ -91,6 +91,19 @@ public class BatchPushgatewayProperties {
 	 */
 	private int historyScanLimit = 200;
 
+	/**
+	 * How many groups a job may have with grouping-parameters; executions with values past that
+	 * share the job's overflow group, whose grouping labels are "_overflow".
+	 */
+	private int maxGroupsPerJob = 100;
+
+	/**
+	 * Whether executions still running when the application shuts down are asked to stop
+	 * through Spring Batch's JobOperator (so the job repository shows them STOPPED and
+	 * restartable) before they are pushed as interrupted.
+	 */
+	private boolean stopJobsOnShutdown = true;
+
 	private final Ssl ssl = new Ssl();
 
 	private final Jobs jobs = new Jobs();
@@ -209,6 +222,22 @@ public class BatchPushgatewayProperties {
 		this.historyScanLimit = historyScanLimit;
 	}
 
+	public int getMaxGroupsPerJob() {
+		return this.maxGroupsPerJob;
+	}
+
+	public void setMaxGroupsPerJob(int maxGroupsPerJob) {
+		this.maxGroupsPerJob = maxGroupsPerJob;
+	}
+
+	public boolean isStopJobsOnShutdown() {
+		return this.stopJobsOnShutdown;
+	}
+
+	public void setStopJobsOnShutdown(boolean stopJobsOnShutdown) {
+		this.stopJobsOnShutdown = stopJobsOnShutdown;
+	}
+
 	public Ssl getSsl() {
 		return this.ssl;
 	}
@@ -298,6 +327,19 @@ public class BatchPushgatewayProperties {
 		private @Nullable Duration expectedInterval;
 
 		/**
+		 * How long a running job may make no progress (no step starting or ending, no count
+		 * moving) before it counts as stalled, pushed as batch_job_stall_timeout_seconds for the
+		 * alert rules. Unset pushes nothing.
+		 */
+		private @Nullable Duration stallTimeout;
+
+		/**
+		 * How long an execution of any job may run, pushed as batch_job_max_duration_seconds for
+		 * the alert rules. Unset pushes nothing.
+		 */
+		private @Nullable Duration maxDuration;
+
+		/**
 		 * Settings of single jobs, by job name.
 		 */
 		private Map<String, JobSettings> overrides = new LinkedHashMap<>();
@@ -326,6 +368,22 @@ public class BatchPushgatewayProperties {
 			this.expectedInterval = expectedInterval;
 		}
 
+		public @Nullable Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(@Nullable Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
+
+		public @Nullable Duration getMaxDuration() {
+			return this.maxDuration;
+		}
+
+		public void setMaxDuration(@Nullable Duration maxDuration) {
+			this.maxDuration = maxDuration;
+		}
+
 		public Map<String, JobSettings> getOverrides() {
 			return this.overrides;
 		}
@@ -347,12 +405,39 @@ public class BatchPushgatewayProperties {
 		 */
 		private @Nullable Duration expectedInterval;
 
+		/**
+		 * How long this job may make no progress before it counts as stalled, pushed as
+		 * batch_job_stall_timeout_seconds.
+		 */
+		private @Nullable Duration stallTimeout;
+
+		/**
+		 * How long an execution of this job may run, pushed as batch_job_max_duration_seconds.
+		 */
+		private @Nullable Duration maxDuration;
+
 		public @Nullable Duration getExpectedInterval() {
 			return this.expectedInterval;
 		}
 
 		public void setExpectedInterval(@Nullable Duration expectedInterval) {
 			this.expectedInterval = expectedInterval;
+		}
+
+		public @Nullable Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(@Nullable Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
+
+		public @Nullable Duration getMaxDuration() {
+			return this.maxDuration;
+		}
+
+		public void setMaxDuration(@Nullable Duration maxDuration) {
+			this.maxDuration = maxDuration;
 		}
 
 	}

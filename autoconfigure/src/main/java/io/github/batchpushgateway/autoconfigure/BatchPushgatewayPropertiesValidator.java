@@ -40,6 +40,9 @@ final class BatchPushgatewayPropertiesValidator {
 		if (properties.getHistoryScanLimit() < 0) {
 			throw invalid("history-scan-limit", properties.getHistoryScanLimit(), "Must not be negative");
 		}
+		if (properties.getMaxGroupsPerJob() < 1) {
+			throw invalid("max-groups-per-job", properties.getMaxGroupsPerJob(), "Must be at least 1");
+		}
 		validateRetry(properties.getRetry());
 		validateGroup(properties);
 		validateJobs(properties.getJobs());
@@ -133,13 +136,13 @@ final class BatchPushgatewayPropertiesValidator {
 	}
 
 	private static void validateJobs(BatchPushgatewayProperties.Jobs jobs) {
-		if (jobs.getExpectedInterval() != null) {
-			positive("jobs.expected-interval", jobs.getExpectedInterval());
-		}
+		positiveIfSet("jobs.expected-interval", jobs.getExpectedInterval());
+		positiveIfSet("jobs.stall-timeout", jobs.getStallTimeout());
+		positiveIfSet("jobs.max-duration", jobs.getMaxDuration());
 		jobs.getOverrides().forEach((job, settings) -> {
-			if (settings.getExpectedInterval() != null) {
-				positive("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
-			}
+			positiveIfSet("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
+			positiveIfSet("jobs.overrides." + job + ".stall-timeout", settings.getStallTimeout());
+			positiveIfSet("jobs.overrides." + job + ".max-duration", settings.getMaxDuration());
 		});
 	}
 
@@ -151,6 +154,12 @@ final class BatchPushgatewayPropertiesValidator {
 	private static void positive(String property, @Nullable Duration value) {
 		if (value == null || value.toMillis() < 1) {
 			throw invalid(property, value, "Must be at least 1ms");
+		}
+	}
+
+	private static void positiveIfSet(String property, @Nullable Duration value) {
+		if (value != null) {
+			positive(property, value);
 		}
 	}
 

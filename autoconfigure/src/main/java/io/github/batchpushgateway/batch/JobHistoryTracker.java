@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.push.GroupOutcomes;
 import io.github.batchpushgateway.push.PushGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,10 +17,12 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.util.Assert;
 
 /**
- * Keeps each group's last success, last failure and last finished run. The first time a group is
- * seen in this JVM its history is read from the job repository; after that it is tracked in memory.
- * So the last success never depends on what the Pushgateway happens to hold: it survives failed
- * runs, a restarted empty gateway and, with a persistent job repository, application restarts.
+ * Keeps each group's last success, last failure and shown run, on the sending side. The first time
+ * a group is pushed in this JVM its history is read from the job repository and merged with what
+ * the target already holds for it; after that it is tracked in memory. So the last success
+ * survives failed runs and a restarted empty gateway (the next push carries it again), application
+ * restarts with a persistent job repository, and application restarts with an in-memory one as
+ * long as the gateway kept it. One entry per group, and groups per job are bounded.
  */
 public final class JobHistoryTracker {
 
@@ -51,35 +54,43 @@ public final class JobHistoryTracker {
 	}
 
 	/**
-	 * Returns the history of an execution's group, seeding it from the repository on first use.
-	 * @param group the execution's group
-	 * @param current the execution, which is left out of the seed
+	 * Returns a group's history, seeding it from the repository on first use.
+	 * @param group the group
+	 * @param jobName the name of the group's job
 	 * @return the group's history
 	 */
-	public JobHistory historyOf(PushGroup group, JobExecution current) {
-		return this.histories.computeIfAbsent(group, (key) -> seed(key, current));
+	public JobHistory historyOf(PushGroup group, String jobName) {
+		return this.histories.computeIfAbsent(group, (key) -> seed(key, jobName));
 	}
 
 	/**
-	 * Adds a finished execution to its group's history.
-	 * @param group the execution's group
-	 * @param finished the execution, after its end
+	 * Adds a finished run to its group's history.
+	 * @param group the run's group
+	 * @param jobName the name of the group's job
+	 * @param run the finished run
 	 * @return the updated history
 	 */
-	public JobHistory recordFinished(PushGroup group, JobExecution finished) {
-		FinishedRun run = FinishedRun.of(finished);
-		JobHistory base = historyOf(group, finished);
-		if (run == null) {
-			return base;
-		}
-		return this.histories.merge(group, base.with(run), (old, ignored) -> old.with(run));
+	public JobHistory recordFinished(PushGroup group, String jobName, FinishedRun run) {
+		historyOf(group, jobName);
+		return this.histories.compute(group, (key, history) -> history.with(run));
 	}
 
-	private JobHistory seed(PushGroup group, JobExecution current) {
+	/**
+	 * Merges the outcomes a target holds for a group into its history; the newest of each wins.
+	 * @param group the group
+	 * @param jobName the name of the group's job
+	 * @param held what the target holds
+	 * @return the updated history
+	 */
+	public JobHistory absorb(PushGroup group, String jobName, GroupOutcomes held) {
+		historyOf(group, jobName);
+		return this.histories.compute(group, (key, history) -> history.with(held));
+	}
+
+	private JobHistory seed(PushGroup group, String jobName) {
 		if (this.repository == null) {
 			return JobHistory.EMPTY;
 		}
-		String jobName = current.getJobInstance().getJobName();
 		JobHistory history = JobHistory.EMPTY;
 		try {
 			// Instances come newest first: stop at the page that holds the last success, the
@@ -91,8 +102,7 @@ public final class JobHistoryTracker {
 				for (JobInstance instance : instances) {
 					for (JobExecution execution : this.repository.getJobExecutions(instance)) {
 						FinishedRun run = FinishedRun.of(execution);
-						if (run != null && execution.getId() != current.getId()
-								&& this.groups.resolve(execution).equals(group)) {
+						if (run != null && this.groups.resolve(execution).equals(group)) {
 							history = history.with(run);
 						}
 					}

@@ -13,14 +13,14 @@ import org.springframework.core.Ordered;
  */
 public final class JobPushListener implements JobExecutionListener, Ordered {
 
-	private final Supplier<JobStatePublisher> publisher;
+	private final Supplier<JobEventRecorder> publisher;
 
 	/**
 	 * Creates a listener.
 	 * @param publisher the publisher, looked up at the first event so that registering the listener
 	 * early creates nothing
 	 */
-	public JobPushListener(Supplier<JobStatePublisher> publisher) {
+	public JobPushListener(Supplier<JobEventRecorder> publisher) {
 		this.publisher = publisher;
 	}
 

@@ -16,6 +16,9 @@ import org.springframework.util.Assert;
  */
 public final class PushGroupResolver {
 
+	/** Value of the grouping parameters' labels in a job's overflow group. */
+	public static final String OVERFLOW = "_overflow";
+
 	private final Map<String, String> groupingKey;
 
 	private final List<String> groupingParameters;
@@ -45,6 +48,29 @@ public final class PushGroupResolver {
 			labels.put(labelName(name), (parameter != null) ? String.valueOf(parameter.value()) : "");
 		}
 		return new PushGroup(execution.getJobInstance().getJobName(), labels);
+	}
+
+	/**
+	 * Returns the group that takes the executions of a job whose grouping parameters have had
+	 * more values than allowed: every grouping parameter's label holds {@value #OVERFLOW}.
+	 * @param execution the execution
+	 * @return the job's overflow group
+	 */
+	public PushGroup overflow(JobExecution execution) {
+		Map<String, String> labels = new LinkedHashMap<>(this.groupingKey);
+		for (String name : this.groupingParameters) {
+			labels.put(labelName(name), OVERFLOW);
+		}
+		return new PushGroup(execution.getJobInstance().getJobName(), labels);
+	}
+
+	/**
+	 * Returns whether groups of a job vary from run to run, that is whether grouping parameters
+	 * are configured.
+	 * @return whether a job can have more than one group
+	 */
+	public boolean hasGroupingParameters() {
+		return !this.groupingParameters.isEmpty();
 	}
 
 	/**

@@ -14,13 +14,13 @@ import org.springframework.core.Ordered;
  */
 public final class StepPushListener implements StepExecutionListener, Ordered {
 
-	private final Supplier<JobStatePublisher> publisher;
+	private final Supplier<JobEventRecorder> publisher;
 
 	/**
 	 * Creates a listener.
 	 * @param publisher the publisher, looked up at the first event
 	 */
-	public StepPushListener(Supplier<JobStatePublisher> publisher) {
+	public StepPushListener(Supplier<JobEventRecorder> publisher) {
 		this.publisher = publisher;
 	}
 

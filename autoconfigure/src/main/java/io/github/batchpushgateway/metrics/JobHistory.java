@@ -4,17 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 
+import io.github.batchpushgateway.push.GroupOutcomes;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 /**
  * What is known about a job group's finished executions: the last success, the last failure and the
- * last finished run of any outcome. Immutable; each finished run yields a new instance.
+ * run whose outcome the group shows. Immutable; each finished run yields a new instance.
  *
  * @param lastSuccess end of the last {@code COMPLETED} execution, {@code null} when none is known
  * @param lastFailure end of the last {@code FAILED} execution, {@code null} when none is known
- * @param lastFinished the last finished execution of any outcome, {@code null} when none is known
+ * @param lastFinished the run whose outcome the group shows, {@code null} when none is known
  */
 public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFailure,
 		@Nullable FinishedRun lastFinished) {
@@ -23,16 +24,39 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 	public static final JobHistory EMPTY = new JobHistory(null, null, null);
 
 	/**
-	 * Returns this history with one more finished run, keeping whichever run ended last.
+	 * Returns this history with one more finished run. The run ending last is shown, except that a
+	 * {@code COMPLETED} run never hides a {@code FAILED} one it overlapped: only a run started
+	 * after the failure ended can show that the job works again.
 	 * @param run the finished run
 	 * @return the updated history
 	 */
 	public JobHistory with(FinishedRun run) {
 		Instant success = (run.completed() && isLater(run.end(), this.lastSuccess)) ? run.end() : this.lastSuccess;
 		Instant failure = (run.failed() && isLater(run.end(), this.lastFailure)) ? run.end() : this.lastFailure;
-		FinishedRun finished = (this.lastFinished == null || isLater(run.end(), this.lastFinished.end())) ? run
-				: this.lastFinished;
-		return new JobHistory(success, failure, finished);
+		return new JobHistory(success, failure, shown(this.lastFinished, run));
+	}
+
+	private static FinishedRun shown(@Nullable FinishedRun current, FinishedRun run) {
+		if (current == null) {
+			return run;
+		}
+		if (run.end().isBefore(current.end())) {
+			return (current.completed() && run.failed() && run.end().isAfter(current.start())) ? run : current;
+		}
+		return (current.failed() && run.completed() && run.start().isBefore(current.end())) ? current : run;
+	}
+
+	/**
+	 * Returns this history with the outcomes a target already holds; the newest of each wins.
+	 * @param held what a target holds for the group
+	 * @return the merged history
+	 */
+	public JobHistory with(GroupOutcomes held) {
+		Instant success = (held.lastSuccess() != null && isLater(held.lastSuccess(), this.lastSuccess))
+				? held.lastSuccess() : this.lastSuccess;
+		Instant failure = (held.lastFailure() != null && isLater(held.lastFailure(), this.lastFailure))
+				? held.lastFailure() : this.lastFailure;
+		return new JobHistory(success, failure, this.lastFinished);
 	}
 
 	private static boolean isLater(Instant candidate, @Nullable Instant current) {
@@ -44,10 +68,12 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 	 *
 	 * @param start when it started
 	 * @param end when it ended
-	 * @param completed whether it ended {@code COMPLETED}
-	 * @param failed whether it ended {@code FAILED}
+	 * @param status its final status
+	 * @param exitCode its exit code
+	 * @param execution the execution, for its steps, {@code null} when not at hand
 	 */
-	public record FinishedRun(Instant start, Instant end, boolean completed, boolean failed) {
+	public record FinishedRun(Instant start, Instant end, BatchStatus status, String exitCode,
+			@Nullable JobExecution execution) {
 
 		/**
 		 * Returns the finished run of an execution.
@@ -60,8 +86,24 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 			if (start == null || end == null || execution.getStatus().isRunning()) {
 				return null;
 			}
-			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end),
-					execution.getStatus() == BatchStatus.COMPLETED, execution.getStatus() == BatchStatus.FAILED);
+			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end), execution.getStatus(),
+					execution.getExitStatus().getExitCode(), execution);
+		}
+
+		/**
+		 * Returns whether the run ended {@code COMPLETED}.
+		 * @return whether it succeeded
+		 */
+		public boolean completed() {
+			return this.status == BatchStatus.COMPLETED;
+		}
+
+		/**
+		 * Returns whether the run ended {@code FAILED}.
+		 * @return whether it failed
+		 */
+		public boolean failed() {
+			return this.status == BatchStatus.FAILED;
 		}
 
 		/**

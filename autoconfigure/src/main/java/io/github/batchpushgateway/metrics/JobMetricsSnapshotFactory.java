@@ -28,8 +28,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.util.Assert;
 
 /**
- * Turns a job execution, its group's history and schedule into the complete set of metrics pushed
- * for the group: the metric contract of the README. Snapshots carry no timestamps (the Pushgateway
+ * Turns a group's state (its running execution, history and schedule) into the complete set of
+ * metrics pushed for the group: the metric contract of the README. Snapshots carry no timestamps (the Pushgateway
  * rejects them) and are built directly, without metric objects, so nothing here samples exemplars.
  */
 public final class JobMetricsSnapshotFactory {
@@ -49,35 +49,54 @@ public final class JobMetricsSnapshotFactory {
 
 	/**
 	 * Builds the metrics of a job group.
-	 * @param execution the current or just finished execution
-	 * @param history the group's finished runs, including {@code execution} once it has finished
-	 * @param schedule the job's configured intervals
+	 * @param state the group's state, gathered just before the push
 	 * @return the full state of the group
 	 */
-	public MetricSnapshots create(JobExecution execution, JobHistory history, JobSchedule schedule) {
+	public MetricSnapshots create(JobState state) {
 		List<MetricSnapshot> metrics = new ArrayList<>();
-		addJobMetrics(metrics, execution, history, schedule);
-		addStepMetrics(metrics, execution);
-		addContributedMetrics(metrics, execution);
+		JobExecution shown = state.shownExecution();
+		addJobMetrics(metrics, state);
+		if (shown != null) {
+			addStepMetrics(metrics, shown);
+			addContributedMetrics(metrics, shown);
+		}
 		return new MetricSnapshots(metrics);
 	}
 
-	private void addJobMetrics(List<MetricSnapshot> metrics, JobExecution execution, JobHistory history,
-			JobSchedule schedule) {
-		metrics.add(statusGauge("batch_job_status", "Status of the current or last execution: 1 for its status, 0 for the others.",
-				Labels.EMPTY, execution.getStatus()));
-		metrics.add(gauge("batch_job_running", "1 while an execution runs, 0 once it has finished.",
-				(execution.getEndTime() == null) ? 1 : 0));
-		LocalDateTime start = execution.getStartTime();
-		if (start != null) {
-			metrics.add(gauge("batch_job_start_timestamp_seconds", "Start of the current or last execution, in seconds since the epoch.",
-					seconds(start)));
-		}
+	private void addJobMetrics(List<MetricSnapshot> metrics, JobState state) {
+		JobExecution current = state.current();
+		JobHistory history = state.history();
 		JobHistory.FinishedRun finished = history.lastFinished();
+		BatchStatus status;
+		String exitCode;
+		Instant start;
+		if (current != null) {
+			status = current.getStatus();
+			exitCode = current.getExitStatus().getExitCode();
+			start = (current.getStartTime() != null) ? instant(current.getStartTime()) : null;
+		}
+		else if (finished != null) {
+			status = finished.status();
+			exitCode = finished.exitCode();
+			start = finished.start();
+		}
+		else {
+			status = BatchStatus.UNKNOWN;
+			exitCode = "UNKNOWN";
+			start = null;
+		}
+		metrics.add(statusGauge("batch_job_status",
+				"Status of the running or last shown execution: 1 for its status, 0 for the others.", Labels.EMPTY,
+				status));
+		metrics.add(gauge("batch_job_running", "Number of executions of the job running now.", state.running()));
+		if (start != null) {
+			metrics.add(gauge("batch_job_start_timestamp_seconds",
+					"Start of the running or last shown execution, in seconds since the epoch.", seconds(start)));
+		}
 		if (finished != null) {
-			metrics.add(gauge("batch_job_end_timestamp_seconds", "End of the last finished execution, in seconds since the epoch.",
-					seconds(finished.end())));
-			metrics.add(gauge("batch_job_duration_seconds", "Duration of the last finished execution.",
+			metrics.add(gauge("batch_job_end_timestamp_seconds",
+					"End of the last shown finished execution, in seconds since the epoch.", seconds(finished.end())));
+			metrics.add(gauge("batch_job_duration_seconds", "Duration of the last shown finished execution.",
 					seconds(finished.duration())));
 		}
 		if (history.lastSuccess() != null) {
@@ -88,18 +107,31 @@ public final class JobMetricsSnapshotFactory {
 			metrics.add(gauge("batch_job_last_failure_timestamp_seconds",
 					"End of the last FAILED execution, in seconds since the epoch.", seconds(history.lastFailure())));
 		}
+		if (state.lastProgress() != null) {
+			metrics.add(gauge("batch_job_last_progress_timestamp_seconds",
+					"Last time an execution of the job made progress (a step started or ended, or a count moved), in seconds since the epoch.",
+					seconds(state.lastProgress())));
+		}
 		metrics.add(InfoSnapshot.builder()
 			.name("batch_job_exit")
-			.help("Exit code of the current or last execution.")
-			.dataPoint(InfoDataPointSnapshot.builder()
-				.labels(Labels.of("exit_code", execution.getExitStatus().getExitCode()))
-				.build())
+			.help("Exit code of the running or last shown execution.")
+			.dataPoint(InfoDataPointSnapshot.builder().labels(Labels.of("exit_code", exitCode)).build())
 			.build());
+		JobSchedule schedule = state.schedule();
 		metrics.add(gauge("batch_job_progress_interval_seconds",
-				"How often a running execution pushes its progress.", seconds(schedule.progressInterval())));
+				"How often a running execution pushes its state (its heartbeat).", seconds(schedule.progressInterval())));
 		if (schedule.expectedInterval() != null) {
 			metrics.add(gauge("batch_job_expected_interval_seconds",
 					"How often the job is expected to succeed, as configured.", seconds(schedule.expectedInterval())));
+		}
+		if (schedule.stallTimeout() != null) {
+			metrics.add(gauge("batch_job_stall_timeout_seconds",
+					"How long a running execution may make no progress before it counts as stalled, as configured.",
+					seconds(schedule.stallTimeout())));
+		}
+		if (schedule.maxDuration() != null) {
+			metrics.add(gauge("batch_job_max_duration_seconds", "How long an execution may run, as configured.",
+					seconds(schedule.maxDuration())));
 		}
 	}
 

@@ -5,11 +5,26 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How often a job is expected to run and to report progress, pushed with its state so that one
- * generic set of alert rules serves every job.
+ * A job's configured intervals, pushed with its state so that one generic set of alert rules
+ * serves every job.
  *
- * @param progressInterval how often a running job pushes its progress
+ * @param progressInterval how often a running job pushes its state (its heartbeat)
  * @param expectedInterval how often the job is expected to succeed, {@code null} when not configured
+ * @param stallTimeout how long a running job may go without progress before it counts as stalled,
+ * {@code null} when not configured
+ * @param maxDuration how long an execution may run, {@code null} when not configured
  */
-public record JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval) {
+public record JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
+		@Nullable Duration stallTimeout, @Nullable Duration maxDuration) {
+
+	/**
+	 * Creates a schedule with only the progress interval and the expected interval.
+	 * @param progressInterval how often a running job pushes its state
+	 * @param expectedInterval how often the job is expected to succeed, {@code null} when not
+	 * configured
+	 */
+	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval) {
+		this(progressInterval, expectedInterval, null, null);
+	}
+
 }

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The delivery of one offered snapshot, or of a newer snapshot of the same group that replaced it
- * before it was sent.
+ * The delivery of a group's state as it was when it was requested, or newer.
  */
 public final class Delivery {
 
@@ -18,11 +17,15 @@ public final class Delivery {
 		this.outcome = outcome;
 	}
 
+	static Delivery failed() {
+		return new Delivery(CompletableFuture.completedFuture(false));
+	}
+
 	/**
-	 * Waits until the snapshot, or a newer one of its group, has been delivered, or until its
+	 * Waits until the state, or a newer one of its group, has been delivered, or until its
 	 * retries are exhausted, or until the timeout expires.
 	 * @param timeout the longest wait
-	 * @return whether the gateway accepted it within the timeout
+	 * @return whether the target accepted it within the timeout
 	 */
 	public boolean await(Duration timeout) {
 		try {
@@ -36,6 +39,14 @@ public final class Delivery {
 		catch (ExecutionException | TimeoutException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Returns whether the outcome is known.
+	 * @return whether the delivery succeeded or was given up
+	 */
+	public boolean isDone() {
+		return this.outcome.isDone();
 	}
 
 }

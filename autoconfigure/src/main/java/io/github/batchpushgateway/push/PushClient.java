@@ -5,18 +5,39 @@ import java.io.IOException;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 /**
- * Sends one group's complete state to a Pushgateway, replacing what the group held (HTTP PUT).
+ * Sends one group's complete state to a target, replacing what the group held there, and reads
+ * back what the target holds for a group.
  */
 @FunctionalInterface
 public interface PushClient {
 
 	/**
-	 * Replaces the group's metrics with the given ones. Blocks until the gateway answers or a
+	 * Replaces the group's metrics with the given ones. Blocks until the target answers or a
 	 * timeout expires.
 	 * @param group the group to replace
 	 * @param metrics the group's complete state
-	 * @throws IOException when the gateway cannot be reached or rejects the push
+	 * @throws IOException when the target cannot be reached or rejects the push; a
+	 * {@link PushRejectedException} carries the HTTP status
 	 */
 	void push(PushGroup group, MetricSnapshots metrics) throws IOException;
+
+	/**
+	 * Reads the last success and last failure the target holds for a group.
+	 * @param group the group
+	 * @return what the target holds, {@link GroupOutcomes#NONE} when it holds nothing for the
+	 * group, or when it cannot be read back (the default)
+	 * @throws IOException when the target cannot be read now
+	 */
+	default GroupOutcomes readOutcomes(PushGroup group) throws IOException {
+		return GroupOutcomes.NONE;
+	}
+
+	/**
+	 * Returns the target as shown in log messages: its address, never credentials.
+	 * @return the target's description
+	 */
+	default String describe() {
+		return getClass().getName();
+	}
 
 }

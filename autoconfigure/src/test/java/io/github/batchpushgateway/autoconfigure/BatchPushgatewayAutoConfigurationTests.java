@@ -6,14 +6,12 @@ import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
 import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.JobPushListener;
-import io.github.batchpushgateway.batch.JobStatePublisher;
-import io.github.batchpushgateway.batch.ProgressMonitor;
+import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.batch.StepPushListener;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
-import io.github.batchpushgateway.push.LatestSnapshotPusher;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.PushClient;
-import io.prometheus.metrics.exporter.pushgateway.PushGateway;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,11 +40,9 @@ class BatchPushgatewayAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(BatchPushListenerRegistrar.class)
 				.hasSingleBean(PushClient.class)
-				.hasSingleBean(LatestSnapshotPusher.class)
-				.hasSingleBean(JobStatePublisher.class)
+				.hasSingleBean(PushPipeline.class)
 				.hasSingleBean(JobHistoryTracker.class)
 				.hasSingleBean(JobMetricsSnapshotFactory.class)
-				.hasSingleBean(ProgressMonitor.class)
 				.hasSingleBean(MicrometerPushListener.class);
 			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);
 			assertThat(properties.getAddress()).isEqualTo("localhost:9091");
@@ -61,23 +57,23 @@ class BatchPushgatewayAutoConfigurationTests {
 	@Test
 	void backsOffWithoutSpringBatch() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractJob.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(PushPipeline.class)
 				.doesNotHaveBean(BatchPushListenerRegistrar.class));
 	}
 
 	@Test
-	void backsOffWithoutThePrometheusPushgatewayClient() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(PushGateway.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+	void backsOffWithoutThePrometheusExpositionFormats() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(PrometheusProtobufWriter.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(PushPipeline.class)
 				.doesNotHaveBean(BatchPushListenerRegistrar.class));
 	}
 
 	@Test
 	void isDisabledByProperty() {
 		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(JobStatePublisher.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(PushPipeline.class)
 				.doesNotHaveBean(BatchPushListenerRegistrar.class)
-				.doesNotHaveBean(LatestSnapshotPusher.class));
+				.doesNotHaveBean(PushClient.class));
 	}
 
 	@Test
@@ -145,11 +141,10 @@ class BatchPushgatewayAutoConfigurationTests {
 	}
 
 	@Test
-	void progressMonitorIsCreatedEvenWithLazyInitialization() {
+	void pushPipelineIsCreatedEvenWithLazyInitialization() {
 		this.contextRunner.withBean(LazyInitializationBeanFactoryPostProcessor.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBeanFactory().containsSingleton("batchProgressMonitor")).isTrue();
-			assertThat(context.getBeanFactory().containsSingleton("batchJobStatePublisher")).isTrue();
+			assertThat(context.getBeanFactory().containsSingleton("batchPushPipeline")).isTrue();
 		});
 	}
 

@@ -14,12 +14,13 @@ import java.util.function.LongSupplier;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.github.batchpushgateway.batch.JobStatePublisher;
+import io.github.batchpushgateway.batch.JobEventRecorder;
+import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.it.TestBatchApplication;
 import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.metrics.JobState;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
-import io.github.batchpushgateway.push.LatestSnapshotPusher;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
@@ -170,7 +171,7 @@ public final class PushBenchmark {
 
 	/** (a) Time each publishing call costs the job's thread, and what it allocates there. */
 	private void jobThreadTimePerEvent(TestBatchApplication application, JobExecution execution) {
-		JobStatePublisher publisher = application.bean(JobStatePublisher.class);
+		JobEventRecorder publisher = application.bean(PushPipeline.class).recorder();
 		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
 		Samples started = new Samples();
 		Samples stepEnded = new Samples();
@@ -196,7 +197,7 @@ public final class PushBenchmark {
 				stepEndedBytes.add(afterStepBytes - afterStartBytes);
 			}
 		}
-		this.table.section("(a) job-thread time per lifecycle event, JobStatePublisher (n=" + this.events + ")", "us",
+		this.table.section("(a) job-thread time per lifecycle event, JobEventRecorder (n=" + this.events + ")", "us",
 				"allocated on the job thread (median)");
 		this.table.row("jobStarted (beforeJob)", started, Table.US, Table.BYTES.format(startedBytes.median()));
 		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
@@ -218,8 +219,8 @@ public final class PushBenchmark {
 	private void pushLatency(TestBatchApplication protobuf, TestBatchApplication text, JobExecution execution)
 			throws IOException {
 		MetricSnapshots snapshot = protobuf.bean(JobMetricsSnapshotFactory.class)
-			.create(execution, JobHistory.EMPTY.with(JobHistory.FinishedRun.of(execution)),
-					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1)));
+			.create(new JobState(0, null, JobHistory.EMPTY.with(JobHistory.FinishedRun.of(execution)), null,
+					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1))));
 		// A group of its own, so that the series count of the job's group in (d) is not changed.
 		PushGroup group = new PushGroup("pushBenchmark", Map.of("format", "both"));
 		PushClient[] clients = { text.bean(PushClient.class), protobuf.bean(PushClient.class) };
@@ -264,8 +265,7 @@ public final class PushBenchmark {
 			}
 		}
 		double heapAfter = gatewayMetric(gateway, "go_memstats_heap_inuse_bytes");
-		LatestSnapshotPusher pusher = application.bean(LatestSnapshotPusher.class);
-		JobStatePublisher publisher = application.bean(JobStatePublisher.class);
+		PushPipeline pipeline = application.bean(PushPipeline.class);
 		this.table.section("(d) memory: series in the gateway, state in the starter", "", "");
 		this.table.text(String.format(Locale.ROOT, "%s series: %d after %d runs, %d after %d runs and %d event cycles (%s)",
 				JOB, this.seriesAfterWarmup, this.runsAfterWarmup, seriesAtEnd, totalRuns, this.events + this.warmup * 10,
@@ -276,8 +276,8 @@ public final class PushBenchmark {
 				"gateway heap in use: %s before the 50 variantJob runs, %s after (resident: %s)",
 				Table.BYTES.format((long) heapBefore), Table.BYTES.format((long) heapAfter),
 				Table.BYTES.format((long) gatewayMetric(gateway, "process_resident_memory_bytes"))));
-		this.table.text("starter after all runs: " + publisher.runningCount() + " running executions tracked, "
-				+ pusher.undeliveredGroups().size() + " undelivered groups");
+		this.table.text("starter after all runs: " + pipeline.sender().undeliveredGroups().size()
+				+ " undelivered groups");
 	}
 
 	private static TestBatchApplication application(PushgatewayServer gateway, String... properties) {

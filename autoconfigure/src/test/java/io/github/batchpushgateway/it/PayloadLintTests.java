@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.metrics.JobState;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.testsupport.Promtool;
@@ -37,7 +38,9 @@ class PayloadLintTests {
 
 			// when its payload is written as the client writes text pushes
 			MetricSnapshots snapshots = application.bean(JobMetricsSnapshotFactory.class)
-				.create(failed, history, new JobSchedule(java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)));
+				.create(new JobState(1, ok, history, java.time.Instant.now(), new JobSchedule(
+						java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(5),
+						java.time.Duration.ofHours(2))));
 			ByteArrayOutputStream payload = new ByteArrayOutputStream();
 			PrometheusTextFormatWriter.create().write(payload, snapshots);
 			String text = payload.toString(StandardCharsets.UTF_8);
@@ -47,6 +50,8 @@ class PayloadLintTests {
 					"batch_job_end_timestamp_seconds ", "batch_job_duration_seconds ",
 					"batch_job_last_success_timestamp_seconds ", "batch_job_last_failure_timestamp_seconds ",
 					"batch_job_exit_info{", "batch_job_expected_interval_seconds ", "batch_job_progress_interval_seconds ",
+					"batch_job_last_progress_timestamp_seconds ", "batch_job_stall_timeout_seconds ",
+					"batch_job_max_duration_seconds ",
 					"batch_step_status{", "batch_step_duration_seconds{", "batch_step_read_items_total{",
 					"batch_step_written_items_total{", "batch_step_filtered_items_total{",
 					"batch_step_skipped_items_total{", "batch_step_commits_total{", "batch_step_rollbacks_total{"));

@@ -1,0 +1,95 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Duration;
+
+import io.github.batchpushgateway.push.Delivery;
+import io.github.batchpushgateway.push.GroupSender;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.util.Assert;
+
+/**
+ * What a job's thread does at each lifecycle event: record that an execution changed, and
+ * whether this is its end, then go on. Building the state, reading history and pushing happen on
+ * the sending side. Only the job's end waits, for at most the flush timeout, so that a process
+ * that exits right after its job still delivers the outcome.
+ */
+public final class JobEventRecorder {
+
+	private static final Log logger = LogFactory.getLog(JobEventRecorder.class);
+
+	private final GroupRegistry groups;
+
+	private final GroupSender sender;
+
+	private final Duration flushTimeout;
+
+	JobEventRecorder(GroupRegistry groups, GroupSender sender, Duration flushTimeout) {
+		Assert.notNull(groups, "'groups' must not be null");
+		Assert.notNull(sender, "'sender' must not be null");
+		Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");
+		this.groups = groups;
+		this.sender = sender;
+		this.flushTimeout = flushTimeout;
+	}
+
+	/**
+	 * A job execution started.
+	 * @param execution the execution
+	 */
+	public void jobStarted(JobExecution execution) {
+		try {
+			TrackedExecution tracked = this.groups.track(execution);
+			this.sender.request(tracked.group);
+		}
+		catch (RuntimeException ex) {
+			// Reporting must never fail the job it reports on.
+			logger.warn("Could not record the start of job '" + execution.getJobInstance().getJobName() + "' ("
+					+ ex.getClass().getName() + ")", ex);
+		}
+	}
+
+	/**
+	 * A step of a running job ended.
+	 * @param step the step execution
+	 */
+	public void stepEnded(StepExecution step) {
+		TrackedExecution tracked = this.groups.tracked(step.getJobExecution());
+		if (tracked != null) {
+			this.sender.request(tracked.group);
+		}
+	}
+
+	/**
+	 * A job execution ended: records its end and waits for its delivery, at most for the flush
+	 * timeout.
+	 * @param execution the execution, with its final status
+	 * @return whether the final state reached the target in time
+	 */
+	public boolean jobEnded(JobExecution execution) {
+		Delivery delivery;
+		try {
+			TrackedExecution tracked = this.groups.tracked(execution);
+			if (tracked == null) {
+				// Started before the listener was attached, or its start could not be recorded.
+				tracked = this.groups.track(execution);
+			}
+			tracked.end();
+			delivery = this.sender.request(tracked.group);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not record the end of job '" + execution.getJobInstance().getJobName() + "' ("
+					+ ex.getClass().getName() + ")", ex);
+			return false;
+		}
+		boolean delivered = delivery.await(this.flushTimeout);
+		if (!delivered && logger.isDebugEnabled()) {
+			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered within "
+					+ this.flushTimeout + "; it stays queued");
+		}
+		return delivered;
+	}
+
+}

@@ -1,0 +1,164 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.metrics.JobState;
+import io.github.batchpushgateway.push.GroupOutcomes;
+import io.github.batchpushgateway.push.GroupStateSource;
+import io.github.batchpushgateway.push.PushGroup;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.util.Assert;
+
+/**
+ * Gathers a group's state on the sending side, just before each push: takes in the executions
+ * that ended, notes progress, counts the running executions (with a shared job repository, those
+ * of other JVMs too), and has the snapshot factory, contributors included, build the metrics.
+ */
+final class JobStateAssembler implements GroupStateSource {
+
+	private static final Log logger = LogFactory.getLog(JobStateAssembler.class);
+
+	private final GroupRegistry groups;
+
+	private final JobHistoryTracker histories;
+
+	private final @Nullable JobRepository repository;
+
+	private final JobMetricsSnapshotFactory snapshots;
+
+	private final Function<String, JobSchedule> schedules;
+
+	private final Clock clock;
+
+	JobStateAssembler(GroupRegistry groups, JobHistoryTracker histories, @Nullable JobRepository repository,
+			JobMetricsSnapshotFactory snapshots, Function<String, JobSchedule> schedules,
+			Clock clock) {
+		Assert.notNull(groups, "'groups' must not be null");
+		Assert.notNull(histories, "'histories' must not be null");
+		Assert.notNull(snapshots, "'snapshots' must not be null");
+		Assert.notNull(schedules, "'schedules' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.groups = groups;
+		this.histories = histories;
+		this.repository = repository;
+		this.snapshots = snapshots;
+		this.schedules = schedules;
+		this.clock = clock;
+	}
+
+	@Override
+	public void absorb(PushGroup group, GroupOutcomes held) {
+		GroupRecord record = this.groups.get(group);
+		if (record != null) {
+			this.histories.absorb(group, record.jobName, held);
+		}
+	}
+
+	@Override
+	public synchronized @Nullable MetricSnapshots snapshot(PushGroup group) {
+		GroupRecord record = this.groups.get(group);
+		if (record == null) {
+			return null;
+		}
+		JobHistory history = this.histories.historyOf(group, record.jobName);
+		Instant now = this.clock.instant();
+		List<JobExecution> running = new ArrayList<>();
+		for (TrackedExecution tracked : record.executions()) {
+			if (tracked.isOver()) {
+				FinishedRun run = tracked.finishedRun();
+				if (run != null) {
+					history = this.histories.recordFinished(group, record.jobName, run);
+				}
+				this.groups.taken(record, tracked);
+				progressed(record, tracked, now);
+			}
+			else {
+				running.add(tracked.execution);
+				progressed(record, tracked, now);
+			}
+		}
+		List<JobExecution> elsewhere = runningElsewhere(record, running);
+		// Status, exit code and steps describe this JVM's newest running execution: of the others
+		// the repository tells only that they run, and pushes of their own JVMs show the rest.
+		JobExecution current = newest(running);
+		int count = running.size() + elsewhere.size();
+		JobState state = new JobState(count, current, history, record.lastProgress,
+				this.schedules.apply(record.jobName));
+		return this.snapshots.create(state);
+	}
+
+	private static void progressed(GroupRecord record, TrackedExecution tracked, Instant now) {
+		long progress = tracked.progress();
+		if (progress != tracked.progressFingerprint) {
+			tracked.progressFingerprint = progress;
+			record.lastProgress = now;
+		}
+	}
+
+	/**
+	 * Executions the job repository lists as running in this group that this JVM does not run:
+	 * other JVMs sharing the repository, or runs whose process died without ending them (which
+	 * then show as running without a heartbeat, the "process gone" alert).
+	 */
+	private List<JobExecution> runningElsewhere(GroupRecord record, List<JobExecution> local) {
+		List<JobExecution> elsewhere = new ArrayList<>();
+		if (this.repository == null) {
+			return elsewhere;
+		}
+		try {
+			for (JobExecution execution : this.repository.findRunningJobExecutions(record.jobName)) {
+				if (!isLocal(execution, local) && !record.endedRecently(execution.getId())
+						&& this.groups.resolver().resolve(execution).equals(record.group)) {
+					elsewhere.add(execution);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the running executions of job '" + record.jobName
+					+ "' from the job repository; counting this JVM's only", ex);
+		}
+		return elsewhere;
+	}
+
+	private static boolean isLocal(JobExecution execution, List<JobExecution> local) {
+		for (JobExecution mine : local) {
+			// Ids where the repository gives them; the resourceless repository gives every
+			// execution the same id, so a match there means "one of ours" too.
+			if (mine == execution || mine.getId() == execution.getId()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable JobExecution newest(List<JobExecution> running) {
+		JobExecution newest = null;
+		for (JobExecution execution : running) {
+			if (newest == null || isLater(execution, newest)) {
+				newest = execution;
+			}
+		}
+		return newest;
+	}
+
+	private static boolean isLater(JobExecution execution, JobExecution than) {
+		LocalDateTime start = execution.getStartTime();
+		LocalDateTime other = than.getStartTime();
+		return start != null && (other == null || !start.isBefore(other));
+	}
+
+}

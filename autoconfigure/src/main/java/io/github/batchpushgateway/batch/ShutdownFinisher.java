@@ -1,0 +1,122 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.PushGroup;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Makes sure no execution stays "running" in the gateway once the application shuts down
+ * (SIGTERM, a Kubernetes eviction, {@code systemctl stop}, or any close of the context). Within
+ * the flush timeout: executions whose afterJob Spring Batch skipped are ended as they are; running
+ * executions are asked to stop through Spring Batch's {@link JobOperator}, so that the job
+ * repository agrees (STOPPED, restartable), and given half the timeout to do so; those still
+ * running then are pushed as interrupted ({@code UNKNOWN}, exit code {@code INTERRUPTED}), never
+ * COMPLETED. The rest of the timeout goes to delivering it all.
+ *
+ * <p>Run by the pipeline's {@link SmartLifecycle#stop()}, which comes before the application's
+ * executors and data sources are stopped, while a stopping job can still save its state. The
+ * sender is closed at the end, so that a job thread still running afterwards does not wait for a
+ * push that can no longer happen.
+ */
+final class ShutdownFinisher {
+
+	private static final Log logger = LogFactory.getLog(ShutdownFinisher.class);
+
+	private static final Duration POLL = Duration.ofMillis(20);
+
+	private final GroupRegistry groups;
+
+	private final GroupSender sender;
+
+	private final @Nullable JobOperator jobOperator;
+
+	private final Duration flushTimeout;
+
+	private final Clock clock;
+
+	ShutdownFinisher(GroupRegistry groups, GroupSender sender, @Nullable JobOperator jobOperator,
+			Duration flushTimeout, Clock clock) {
+		Assert.notNull(groups, "'groups' must not be null");
+		Assert.notNull(sender, "'sender' must not be null");
+		Assert.notNull(flushTimeout, "'flushTimeout' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.groups = groups;
+		this.sender = sender;
+		this.jobOperator = jobOperator;
+		this.flushTimeout = flushTimeout;
+		this.clock = clock;
+	}
+
+	/** Ends every tracked execution and delivers the result within the flush timeout. */
+	void finish() {
+		long deadline = System.nanoTime() + this.flushTimeout.toNanos();
+		Set<PushGroup> changed = new LinkedHashSet<>();
+		List<TrackedExecution> running = endSkippedAfterJobs(changed);
+		if (!running.isEmpty()) {
+			stopGracefully(running, deadline - this.flushTimeout.toNanos() / 2);
+			Instant now = this.clock.instant();
+			for (TrackedExecution tracked : running) {
+				if (!tracked.isOver()) {
+					tracked.interrupt(now);
+					changed.add(tracked.group);
+					logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
+							+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
+							+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it "
+							+ tracked.execution.getStatus() + ": mark it FAILED or ABANDONED before restarting it");
+				}
+			}
+		}
+		changed.forEach(this.sender::request);
+		long left = Math.max(0, deadline - System.nanoTime());
+		this.sender.close(Duration.ofNanos(left));
+	}
+
+	private List<TrackedExecution> endSkippedAfterJobs(Set<PushGroup> changed) {
+		List<TrackedExecution> tracked = this.groups.trackedExecutions();
+		tracked.removeIf((execution) -> {
+			if (execution.endedWithoutAfterJob()) {
+				execution.end();
+				changed.add(execution.group);
+			}
+			return execution.isOver();
+		});
+		return tracked;
+	}
+
+	private void stopGracefully(List<TrackedExecution> running, long until) {
+		if (this.jobOperator == null) {
+			return;
+		}
+		logger.info("Stopping " + running.size() + " running job execution(s) at shutdown");
+		for (TrackedExecution tracked : running) {
+			try {
+				this.jobOperator.stop(tracked.execution);
+			}
+			catch (Exception ex) {
+				logger.debug("Could not stop execution " + tracked.execution.getId(), ex);
+			}
+		}
+		while (System.nanoTime() < until && running.stream().anyMatch((tracked) -> !tracked.isOver())) {
+			try {
+				Thread.sleep(POLL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

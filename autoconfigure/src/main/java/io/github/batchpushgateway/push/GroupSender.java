@@ -1,0 +1,409 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.Assert;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Delivers groups' states to one target. Callers only say that a group changed
+ * ({@link #request}); the state is built by the {@link GroupStateSource} on the scheduler's
+ * thread just before each attempt, so it is always the newest and never costs the caller. Per
+ * group at most one push is in flight and requests made meanwhile are served by the next one, so
+ * no backlog can grow however slow the target is.
+ *
+ * <p>Before a group's first push the target's own record of the group is read back and handed to
+ * the source, so outcomes the target holds from earlier JVMs are never overwritten with less.
+ * Failed attempts are retried on the scheduler, with the back-off of the retry policy, each
+ * attempt sending the newest state; the policy's predicate alone decides whether a failure is
+ * worth retrying. State whose retries are exhausted is sent again every redelivery interval, at
+ * once when the group changes again, or when a push of another group succeeds. State the target
+ * rejected for good is not sent again until the group changes.
+ */
+public final class GroupSender implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(GroupSender.class);
+
+	private final PushClient client;
+
+	private final GroupStateSource source;
+
+	private final RetryPolicy retryPolicy;
+
+	private final Duration redeliveryInterval;
+
+	private final Duration closeTimeout;
+
+	private final PushListener listener;
+
+	private final TaskScheduler scheduler;
+
+	private final Object lock = new Object();
+
+	private final Map<PushGroup, Slot> slots = new HashMap<>();
+
+	private boolean closed;
+
+	/**
+	 * Creates a sender.
+	 * @param client sends to the target
+	 * @param source builds each group's state
+	 * @param retryPolicy decides which failures to retry, how often and how fast
+	 * @param redeliveryInterval how long state whose retries are exhausted waits before it is sent
+	 * again
+	 * @param closeTimeout how long {@link #close()} waits for undelivered state
+	 * @param listener told about every attempt
+	 * @param scheduler runs every attempt, one at a time
+	 */
+	public GroupSender(PushClient client, GroupStateSource source, RetryPolicy retryPolicy,
+			Duration redeliveryInterval, Duration closeTimeout, PushListener listener, TaskScheduler scheduler) {
+		Assert.notNull(client, "'client' must not be null");
+		Assert.notNull(source, "'source' must not be null");
+		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
+		Assert.isTrue(redeliveryInterval != null && !redeliveryInterval.isNegative() && !redeliveryInterval.isZero(),
+				"'redeliveryInterval' must be positive");
+		Assert.isTrue(closeTimeout != null && !closeTimeout.isNegative(), "'closeTimeout' must not be negative");
+		Assert.notNull(listener, "'listener' must not be null");
+		Assert.notNull(scheduler, "'scheduler' must not be null");
+		this.client = client;
+		this.source = source;
+		this.retryPolicy = retryPolicy;
+		this.redeliveryInterval = redeliveryInterval;
+		this.closeTimeout = closeTimeout;
+		this.listener = listener;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Says that a group's state changed. Returns at once.
+	 * @param group the group
+	 * @return the delivery of the group's state as it is now, or newer
+	 */
+	public Delivery request(PushGroup group) {
+		Assert.notNull(group, "'group' must not be null");
+		synchronized (this.lock) {
+			if (this.closed) {
+				return Delivery.failed();
+			}
+			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
+			slot.requested++;
+			CompletableFuture<Boolean> outcome = slot.waiterFor(slot.requested);
+			if (slot.parked) {
+				// Redelivery was waiting for its interval: newer state goes now.
+				slot.parked = false;
+				slot.cancelTimer();
+			}
+			scheduleNow(group, slot);
+			return new Delivery(outcome);
+		}
+	}
+
+	/**
+	 * Waits until every group's state requested so far has been delivered or given up, at most
+	 * for the given time. State waiting for redelivery is sent once more first.
+	 * @param timeout the longest wait
+	 * @return whether everything was delivered
+	 */
+	public boolean flush(Duration timeout) {
+		List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
+		synchronized (this.lock) {
+			this.slots.forEach((group, slot) -> {
+				if (slot.delivered < slot.requested) {
+					outcomes.add(slot.waiterFor(slot.requested));
+					if (slot.parked) {
+						slot.parked = false;
+						slot.cancelTimer();
+						scheduleNow(group, slot);
+					}
+				}
+			});
+		}
+		return new Delivery(CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+			.thenApply((ignored) -> outcomes.stream().allMatch(CompletableFuture::join))).await(timeout);
+	}
+
+	/**
+	 * Returns the groups whose newest state has not reached the target.
+	 * @return the undelivered groups
+	 */
+	public List<PushGroup> undeliveredGroups() {
+		synchronized (this.lock) {
+			List<PushGroup> groups = new ArrayList<>();
+			this.slots.forEach((group, slot) -> {
+				if (slot.delivered < slot.requested) {
+					groups.add(group);
+				}
+			});
+			return groups;
+		}
+	}
+
+	/**
+	 * Flushes for at most the given time, then stops sending.
+	 * @param timeout the longest wait for undelivered state
+	 */
+	public void close(Duration timeout) {
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+		}
+		boolean delivered = flush(timeout);
+		List<CompletableFuture<Boolean>> abandoned = new ArrayList<>();
+		List<PushGroup> undelivered = undeliveredGroups();
+		synchronized (this.lock) {
+			this.closed = true;
+			this.slots.values().forEach((slot) -> {
+				slot.cancelTimer();
+				slot.waiters.forEach((waiter) -> abandoned.add(waiter.outcome));
+				slot.waiters.clear();
+			});
+		}
+		if (!delivered && !undelivered.isEmpty()) {
+			logger.warn("Stopped with undelivered job state for " + undelivered + " at " + this.client.describe()
+					+ " after waiting " + timeout);
+		}
+		// Nobody will send these any more: tell whoever still waits, rather than let them time out.
+		abandoned.forEach((outcome) -> outcome.complete(false));
+	}
+
+	/**
+	 * Flushes for at most the close timeout, then stops sending. Called at application shutdown,
+	 * so that a process that exits right after its job still delivers its state.
+	 */
+	@Override
+	public void close() {
+		close(this.closeTimeout);
+	}
+
+	/** Guarded by {@code lock}. */
+	private void scheduleNow(PushGroup group, Slot slot) {
+		if (!slot.running && slot.timer == null) {
+			scheduleLater(group, slot, Duration.ZERO);
+		}
+	}
+
+	/** Guarded by {@code lock}. */
+	private void scheduleLater(PushGroup group, Slot slot, Duration delay) {
+		try {
+			slot.timer = this.scheduler.schedule(() -> send(group), Instant.now().plus(delay));
+		}
+		catch (TaskRejectedException ex) {
+			// The scheduler is shutting down: close() tells whoever waits.
+			logger.debug("Scheduler rejected the push of " + group, ex);
+		}
+	}
+
+	/** One attempt; runs on the scheduler's thread. */
+	void send(PushGroup group) {
+		Slot slot;
+		long building;
+		synchronized (this.lock) {
+			slot = this.slots.get(group);
+			if (slot == null || this.closed) {
+				return;
+			}
+			slot.timer = null;
+			if (slot.delivered >= slot.requested) {
+				return;
+			}
+			slot.running = true;
+			slot.parked = false;
+			building = slot.requested;
+			slot.building = building;
+		}
+		long start = System.nanoTime();
+		try {
+			if (!slot.readBack) {
+				this.source.absorb(group, readBack(group));
+				slot.readBack = true;
+			}
+			MetricSnapshots state = this.source.snapshot(group);
+			if (state != null) {
+				this.client.push(group, state);
+				this.listener.pushSucceeded(group, Duration.ofNanos(System.nanoTime() - start));
+			}
+			succeeded(group, slot, building);
+		}
+		catch (Exception ex) {
+			this.listener.pushFailed(group, ex, Duration.ofNanos(System.nanoTime() - start));
+			failed(group, slot, building, ex);
+		}
+	}
+
+	private GroupOutcomes readBack(PushGroup group) throws Exception {
+		try {
+			return this.client.readOutcomes(group);
+		}
+		catch (PushRejectedException ex) {
+			if (PushRejectedException.isWorthRetrying(ex)) {
+				throw ex;
+			}
+			// A target that lets us write but not read (a proxy that allows only PUT) must still
+			// get the job's state: push what this JVM knows.
+			logger.warn("Could not read back what " + this.client.describe() + " holds for " + group + " ("
+					+ ex.getStatus() + "); outcomes of earlier runs that only it knew may be replaced");
+			return GroupOutcomes.NONE;
+		}
+	}
+
+	private void succeeded(PushGroup group, Slot slot, long built) {
+		List<CompletableFuture<Boolean>> done;
+		List<PushGroup> parked = new ArrayList<>();
+		synchronized (this.lock) {
+			slot.running = false;
+			slot.backOff = null;
+			slot.delivered = Math.max(slot.delivered, built);
+			done = slot.takeWaitersUpTo(built);
+			if (slot.delivered < slot.requested) {
+				scheduleNow(group, slot);
+			}
+			// The target is back: what waits for its redelivery interval goes now.
+			this.slots.forEach((other, otherSlot) -> {
+				if (otherSlot.parked) {
+					parked.add(other);
+				}
+			});
+			for (PushGroup other : parked) {
+				Slot otherSlot = this.slots.get(other);
+				otherSlot.parked = false;
+				otherSlot.cancelTimer();
+				scheduleNow(other, otherSlot);
+			}
+		}
+		done.forEach((outcome) -> outcome.complete(true));
+	}
+
+	private void failed(PushGroup group, Slot slot, long built, Exception failure) {
+		List<CompletableFuture<Boolean>> done;
+		synchronized (this.lock) {
+			slot.running = false;
+			boolean worthRetrying = this.retryPolicy.shouldRetry(failure);
+			if (worthRetrying && !this.closed) {
+				if (slot.backOff == null) {
+					slot.backOff = this.retryPolicy.getBackOff().start();
+				}
+				long delay = slot.backOff.nextBackOff();
+				if (delay != BackOffExecution.STOP) {
+					scheduleLater(group, slot, Duration.ofMillis(delay));
+					return;
+				}
+			}
+			slot.backOff = null;
+			done = slot.takeWaitersUpTo(built);
+			if (worthRetrying && !this.closed) {
+				slot.parked = true;
+				scheduleLater(group, slot, this.redeliveryInterval);
+			}
+			else {
+				// Rejected for good: the same state would be rejected again. Newer state goes
+				// as usual.
+				slot.delivered = Math.max(slot.delivered, built);
+				if (slot.delivered < slot.requested) {
+					scheduleNow(group, slot);
+				}
+			}
+		}
+		done.forEach((outcome) -> outcome.complete(false));
+	}
+
+	/** Returns the number of groups with a slot, for tests of the bound. */
+	int slotCount() {
+		synchronized (this.lock) {
+			return this.slots.size();
+		}
+	}
+
+	/**
+	 * One group's delivery. Slots are kept for the life of the sender, so the read-back happens
+	 * once per group; their number is bounded by the groups the batch side allows per job.
+	 * Guarded by {@code lock}, but {@code readBack}: the scheduler thread's alone.
+	 */
+	private static final class Slot {
+
+		/** Generation of the newest request. */
+		long requested;
+
+		/** Generation of the newest state delivered or given up for good. */
+		long delivered;
+
+		/** Waiters by generation, oldest first; at most one waits for a generation not yet built. */
+		final List<Waiter> waiters = new ArrayList<>(2);
+
+		boolean running;
+
+		/** Generation the running attempt builds. */
+		long building;
+
+		/** Waiting for the redelivery interval after exhausted retries. */
+		boolean parked;
+
+		@Nullable ScheduledFuture<?> timer;
+
+		@Nullable BackOffExecution backOff;
+
+		volatile boolean readBack;
+
+		CompletableFuture<Boolean> waiterFor(long generation) {
+			if (!this.waiters.isEmpty()) {
+				Waiter last = this.waiters.get(this.waiters.size() - 1);
+				if (!this.running || last.generation > this.building) {
+					// Not yet taken by an attempt: it will be served by the same one.
+					last.generation = generation;
+					return last.outcome;
+				}
+			}
+			Waiter waiter = new Waiter(generation);
+			this.waiters.add(waiter);
+			return waiter.outcome;
+		}
+
+		List<CompletableFuture<Boolean>> takeWaitersUpTo(long generation) {
+			List<CompletableFuture<Boolean>> taken = new ArrayList<>();
+			for (Iterator<Waiter> it = this.waiters.iterator(); it.hasNext();) {
+				Waiter waiter = it.next();
+				if (waiter.generation <= generation) {
+					taken.add(waiter.outcome);
+					it.remove();
+				}
+			}
+			return taken;
+		}
+
+		void cancelTimer() {
+			if (this.timer != null) {
+				this.timer.cancel(false);
+				this.timer = null;
+			}
+		}
+
+	}
+
+	private static final class Waiter {
+
+		long generation;
+
+		final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+		Waiter(long generation) {
+			this.generation = generation;
+		}
+
+	}
+
+}

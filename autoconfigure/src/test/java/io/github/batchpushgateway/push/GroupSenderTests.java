@@ -1,0 +1,326 @@
+package io.github.batchpushgateway.push;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.retry.RetryPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link GroupSender}, with a client and a state source of the test's own and a
+ * {@link ManualScheduler}, so that every attempt, retry and redelivery is a step of the test.
+ */
+class GroupSenderTests {
+
+	private static final PushGroup GROUP = PushGroup.of("job");
+
+	private static final PushGroup OTHER = new PushGroup("job", Map.of("region", "eu"));
+
+	private final ManualScheduler scheduler = new ManualScheduler();
+
+	private final RecordingClient client = new RecordingClient();
+
+	private final CountingSource source = new CountingSource();
+
+	private final GroupSender sender = new GroupSender(this.client, this.source,
+			RetryPolicy.builder()
+				.maxRetries(2)
+				.delay(Duration.ofMillis(100))
+				.multiplier(2)
+				.maxDelay(Duration.ofSeconds(1))
+				.predicate(PushRejectedException::isWorthRetrying)
+				.build(),
+			Duration.ofSeconds(30), Duration.ZERO, (new PushListener() {
+			}), this.scheduler);
+
+	@Test
+	void requestReturnsAtOnceAndTheStateIsBuiltOnlyWhenTheSchedulerRuns() {
+		Delivery delivery = this.sender.request(GROUP);
+
+		assertThat(this.source.built).hasValue(0);
+		assertThat(delivery.isDone()).isFalse();
+		this.scheduler.runDue();
+		assertThat(this.source.built).hasValue(1);
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void requestsMadeBeforeTheAttemptShareOnePushOfTheNewestState() {
+		Delivery first = this.sender.request(GROUP);
+		Delivery second = this.sender.request(GROUP);
+		Delivery third = this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(first.await(Duration.ZERO)).isTrue();
+		assertThat(second.await(Duration.ZERO)).isTrue();
+		assertThat(third.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aRequestDuringAnAttemptIsServedByTheNextPushNotByTheOneInFlight() {
+		List<Delivery> duringPush = new ArrayList<>();
+		this.client.onPush = () -> {
+			if (duringPush.isEmpty()) {
+				duringPush.add(this.sender.request(GROUP));
+			}
+		};
+		Delivery before = this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+
+		assertThat(before.await(Duration.ZERO)).isTrue();
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+		assertThat(duringPush.get(0).await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void theTargetIsReadBackOnceBeforeTheGroupsFirstPush() {
+		this.client.held = new GroupOutcomes(Instant.ofEpochSecond(1000), null);
+
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.reads).isEqualTo(1);
+		assertThat(this.source.absorbed).containsExactly(this.client.held);
+		assertThat(this.client.pushed).hasSize(2);
+	}
+
+	@Test
+	void aFailedReadBackIsRetriedAndNothingIsPushedWithoutIt() {
+		this.client.readFailures = 1;
+
+		Delivery delivery = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).isEmpty();
+		this.scheduler.advanceToNext();
+		assertThat(this.client.reads).isEqualTo(2);
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aReadBackTheTargetRefusesForGoodDoesNotKeepTheStateFromBeingPushed() {
+		this.client.readRejection = 403;
+
+		Delivery delivery = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void failedPushesAreRetriedWithTheBackOffOfThePolicyEachWithTheNewestState() {
+		this.client.pushFailures = 2;
+		Delivery delivery = this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+		assertThat(this.scheduler.pendingDelays()).containsExactly(Duration.ofMillis(100));
+		this.sender.request(GROUP);
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofMillis(100));
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofMillis(200));
+
+		assertThat(this.client.attempts).isEqualTo(3);
+		assertThat(this.client.pushed).containsExactly("job:3");
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void stateWhoseRetriesAreExhaustedIsGivenUpThenRedeliveredAfterTheInterval() {
+		this.client.pushFailures = Integer.MAX_VALUE;
+		Delivery delivery = this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+
+		assertThat(this.client.attempts).isEqualTo(3);
+		assertThat(delivery.await(Duration.ZERO)).isFalse();
+		assertThat(this.sender.undeliveredGroups()).containsExactly(GROUP);
+		assertThat(this.scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(30));
+		this.client.pushFailures = 0;
+		this.scheduler.advanceToNext();
+		assertThat(this.client.pushed).hasSize(1);
+		assertThat(this.sender.undeliveredGroups()).isEmpty();
+	}
+
+	@Test
+	void aNewRequestSendsStateWaitingForRedeliveryAtOnce() {
+		this.client.pushFailures = 3;
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+
+		Delivery delivery = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+		assertThat(this.scheduler.pendingDelays()).isEmpty();
+	}
+
+	@Test
+	void aSuccessfulPushOfAnotherGroupRedeliversWaitingStateAtOnce() {
+		this.client.failingGroup = GROUP;
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+		assertThat(this.sender.undeliveredGroups()).containsExactly(GROUP);
+
+		this.client.failingGroup = null;
+		this.sender.request(OTHER);
+		this.scheduler.runDue();
+
+		assertThat(this.sender.undeliveredGroups()).isEmpty();
+	}
+
+	@Test
+	void aRejectedPushIsNeitherRetriedNorRedeliveredButTheNextChangeIsSent() {
+		this.client.pushRejection = 400;
+		Delivery rejected = this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+
+		assertThat(rejected.await(Duration.ZERO)).isFalse();
+		assertThat(this.client.attempts).isEqualTo(1);
+		assertThat(this.scheduler.pendingDelays()).isEmpty();
+		assertThat(this.sender.undeliveredGroups()).isEmpty();
+		this.client.pushRejection = 0;
+		Delivery next = this.sender.request(GROUP);
+		this.scheduler.runDue();
+		assertThat(next.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void serverErrorsAreRetried() {
+		this.client.pushRejection = 503;
+		this.sender.request(GROUP);
+
+		this.scheduler.runDue();
+
+		assertThat(this.scheduler.pendingDelays()).containsExactly(Duration.ofMillis(100));
+	}
+
+	@Test
+	void aGroupWithNothingToShowIsNotPushed() {
+		this.source.empty = true;
+
+		Delivery delivery = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).isEmpty();
+		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void closeTellsWaitersAndLaterRequestsThatNothingWillBeSent() {
+		this.client.pushFailures = Integer.MAX_VALUE;
+		Delivery waiting = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		this.sender.close(Duration.ZERO);
+
+		assertThat(waiting.await(Duration.ZERO)).isFalse();
+		assertThat(this.sender.request(GROUP).await(Duration.ZERO)).isFalse();
+	}
+
+	private static final class CountingSource implements GroupStateSource {
+
+		final AtomicInteger built = new AtomicInteger();
+
+		final List<GroupOutcomes> absorbed = new ArrayList<>();
+
+		boolean empty;
+
+		@Override
+		public void absorb(PushGroup group, GroupOutcomes held) {
+			this.absorbed.add(held);
+		}
+
+		@Override
+		public @Nullable MetricSnapshots snapshot(PushGroup group) {
+			int build = this.built.incrementAndGet();
+			if (this.empty) {
+				return null;
+			}
+			return new MetricSnapshots(GaugeSnapshot.builder()
+				.name("build")
+				.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(build).build())
+				.build());
+		}
+
+	}
+
+	private static final class RecordingClient implements PushClient {
+
+		final List<String> pushed = new ArrayList<>();
+
+		GroupOutcomes held = GroupOutcomes.NONE;
+
+		int reads;
+
+		int readFailures;
+
+		int readRejection;
+
+		int attempts;
+
+		int pushFailures;
+
+		int pushRejection;
+
+		@Nullable PushGroup failingGroup;
+
+		Runnable onPush = () -> {
+		};
+
+		@Override
+		public void push(PushGroup group, MetricSnapshots metrics) throws IOException {
+			this.attempts++;
+			this.onPush.run();
+			if (this.pushRejection != 0) {
+				throw new PushRejectedException(this.pushRejection, "rejected");
+			}
+			if (this.pushFailures > 0 || group.equals(this.failingGroup)) {
+				this.pushFailures--;
+				throw new ConnectException("Connection refused");
+			}
+			double build = metrics.get(0).getDataPoints().get(0) instanceof GaugeSnapshot.GaugeDataPointSnapshot point
+					? point.getValue() : -1;
+			this.pushed.add(group.job() + ":" + (int) build);
+		}
+
+		@Override
+		public GroupOutcomes readOutcomes(PushGroup group) throws IOException {
+			this.reads++;
+			if (this.readRejection != 0) {
+				throw new PushRejectedException(this.readRejection, "forbidden");
+			}
+			if (this.readFailures > 0) {
+				this.readFailures--;
+				throw new ConnectException("Connection refused");
+			}
+			return this.held;
+		}
+
+	}
+
+}

@@ -1,0 +1,170 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.Trigger;
+
+/**
+ * A {@link TaskScheduler} whose tasks run only when a test says so, in time order, on the test's
+ * thread: a sender's retries, redelivery and heartbeats become plain steps of the test.
+ */
+public final class ManualScheduler implements TaskScheduler {
+
+	private final List<Task> tasks = new ArrayList<>();
+
+	private final List<Runnable> periodic = new ArrayList<>();
+
+	private final List<Duration> periods = new ArrayList<>();
+
+	private Instant now = Instant.now();
+
+	/** Runs every task due now, including those they schedule for now. */
+	public synchronized int runDue() {
+		int ran = 0;
+		while (true) {
+			Task next = this.tasks.stream()
+				.filter((task) -> !task.cancelled && !task.at.isAfter(this.now))
+				.min(Comparator.comparing((Task task) -> task.at))
+				.orElse(null);
+			if (next == null) {
+				return ran;
+			}
+			this.tasks.remove(next);
+			next.runnable.run();
+			ran++;
+		}
+	}
+
+	/** Moves the clock on to the next pending task and runs what is due then. */
+	public synchronized Duration advanceToNext() {
+		Task next = this.tasks.stream()
+			.filter((task) -> !task.cancelled)
+			.min(Comparator.comparing((Task task) -> task.at))
+			.orElseThrow(() -> new AssertionError("nothing scheduled"));
+		Duration waited = Duration.between(this.now, next.at);
+		if (next.at.isAfter(this.now)) {
+			this.now = next.at;
+		}
+		runDue();
+		return waited;
+	}
+
+	/** The delays of the pending tasks from now, in order. */
+	public synchronized List<Duration> pendingDelays() {
+		return this.tasks.stream()
+			.filter((task) -> !task.cancelled)
+			.map((task) -> Duration.between(this.now, task.at))
+			.sorted()
+			.toList();
+	}
+
+	/** Runs the periodic tasks once. */
+	public synchronized void tick() {
+		this.periodic.forEach(Runnable::run);
+	}
+
+	public synchronized List<Duration> periods() {
+		return List.copyOf(this.periods);
+	}
+
+	@Override
+	public synchronized ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
+		// Scheduled times are taken relative to the real clock at the call: keep them relative to
+		// the manual clock instead, so a test controls time.
+		Duration delay = Duration.between(Instant.now(), startTime);
+		Task scheduled = new Task(task, this.now.plus(delay.isNegative() ? Duration.ZERO : roundUp(delay)));
+		this.tasks.add(scheduled);
+		return scheduled;
+	}
+
+	private static Duration roundUp(Duration delay) {
+		return Duration.ofMillis((delay.toNanos() + 999_999) / 1_000_000);
+	}
+
+	@Override
+	public synchronized ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Duration delay) {
+		this.periodic.add(task);
+		this.periods.add(delay);
+		return new Task(task, this.now);
+	}
+
+	@Override
+	public ScheduledFuture<?> schedule(Runnable task, Trigger trigger) {
+		throw new UnsupportedOperationException("not used by the starter");
+	}
+
+	@Override
+	public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Instant startTime, Duration period) {
+		throw new UnsupportedOperationException("not used by the starter");
+	}
+
+	@Override
+	public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
+		throw new UnsupportedOperationException("not used by the starter");
+	}
+
+	@Override
+	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime, Duration delay) {
+		throw new UnsupportedOperationException("not used by the starter");
+	}
+
+	private static final class Task implements ScheduledFuture<Object> {
+
+		final Runnable runnable;
+
+		final Instant at;
+
+		volatile boolean cancelled;
+
+		Task(Runnable runnable, Instant at) {
+			this.runnable = runnable;
+			this.at = at;
+		}
+
+		@Override
+		public long getDelay(TimeUnit unit) {
+			return 0;
+		}
+
+		@Override
+		public int compareTo(Delayed other) {
+			return 0;
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			this.cancelled = true;
+			return true;
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return this.cancelled;
+		}
+
+		@Override
+		public boolean isDone() {
+			return this.cancelled;
+		}
+
+		@Override
+		public Object get() {
+			return null;
+		}
+
+		@Override
+		public Object get(long timeout, TimeUnit unit) {
+			return null;
+		}
+
+	}
+
+}
