@@ -53,6 +53,18 @@ public class TestBatchApplication implements AutoCloseable {
 		return start("jdbc:h2:file:" + databaseFile.toAbsolutePath(), gatewayAddress, properties);
 	}
 
+	/**
+	 * Starts an application on the given database, which other applications may share, as
+	 * JVMs share a job repository.
+	 * @param url the database's JDBC URL
+	 * @param gatewayAddress the Pushgateway's host:port
+	 * @param properties further properties, as name=value
+	 * @return the running application
+	 */
+	public static TestBatchApplication startOn(String url, String gatewayAddress, String... properties) {
+		return start(url, gatewayAddress, properties);
+	}
+
 	private static TestBatchApplication start(String url, String gatewayAddress, String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + url,
 				"spring.batch.job.enabled=false", "spring.batch.jdbc.initialize-schema=always",

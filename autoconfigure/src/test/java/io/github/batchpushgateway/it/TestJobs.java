@@ -28,8 +28,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <li>{@code variantJob}: a flow whose parameter {@code variant} picks one of three inline steps
  * and whose exit code is {@code EXIT_<variant mod 4>}, set by another listener.</li>
  * <li>{@code parallelJob}: a multi-threaded chunk step over the parameter {@code items}.</li>
- * <li>{@code slashJob}, {@code spaceJob}, {@code accentJob}: one-step jobs whose names need
- * encoding in a URL path.</li>
+ * <li>{@code slashJob}, {@code spaceJob}, {@code accentJob}, {@code dotJob}, {@code dotDotJob}:
+ * one-step jobs whose names need encoding in a URL path.</li>
+ * <li>{@code waitJob}: one tasklet that waits at the {@link Latches latch} named by the parameter
+ * {@code latch}, then fails when the parameter {@code fail} is {@code true}.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -111,6 +113,29 @@ class TestJobs {
 	Job accentJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
 		return new JobBuilder("rapport-été+1", jobRepository).start(noop("rapport", jobRepository, transactionManager))
 			.build();
+	}
+
+	@Bean
+	Job dotJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return new JobBuilder(".", jobRepository).start(noop("dot", jobRepository, transactionManager)).build();
+	}
+
+	@Bean
+	Job dotDotJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return new JobBuilder("..", jobRepository).start(noop("dotDot", jobRepository, transactionManager)).build();
+	}
+
+	@Bean
+	Job waitJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		Step wait = new StepBuilder("wait", jobRepository).tasklet((contribution, context) -> {
+			Map<String, Object> parameters = context.getStepContext().getJobParameters();
+			Latches.await(String.valueOf(parameters.get("latch")));
+			if (Boolean.parseBoolean(String.valueOf(parameters.getOrDefault("fail", "false")))) {
+				throw new IllegalStateException("Failed on purpose");
+			}
+			return RepeatStatus.FINISHED;
+		}, transactionManager).build();
+		return new JobBuilder("waitJob", jobRepository).start(wait).build();
 	}
 
 	private static long variant(JobExecution jobExecution) {
