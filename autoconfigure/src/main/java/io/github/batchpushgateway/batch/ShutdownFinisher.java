@@ -12,7 +12,9 @@ import io.github.batchpushgateway.push.PushGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
@@ -21,9 +23,9 @@ import org.springframework.util.Assert;
  * (SIGTERM, a Kubernetes eviction, {@code systemctl stop}, or any close of the context). Within
  * the flush timeout: executions whose afterJob Spring Batch skipped are ended as they are; running
  * executions are asked to stop through Spring Batch's {@link JobOperator}, so that the job
- * repository agrees (STOPPED, restartable), and given half the timeout to do so; those still
- * running then are pushed as interrupted ({@code UNKNOWN}, exit code {@code INTERRUPTED}), never
- * COMPLETED. The rest of the timeout goes to delivering it all.
+ * repository agrees (STOPPED, restartable), and given half the timeout to do so; those that did
+ * not reach their end by then are pushed as the job repository records them if it shows them
+ * ended, else as interrupted ({@code UNKNOWN}, exit code {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all.
  *
  * <p>Run by the pipeline's {@link SmartLifecycle#stop()}, which comes before the application's
  * executors and data sources are stopped, while a stopping job can still save its state. The
@@ -42,12 +44,14 @@ final class ShutdownFinisher {
 
 	private final @Nullable JobOperator jobOperator;
 
+	private final @Nullable JobRepository repository;
+
 	private final Duration flushTimeout;
 
 	private final Clock clock;
 
 	ShutdownFinisher(GroupRegistry groups, GroupSender sender, @Nullable JobOperator jobOperator,
-			Duration flushTimeout, Clock clock) {
+			@Nullable JobRepository repository, Duration flushTimeout, Clock clock) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.notNull(flushTimeout, "'flushTimeout' must not be null");
@@ -55,6 +59,7 @@ final class ShutdownFinisher {
 		this.groups = groups;
 		this.sender = sender;
 		this.jobOperator = jobOperator;
+		this.repository = repository;
 		this.flushTimeout = flushTimeout;
 		this.clock = clock;
 	}
@@ -69,18 +74,34 @@ final class ShutdownFinisher {
 			Instant now = this.clock.instant();
 			for (TrackedExecution tracked : running) {
 				if (!tracked.isOver()) {
-					tracked.interrupt(now);
+					JobExecution stored = stored(tracked.execution);
+					tracked.conclude(stored, now);
 					changed.add(tracked.group);
-					logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
-							+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
-							+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it "
-							+ tracked.execution.getStatus() + ": mark it FAILED or ABANDONED before restarting it");
+					if (stored == null || stored.getStatus().isRunning()) {
+						logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
+								+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
+								+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it running: "
+								+ "mark it FAILED or ABANDONED before restarting it");
+					}
 				}
 			}
 		}
 		changed.forEach(this.sender::request);
 		long left = Math.max(0, deadline - System.nanoTime());
 		this.sender.close(Duration.ofNanos(left));
+	}
+
+	private @Nullable JobExecution stored(JobExecution execution) {
+		if (this.repository == null) {
+			return null;
+		}
+		try {
+			return this.repository.getJobExecution(execution.getId());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read execution " + execution.getId() + " from the job repository", ex);
+			return null;
+		}
 	}
 
 	private List<TrackedExecution> endSkippedAfterJobs(Set<PushGroup> changed) {

@@ -26,8 +26,10 @@ final class TrackedExecution {
 	/** Set by the job's thread at afterJob, or by the fallbacks when afterJob never comes. */
 	private volatile boolean ended;
 
-	/** When shutdown gave up waiting for the execution, {@code null} otherwise. */
-	private volatile @Nullable Instant interruptedAt;
+	/**
+	 * How shutdown concluded an execution that never reached afterJob, {@code null} otherwise.
+	 */
+	private volatile @Nullable FinishedRun concluded;
 
 	/** Whether the heartbeat already saw the execution ended without afterJob. Heartbeat's alone. */
 	boolean seenEndedWithoutAfterJob;
@@ -44,13 +46,27 @@ final class TrackedExecution {
 		this.ended = true;
 	}
 
-	void interrupt(Instant at) {
-		this.interruptedAt = at;
+	/**
+	 * Concludes an execution that shutdown could not wait for any longer: as its job repository
+	 * records it when the repository shows it ended (a graceful stop completed there), otherwise
+	 * as interrupted. Not from the execution object itself: a stop request may mark it STOPPED
+	 * while its step goes on and the repository still says STARTED.
+	 * @param stored the execution as the job repository holds it, {@code null} when unknown
+	 * @param at now
+	 */
+	void conclude(@Nullable JobExecution stored, Instant at) {
+		FinishedRun run = (stored != null) ? FinishedRun.of(stored) : null;
+		if (run == null) {
+			Instant start = (this.execution.getStartTime() != null)
+					? BatchTimes.toInstant(this.execution.getStartTime()) : at;
+			run = new FinishedRun(start, at, BatchStatus.UNKNOWN, INTERRUPTED, this.execution);
+		}
+		this.concluded = run;
 	}
 
-	/** Whether the execution ended, or was given up at shutdown. */
+	/** Whether the execution ended, or was concluded at shutdown. */
 	boolean isOver() {
-		return this.ended || this.interruptedAt != null;
+		return this.ended || this.concluded != null;
 	}
 
 	/** Whether Spring Batch finished the execution but has not (yet) called afterJob. */
@@ -60,11 +76,9 @@ final class TrackedExecution {
 
 	/** The run to add to the history once the execution is over, {@code null} if it has none. */
 	@Nullable FinishedRun finishedRun() {
-		Instant interrupted = this.interruptedAt;
-		if (interrupted != null && this.execution.getStatus().isRunning()) {
-			Instant start = (this.execution.getStartTime() != null) ? BatchTimes.toInstant(this.execution.getStartTime())
-					: interrupted;
-			return new FinishedRun(start, interrupted, BatchStatus.UNKNOWN, INTERRUPTED, this.execution);
+		FinishedRun concluded = this.concluded;
+		if (concluded != null && !this.ended) {
+			return concluded;
 		}
 		return FinishedRun.of(this.execution);
 	}

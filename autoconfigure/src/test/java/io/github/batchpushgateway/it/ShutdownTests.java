@@ -1,0 +1,194 @@
+package io.github.batchpushgateway.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.ScrapedMetrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the gateway shows when a batch process ends before its job does: SIGTERM (a Kubernetes
+ * eviction, {@code systemctl stop}) mid-job, and a job repository that fails at the job's end so
+ * Spring Batch skips afterJob. Each runs {@link ShutdownTestApplication} in a JVM of its own, as
+ * {@code java -jar} would.
+ */
+class ShutdownTests {
+
+	private static final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static PushgatewayServer gateway;
+
+	@BeforeAll
+	static void start() {
+		gateway = PushgatewayServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		gateway.close();
+	}
+
+	@Test
+	void sigtermStopsAChunkJobThroughSpringBatchSoTheGatewayAndTheRepositoryShowStopped(@TempDir Path directory)
+			throws Exception {
+		// given a chunk job running in its own process
+		Path database = directory.resolve("batch");
+		Process process = launch("slowChunkJob", database);
+		Map<String, String> job = Map.of("job", "slowChunkJob");
+		awaitRunning(process, job);
+
+		// when the process is terminated
+		int exitCode = terminate(process);
+
+		// then the gateway shows it stopped, no longer running, and the repository agrees (restartable)
+		ScrapedMetrics after = gateway.metrics();
+		assertThat(after.require("batch_job_running", job)).isEqualTo(0);
+		assertThat(after.require("batch_job_status", Map.of("job", "slowChunkJob", "status", "STOPPED")))
+			.as("STOPPED, process log:%n%s", log(process))
+			.isEqualTo(1);
+		assertThat(after.require("batch_job_status", Map.of("job", "slowChunkJob", "status", "COMPLETED"))).isEqualTo(0);
+		assertThat(after.require("batch_job_exit_info", Map.of("job", "slowChunkJob", "exit_code", "STOPPED")))
+			.isEqualTo(1);
+		assertThat(repositoryStatus(database, "slowChunkJob")).isEqualTo("STOPPED");
+		assertThat(exitCode).as("exit code of a terminated JVM").isNotZero();
+	}
+
+	@Test
+	void sigtermDuringATaskletThatCannotStopEndsItAsTheRepositoryRecordsIt(@TempDir Path directory)
+			throws Exception {
+		// given a tasklet that sleeps through any stop request
+		Path database = directory.resolve("batch");
+		Process process = launch("sleepingJob", database);
+		Map<String, String> job = Map.of("job", "sleepingJob");
+		awaitRunning(process, job);
+
+		// when the process is terminated
+		terminate(process);
+
+		// then the gateway shows it no longer running, with what the repository records: STOPPED when
+		// Spring Batch's stop reached it there, else interrupted, and never COMPLETED
+		ScrapedMetrics after = gateway.metrics();
+		assertThat(after.require("batch_job_running", job)).as("running, process log:%n%s", log(process)).isEqualTo(0);
+		String stored = repositoryStatus(database, "sleepingJob");
+		String shown = stored.equals("STARTED") ? "UNKNOWN" : stored;
+		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", shown)))
+			.as("status %s with %s in the repository", shown, stored)
+			.isEqualTo(1);
+		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", "COMPLETED"))).isEqualTo(0);
+	}
+
+	@Test
+	void sigtermWithoutTheGracefulStopPushesTheJobAsInterruptedWithinTheFlushTimeout(@TempDir Path directory)
+			throws Exception {
+		// given a tasklet that sleeps, in an application that does not stop jobs at shutdown
+		Process process = launch("sleepingJob", directory.resolve("batch"),
+				"--batch.pushgateway.stop-jobs-on-shutdown=false");
+		Map<String, String> job = Map.of("job", "sleepingJob");
+		awaitRunning(process, job);
+
+		// when the process is terminated
+		long start = System.nanoTime();
+		terminate(process);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+		// then it is shown interrupted, not running, never COMPLETED, and the process ended within the budget
+		ScrapedMetrics after = gateway.metrics();
+		assertThat(after.require("batch_job_running", job)).as("running, process log:%n%s", log(process)).isEqualTo(0);
+		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", "UNKNOWN"))).isEqualTo(1);
+		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", "COMPLETED"))).isEqualTo(0);
+		assertThat(after.require("batch_job_exit_info", Map.of("job", "sleepingJob", "exit_code", "INTERRUPTED")))
+			.isEqualTo(1);
+		assertThat(took).isLessThan(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void aJobWhoseEndTheRepositoryFailedToSaveEndsInTheGatewayBeforeTheProcessExits(@TempDir Path directory)
+			throws Exception {
+		// when a job ends, its repository fails to save the end, and the process exits at once
+		Process process = launch("endNotSavedJob", directory.resolve("batch"));
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
+
+		// then the gateway does not show it running for ever
+		Map<String, String> job = Map.of("job", "endNotSavedJob");
+		ScrapedMetrics after = gateway.metrics();
+		assertThat(after.require("batch_job_running", job)).as("running, process log:%n%s", log(process)).isEqualTo(0);
+		assertThat(after.require("batch_job_status", Map.of("job", "endNotSavedJob", "status", "STARTED"))).isEqualTo(0);
+	}
+
+	private static Process launch(String jobName, Path database, String... arguments) throws IOException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), ShutdownTestApplication.class.getName(),
+				"--spring.batch.job.name=" + jobName,
+				// H2 would close the database in a shutdown hook of its own, under the stopping job.
+				"--spring.datasource.url=jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE",
+				"--spring.batch.jdbc.initialize-schema=always", "--spring.main.banner-mode=off",
+				"--batch.pushgateway.address=" + gateway.address(), "--batch.pushgateway.progress-interval=200ms",
+				"--spring.datasource.username=sa", "--batch.pushgateway.flush-timeout=4s"));
+		command.addAll(List.of(arguments));
+		File log = Files.createTempFile("shutdown-test-", ".log").toFile();
+		log.deleteOnExit();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		logs.put(process, log.toPath());
+		return process;
+	}
+
+	/** The end of a process's output, for failure messages. */
+	private static String log(Process process) {
+		try {
+			List<String> lines = Files.readAllLines(logs.get(process));
+			return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex + ")";
+		}
+	}
+
+	private static void awaitRunning(Process process, Map<String, String> job) {
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			assertThat(process.isAlive()).as("process alive, log:%n%s", log(process)).isTrue();
+			return gateway.metrics().value("batch_job_running", job).orElse(0.0) == 1
+					&& gateway.metrics().value("batch_step_status", stepStarted(job)).orElse(0.0) == 1;
+		});
+	}
+
+	private static Map<String, String> stepStarted(Map<String, String> job) {
+		return Map.of("job", job.get("job"), "status", "STARTED");
+	}
+
+	private static int terminate(Process process) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("process did not end after SIGTERM");
+		}
+		return process.exitValue();
+	}
+
+	private static String repositoryStatus(Path database, String jobName) throws Exception {
+		try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + database, "sa", "");
+				ResultSet result = connection.createStatement()
+					.executeQuery("SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
+							+ " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID WHERE i.JOB_NAME = '" + jobName + "'")) {
+			assertThat(result.next()).as("an execution of " + jobName).isTrue();
+			return result.getString(1);
+		}
+	}
+
+}
