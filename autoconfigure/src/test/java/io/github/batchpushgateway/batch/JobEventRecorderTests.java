@@ -1,0 +1,104 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.batchpushgateway.push.Delivery;
+import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.PushGroup;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+
+/**
+ * Tests for {@link JobEventRecorder}: the job's thread records and asks for a push, nothing more,
+ * and only the job's end waits.
+ */
+class JobEventRecorderTests {
+
+	private static final PushGroup GROUP = PushGroup.of("importJob");
+
+	private final GroupSender sender = mock(GroupSender.class);
+
+	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
+
+	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(200));
+
+	@Test
+	void jobStartTracksTheExecutionInItsGroupAndAsksForAPush() {
+		JobExecution execution = Executions.running("importJob");
+
+		this.recorder.jobStarted(execution);
+
+		then(this.sender).should().request(GROUP);
+		assertThat(this.groups.tracked(execution)).isNotNull();
+		assertThat(this.groups.get(GROUP).executions()).extracting((tracked) -> tracked.execution)
+			.containsExactly(execution);
+	}
+
+	@Test
+	void stepEndAsksForAPushOfItsJobsGroup() {
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+
+		this.recorder.stepEnded(Executions.step(execution, "load"));
+
+		then(this.sender).should(times(2)).request(GROUP);
+	}
+
+	@Test
+	void stepOfAJobThatIsNotTrackedIsIgnored() {
+		this.recorder.stepEnded(Executions.step(Executions.running("otherJob"), "load"));
+
+		then(this.sender).should(never()).request(any());
+	}
+
+	@Test
+	void jobEndMarksTheExecutionEndedAndWaitsForItsDelivery() {
+		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+		Delivery delivery = mock(Delivery.class);
+		given(delivery.await(Duration.ofMillis(200))).willReturn(true);
+		given(this.sender.request(GROUP)).willReturn(delivery);
+
+		boolean delivered = this.recorder.jobEnded(Executions.ended(execution, BatchStatus.COMPLETED));
+
+		assertThat(delivered).isTrue();
+		assertThat(this.groups.tracked(execution).isOver()).isTrue();
+		then(delivery).should().await(Duration.ofMillis(200));
+	}
+
+	@Test
+	void jobEndOfAnExecutionWhoseStartWasNotSeenIsStillPushed() {
+		Delivery delivery = mock(Delivery.class);
+		given(this.sender.request(GROUP)).willReturn(delivery);
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.FAILED);
+
+		this.recorder.jobEnded(execution);
+
+		assertThat(this.groups.tracked(execution).isOver()).isTrue();
+		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void aFailureToRecordNeverReachesTheJob() {
+		given(this.sender.request(any())).willThrow(new IllegalStateException("scheduler gone"));
+		JobExecution execution = Executions.running("importJob");
+
+		this.recorder.jobStarted(execution);
+		boolean delivered = this.recorder.jobEnded(Executions.ended(execution, BatchStatus.COMPLETED));
+
+		assertThat(delivered).isFalse();
+	}
+
+}

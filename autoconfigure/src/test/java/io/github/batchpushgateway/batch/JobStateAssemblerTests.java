@@ -1,0 +1,167 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.push.GroupOutcomes;
+import io.github.batchpushgateway.push.PushGroup;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link JobStateAssembler}, which gathers a group's state on the sending side.
+ */
+class JobStateAssemblerTests {
+
+	private static final PushGroup GROUP = PushGroup.of("importJob");
+
+	private final JobRepository repository = mock(JobRepository.class);
+
+	private final PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
+
+	private final GroupRegistry groups = new GroupRegistry(this.resolver, 10);
+
+	private final JobHistoryTracker histories = new JobHistoryTracker(null, this.resolver, 0);
+
+	private Instant now = Instant.parse("2026-11-30T10:00:00Z");
+
+	private final JobStateAssembler assembler = new JobStateAssembler(this.groups, this.histories, this.repository,
+			new JobMetricsSnapshotFactory(List::of),
+			(job) -> new JobSchedule(Duration.ofSeconds(10), null, Duration.ofMinutes(5), null), new Clock() {
+				@Override
+				public Instant instant() {
+					return JobStateAssemblerTests.this.now;
+				}
+
+				@Override
+				public java.time.ZoneId getZone() {
+					return ZoneOffset.UTC;
+				}
+
+				@Override
+				public Clock withZone(java.time.ZoneId zone) {
+					return this;
+				}
+			});
+
+	@Test
+	void aGroupNobodyTracksHasNothingToPush() {
+		assertThat(this.assembler.snapshot(GROUP)).isNull();
+	}
+
+	@Test
+	void runningExecutionsAreCountedAndTheNewestIsShown() {
+		JobExecution older = Executions.running("importJob");
+		older.setStartTime(older.getStartTime().minusMinutes(5));
+		JobExecution newer = Executions.running("importJob");
+		newer.setStatus(BatchStatus.STARTING);
+		this.groups.track(older);
+		this.groups.track(newer);
+
+		MetricSnapshots state = this.assembler.snapshot(GROUP);
+
+		assertThat(value(state, "batch_job_running")).isEqualTo(2);
+		assertThat(statusShown(state)).isEqualTo("STARTING");
+	}
+
+	@Test
+	void executionsOfOtherJvmsInASharedRepositoryAreCountedButNotShown() {
+		JobExecution mine = Executions.running("importJob");
+		JobExecution elsewhere = Executions.running("importJob");
+		this.groups.track(mine);
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, elsewhere));
+
+		MetricSnapshots state = this.assembler.snapshot(GROUP);
+
+		assertThat(value(state, "batch_job_running")).isEqualTo(2);
+	}
+
+	@Test
+	void anExecutionThatJustEndedHereIsNotCountedEvenWhileTheRepositoryStillListsIt() {
+		JobExecution execution = Executions.running("importJob");
+		this.groups.track(execution).end();
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(execution));
+
+		MetricSnapshots state = this.assembler.snapshot(GROUP);
+
+		assertThat(value(state, "batch_job_running")).isEqualTo(0);
+		assertThat(statusShown(state)).isEqualTo("COMPLETED");
+		assertThat(this.groups.get(GROUP).hasExecutions()).isFalse();
+	}
+
+	@Test
+	void aRepositoryThatCannotBeReadLeavesThisJvmsCount() {
+		this.groups.track(Executions.running("importJob"));
+		given(this.repository.findRunningJobExecutions("importJob")).willThrow(new IllegalStateException("down"));
+
+		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
+	}
+
+	@Test
+	void lastProgressMovesOnlyWhenAStepStartsEndsOrCounts() {
+		JobExecution execution = Executions.running("importJob");
+		this.groups.track(execution);
+		this.assembler.snapshot(GROUP);
+		Instant started = this.now;
+
+		this.now = this.now.plusSeconds(30);
+		MetricSnapshots idle = this.assembler.snapshot(GROUP);
+		this.now = this.now.plusSeconds(30);
+		Executions.step(execution, "load").setReadCount(10);
+		MetricSnapshots progressed = this.assembler.snapshot(GROUP);
+
+		assertThat(value(idle, "batch_job_last_progress_timestamp_seconds")).isEqualTo(started.getEpochSecond());
+		assertThat(value(progressed, "batch_job_last_progress_timestamp_seconds")).isEqualTo(this.now.getEpochSecond());
+		assertThat(value(progressed, "batch_job_stall_timeout_seconds")).isEqualTo(300);
+	}
+
+	@Test
+	void whatTheTargetHoldsJoinsTheHistoryAndTheNewestOutcomeWins() {
+		JobExecution execution = Executions.running("importJob");
+		this.groups.track(execution);
+		Instant heldSuccess = Instant.parse("2026-11-01T00:00:00Z");
+
+		this.assembler.absorb(GROUP, new GroupOutcomes(heldSuccess, null));
+		MetricSnapshots state = this.assembler.snapshot(GROUP);
+
+		assertThat(value(state, "batch_job_last_success_timestamp_seconds")).isEqualTo(heldSuccess.getEpochSecond());
+	}
+
+	private static double value(MetricSnapshots state, String name) {
+		MetricSnapshot metric = state.stream()
+			.filter((snapshot) -> snapshot.getMetadata().getPrometheusName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " not pushed"));
+		return ((GaugeSnapshot) metric).getDataPoints().get(0).getValue();
+	}
+
+	private static String statusShown(MetricSnapshots state) {
+		GaugeSnapshot status = (GaugeSnapshot) state.stream()
+			.filter((snapshot) -> snapshot.getMetadata().getPrometheusName().equals("batch_job_status"))
+			.findFirst()
+			.orElseThrow();
+		return status.getDataPoints().stream()
+			.filter((point) -> point.getValue() == 1)
+			.map((point) -> point.getLabels().get("status"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.PushGroup;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+
+/**
+ * Tests for {@link ShutdownFinisher}.
+ */
+class ShutdownFinisherTests {
+
+	private static final PushGroup GROUP = PushGroup.of("importJob");
+
+	private final GroupSender sender = mock(GroupSender.class);
+
+	private final JobOperator jobOperator = mock(JobOperator.class);
+
+	private final JobRepository repository = mock(JobRepository.class);
+
+	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
+
+	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.jobOperator,
+			this.repository, Duration.ofMillis(400), Clock.systemUTC());
+
+	@Test
+	void aRunningExecutionIsAskedToStopAndEndsAsItsJobDoes() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		willAnswer((invocation) -> {
+			// The job sees the stop at its next chunk and ends through afterJob.
+			Executions.ended(execution, BatchStatus.STOPPED);
+			tracked.end();
+			return true;
+		}).given(this.jobOperator).stop(execution);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+		then(this.sender).should().close(any());
+	}
+
+	@Test
+	void anExecutionStillRunningInTheRepositoryIsConcludedAsInterrupted() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
+
+		long start = System.nanoTime();
+		this.finisher.finish();
+
+		FinishedRun run = tracked.finishedRun();
+		assertThat(run.status()).isEqualTo(BatchStatus.UNKNOWN);
+		assertThat(run.exitCode()).isEqualTo("INTERRUPTED");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void anExecutionTheRepositoryShowsEndedIsConcludedAsTheRepositoryRecordsIt() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		JobExecution stored = Executions.ended(Executions.running("importJob"), BatchStatus.STOPPED);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+		// The stop request marks the object in hand STOPPED, while its step goes on.
+		willAnswer((invocation) -> {
+			execution.setStatus(BatchStatus.STOPPED);
+			return true;
+		}).given(this.jobOperator).stop(execution);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(tracked.finishedRun().end()).isEqualTo(
+				io.github.batchpushgateway.metrics.BatchTimes.toInstant(stored.getEndTime()));
+	}
+
+	@Test
+	void withoutAJobOperatorNothingIsAskedToStop() throws Exception {
+		ShutdownFinisher withoutOperator = new ShutdownFinisher(this.groups, this.sender, null, null,
+				Duration.ofMillis(100), Clock.systemUTC());
+		TrackedExecution tracked = this.groups.track(Executions.running("importJob"));
+
+		withoutOperator.finish();
+
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("INTERRUPTED");
+		then(this.jobOperator).should(never()).stop(any(JobExecution.class));
+	}
+
+	@Test
+	void anExecutionWhoseAfterJobWasSkippedIsEndedAsItIs() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.jobOperator).should(never()).stop(any(JobExecution.class));
+		then(this.sender).should().request(GROUP);
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.github.batchpushgateway.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link JobMetricsSnapshotFactory}.
+ */
+class JobMetricsSnapshotFactoryTests {
+
+	private final JobMetricsSnapshotFactory factory = new JobMetricsSnapshotFactory(List::of);
+
+	private final JobSchedule schedule = new JobSchedule(Duration.ofSeconds(10), null);
+
+	@Test
+	void withNothingRunningTheShownRunGivesStatusAndExitCode() {
+		FinishedRun interrupted = new FinishedRun(Instant.ofEpochSecond(100), Instant.ofEpochSecond(160),
+				BatchStatus.UNKNOWN, "INTERRUPTED", null);
+
+		MetricSnapshots metrics = this.factory
+			.create(new JobState(0, null, JobHistory.EMPTY.with(interrupted), Instant.ofEpochSecond(150), this.schedule));
+
+		assertThat(statusShown(metrics)).isEqualTo("UNKNOWN");
+		assertThat(exitCode(metrics)).isEqualTo("INTERRUPTED");
+		assertThat(gauge(metrics, "batch_job_running")).isEqualTo(0);
+		assertThat(gauge(metrics, "batch_job_duration_seconds")).isEqualTo(60);
+		assertThat(gauge(metrics, "batch_job_last_progress_timestamp_seconds")).isEqualTo(150);
+		assertThat(names(metrics)).doesNotContain("batch_job_last_success_timestamp_seconds",
+				"batch_job_stall_timeout_seconds", "batch_job_max_duration_seconds");
+	}
+
+	@Test
+	void configuredLimitsArePushedForTheAlertRules() {
+		JobSchedule limits = new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1), Duration.ofMinutes(5),
+				Duration.ofHours(2));
+
+		MetricSnapshots metrics = this.factory.create(new JobState(3, null, JobHistory.EMPTY, null, limits));
+
+		assertThat(gauge(metrics, "batch_job_running")).isEqualTo(3);
+		assertThat(gauge(metrics, "batch_job_stall_timeout_seconds")).isEqualTo(300);
+		assertThat(gauge(metrics, "batch_job_max_duration_seconds")).isEqualTo(7200);
+		assertThat(gauge(metrics, "batch_job_expected_interval_seconds")).isEqualTo(86400);
+	}
+
+	private static List<String> names(MetricSnapshots metrics) {
+		return metrics.stream().map((metric) -> metric.getMetadata().getPrometheusName()).toList();
+	}
+
+	private static double gauge(MetricSnapshots metrics, String name) {
+		return ((GaugeSnapshot) find(metrics, name)).getDataPoints().get(0).getValue();
+	}
+
+	private static MetricSnapshot find(MetricSnapshots metrics, String name) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " missing"));
+	}
+
+	private static String statusShown(MetricSnapshots metrics) {
+		return ((GaugeSnapshot) find(metrics, "batch_job_status")).getDataPoints()
+			.stream()
+			.filter((point) -> point.getValue() == 1)
+			.map((point) -> point.getLabels().get("status"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static String exitCode(MetricSnapshots metrics) {
+		return ((InfoSnapshot) find(metrics, "batch_job_exit")).getDataPoints().get(0).getLabels().get("exit_code");
+	}
+
+}
