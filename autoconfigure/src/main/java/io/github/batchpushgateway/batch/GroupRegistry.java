@@ -81,13 +81,22 @@ final class GroupRegistry {
 		}
 	}
 
-	/** Starts tracking an execution in its group. */
+	/**
+	 * Starts tracking an execution in its group; an execution already tracked stays as it is, so
+	 * a second start event cannot leave a copy that would count as running for ever.
+	 */
 	TrackedExecution track(JobExecution execution) {
-		GroupRecord record = recordOf(execution);
-		TrackedExecution tracked = new TrackedExecution(execution, record.group);
-		this.executions.put(execution, tracked);
-		record.add(tracked);
-		return tracked;
+		synchronized (this.executions) {
+			TrackedExecution tracked = this.executions.get(execution);
+			if (tracked != null) {
+				return tracked;
+			}
+			GroupRecord record = recordOf(execution);
+			tracked = new TrackedExecution(execution, record.group);
+			this.executions.put(execution, tracked);
+			record.add(tracked);
+			return tracked;
+		}
 	}
 
 	/** Returns the tracked execution, {@code null} when it is not (or no longer) tracked. */

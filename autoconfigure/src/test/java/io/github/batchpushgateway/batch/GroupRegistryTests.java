@@ -55,6 +55,17 @@ class GroupRegistryTests {
 	}
 
 	@Test
+	void aSecondStartOfTheSameExecutionDoesNotTrackItTwice() {
+		var execution = Executions.running("importJob", "batch.id", "1");
+
+		TrackedExecution first = this.groups.track(execution);
+		TrackedExecution second = this.groups.track(execution);
+
+		assertThat(second).isSameAs(first);
+		assertThat(this.groups.get(first.group).executions()).hasSize(1);
+	}
+
+	@Test
 	void aTrackedExecutionIsForgottenOnceTheSendingSideTookItIn() {
 		var execution = Executions.running("importJob", "batch.id", "1");
 		TrackedExecution tracked = this.groups.track(execution);

@@ -415,15 +415,15 @@ public final class PushBenchmark {
 		void section(String title, String unit, String extra) {
 			this.out.append('\n').append(title).append('\n');
 			if (!unit.isEmpty()) {
-				this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s   %s%n", "", "median", "p90", "max",
-						extra));
+				this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s %12s   %s%n", "", "median", "p90",
+						"p99", "max", extra));
 			}
 		}
 
 		void row(String name, Samples samples, Unit unit, String extra) {
-			this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s   %s%n", name,
-					unit.format(samples.median()), unit.format(samples.percentile(90)), unit.format(samples.max()),
-					extra));
+			this.out.append(String.format(Locale.ROOT, "  %-50s %12s %12s %12s %12s   %s%n", name,
+					unit.format(samples.median()), unit.format(samples.percentile(90)),
+					unit.format(samples.percentile(99)), unit.format(samples.max()), extra));
 		}
 
 		void text(String line) {

@@ -133,7 +133,9 @@ class LifecycleTruthTests {
 	@Test
 	void aJvmSharingTheJobRepositoryCountsTheExecutionsOfTheOther() throws Exception {
 		String database = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-		try (TestBatchApplication first = TestBatchApplication.startOn(database, gateway.address());
+		// The first application's heartbeat is slow, so that the push the test reads is the second's.
+		try (TestBatchApplication first = TestBatchApplication.startOn(database, gateway.address(),
+				"batch.pushgateway.progress-interval=10m");
 				TestBatchApplication second = TestBatchApplication.startOn(database, gateway.address(),
 						"spring.batch.jdbc.initialize-schema=never")) {
 			// given a long run in one application

@@ -1,0 +1,150 @@
+package io.github.batchpushgateway.push;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link PushgatewayHttpClient}: against a real Pushgateway, and against an in-process
+ * server for the answers a real gateway does not give.
+ */
+class PushgatewayHttpClientTests {
+
+	@Test
+	void pushReplacesTheGroupAndReadBackFindsItsOutcomes() throws Exception {
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url()))
+				.format(PushgatewayHttpClient.Format.TEXT)
+				.build();
+			PushGroup group = new PushGroup("..", Map.of("region", "a/b"));
+
+			client.push(group, lastSuccess(1_700_000_000.5));
+			client.push(group, lastSuccess(1_700_000_100));
+
+			assertThat(gateway.metrics().require("batch_job_last_success_timestamp_seconds",
+					Map.of("job", "..", "region", "a/b"))).isEqualTo(1_700_000_100);
+			assertThat(client.readOutcomes(group).lastSuccess()).isEqualTo(Instant.ofEpochSecond(1_700_000_100));
+			assertThat(client.readOutcomes(PushGroup.of("absent"))).isEqualTo(GroupOutcomes.NONE);
+		}
+	}
+
+	@Test
+	void anErrorAnswerIsThrownWithTheStatusReadFromTheConnection() throws Exception {
+		HttpServer server = server(503, "overloaded\nplease retry", Duration.ZERO);
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5));
+
+			assertThatExceptionOfType(PushRejectedException.class)
+				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus()).isEqualTo(503);
+					assertThat(ex.isTransient()).isTrue();
+					assertThat(ex.getMessage()).contains("503", "overloaded please retry");
+				});
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	void credentialsTravelInTheHeaderAndNeverInMessages() throws Exception {
+		AtomicReference<String> authorization = new AtomicReference<>();
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (exchange) -> {
+			authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+			exchange.sendResponseHeaders(401, -1);
+			exchange.close();
+		});
+		server.start();
+		try {
+			PushgatewayHttpClient client = PushgatewayHttpClient
+				.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+				.basicAuth("pusher", "s3cr3t")
+				.build();
+
+			assertThatExceptionOfType(PushRejectedException.class)
+				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cr3t").contains("401"));
+			assertThat(authorization.get()).isEqualTo("Basic cHVzaGVyOnMzY3IzdA==");
+			assertThat(client.describe()).doesNotContain("pusher");
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	void aHangingGatewayIsGivenUpAfterTheReadTimeout() throws Exception {
+		HttpServer server = server(200, "", Duration.ofSeconds(5));
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofMillis(300));
+			long start = System.nanoTime();
+
+			assertThatExceptionOfType(SocketTimeoutException.class)
+				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	void credentialsInTheAddressAreRefused() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> PushgatewayHttpClient.builder(URI.create("http://user:pw@localhost:9091")))
+			.withMessageNotContaining("pw");
+	}
+
+	private static PushgatewayHttpClient client(HttpServer server, Duration readTimeout) {
+		return PushgatewayHttpClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+			.readTimeout(readTimeout)
+			.build();
+	}
+
+	private static HttpServer server(int status, String body, Duration delay) throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (exchange) -> {
+			try {
+				Thread.sleep(delay.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.getRequestBody().readAllBytes();
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(status, (bytes.length == 0) ? -1 : bytes.length);
+			if (bytes.length > 0) {
+				exchange.getResponseBody().write(bytes);
+			}
+			exchange.close();
+		});
+		server.start();
+		return server;
+	}
+
+	private static MetricSnapshots lastSuccess(double value) {
+		return new MetricSnapshots(GaugeSnapshot.builder()
+			.name("batch_job_last_success_timestamp_seconds")
+			.dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+			.build());
+	}
+
+}
