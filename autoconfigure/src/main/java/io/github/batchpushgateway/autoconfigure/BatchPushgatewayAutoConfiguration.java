@@ -190,6 +190,12 @@ public final class BatchPushgatewayAutoConfiguration {
 		return new UnknownJobOverridesWarning(properties.getJobs().getOverrides().keySet(), jobs);
 	}
 
+	@Bean
+	PushTargetStartupLog batchPushTargetStartupLog(BatchPushgatewayProperties properties,
+			ObjectProvider<org.springframework.batch.core.job.Job> jobs) {
+		return new PushTargetStartupLog(properties, jobs);
+	}
+
 	/**
 	 * Self-monitoring in the application's own registry, when Micrometer is there.
 	 */

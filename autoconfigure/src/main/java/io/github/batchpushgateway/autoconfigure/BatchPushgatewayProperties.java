@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class BatchPushgatewayProperties {
 
 	/**
-	 * Whether to push the state of Spring Batch jobs to a Pushgateway.
+	 * Whether to push the state of Spring Batch jobs to a Pushgateway. Tests of the Spring
+	 * TestContext Framework do not push unless they opt in (batch.pushgateway.test.push).
 	 */
 	private boolean enabled = true;
 

@@ -53,9 +53,9 @@ final class BatchPushgatewayPropertiesValidator {
 			throw invalid("address", address, "Must be host:port");
 		}
 		if (address.contains("@")) {
-			// user:password@host would put credentials into every log line: do not echo the value.
-			throw invalid("address", null, "Must be host:port without credentials; use batch.pushgateway.username "
-					+ "and password, or token");
+			// user:password@host: neither this exception nor its failure report shows the value.
+			throw new InvalidCredentialPropertyException(PREFIX + "address",
+					"Must be host:port without credentials; use batch.pushgateway.username and password, or token");
 		}
 		if (address.contains("://") || address.contains("/")) {
 			throw invalid("address", address,

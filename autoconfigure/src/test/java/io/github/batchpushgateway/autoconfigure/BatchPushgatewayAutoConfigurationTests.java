@@ -91,7 +91,7 @@ class BatchPushgatewayAutoConfigurationTests {
 			"progress-interval|-1s", "connect-timeout|0ms", "read-timeout|-5s", "flush-timeout|-1s",
 			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
 			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
-			"grouping-key.bad-name|x", "grouping-parameters|job", "address|user@gateway:9091",
+			"grouping-key.bad-name|x", "grouping-parameters|job",
 			"retry.redelivery-interval|500us", "read-timeout|30d" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {

@@ -2,6 +2,7 @@ package io.github.batchpushgateway.example.gdpr;
 
 import java.time.Clock;
 
+import io.github.batchpushgateway.autoconfigure.test.AutoConfigureBatchPushgateway;
 import io.github.batchpushgateway.example.gdpr.job.GdprErasureJobConfiguration;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The erasure job in a Spring context on an in-memory H2 database, pushing to a real
  * Pushgateway (one per test JVM, shared by every context built from this class). Each test
- * starts from empty domain tables plus the five recipients.
+ * starts from empty domain tables plus the five recipients. The tests check what reaches the
+ * gateway, so they opt in to pushing, which tests do not do by default.
  */
 @SpringBootTest(classes = GdprErasureJobApplication.class,
 		properties = { "spring.datasource.url=jdbc:h2:mem:gdpr-tests;DB_CLOSE_DELAY=-1", "spring.batch.job.enabled=false",
@@ -28,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 				"gdpr.simulation.flaky-recipient=ad-network", "gdpr.simulation.flaky-every=1",
 				"gdpr.simulation.flaky-failures=2" })
 @SpringBatchTest
+@AutoConfigureBatchPushgateway
 abstract class ErasureJobTestSupport {
 
 	static final String HMAC_KEY = "test-suppression-key-not-for-production-0123456789";

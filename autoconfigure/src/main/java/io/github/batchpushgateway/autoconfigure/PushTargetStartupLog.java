@@ -1,0 +1,58 @@
+package io.github.batchpushgateway.autoconfigure;
+
+import java.util.List;
+import java.util.Locale;
+
+import io.github.batchpushgateway.batch.JobNameFilter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.batch.core.job.Job;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.Assert;
+
+/**
+ * Says at startup, in one INFO line, where job state is pushed (scheme, host and port, never
+ * credentials), in which format, and which jobs push: the job beans found and the include and
+ * exclude patterns.
+ */
+final class PushTargetStartupLog implements SmartInitializingSingleton {
+
+	private static final Log logger = LogFactory.getLog(PushTargetStartupLog.class);
+
+	private final BatchPushgatewayProperties properties;
+
+	private final ObjectProvider<Job> jobs;
+
+	PushTargetStartupLog(BatchPushgatewayProperties properties, ObjectProvider<Job> jobs) {
+		Assert.notNull(properties, "'properties' must not be null");
+		Assert.notNull(jobs, "'jobs' must not be null");
+		this.properties = properties;
+		this.jobs = jobs;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		logger.info(message());
+	}
+
+	String message() {
+		BatchPushgatewayProperties.Jobs settings = this.properties.getJobs();
+		JobNameFilter filter = new JobNameFilter(settings.getInclude(), settings.getExclude());
+		List<String> pushing = this.jobs.orderedStream().map(Job::getName).filter(filter::matches).sorted().toList();
+		// The address is validated to hold no credentials; the authentication is only named.
+		return "Pushing Spring Batch job state to " + this.properties.getScheme().name().toLowerCase(Locale.ROOT)
+				+ "://" + this.properties.getAddress() + authentication() + " in "
+				+ this.properties.getFormat().name().toLowerCase(Locale.ROOT) + " format, for "
+				+ (pushing.isEmpty() ? "no job bean found so far" : "jobs " + pushing) + " (include "
+				+ settings.getInclude() + ", exclude " + settings.getExclude() + ")";
+	}
+
+	private String authentication() {
+		if (this.properties.getToken() != null) {
+			return " with a bearer token";
+		}
+		return (this.properties.getUsername() != null) ? " with basic authentication" : "";
+	}
+
+}
