@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.batchpushgateway.batch.JobStatePublisher;
+import io.github.batchpushgateway.batch.PushPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +44,7 @@ class BatchPushgatewayPropertiesCheckAutoConfigurationTests {
 	@Test
 	void enabledFalseStillSwitchesTheStarterOff() {
 		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(JobStatePublisher.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PushPipeline.class));
 	}
 
 	@ParameterizedTest
