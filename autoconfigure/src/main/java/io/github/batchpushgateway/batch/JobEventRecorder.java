@@ -26,6 +26,9 @@ public final class JobEventRecorder {
 
 	private final Duration flushTimeout;
 
+	/** When a job's end last waited its whole flush timeout in vain, {@code 0} if never. */
+	private volatile long lastEndWaitTimedOut;
+
 	JobEventRecorder(GroupRegistry groups, GroupSender sender, Duration flushTimeout) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
@@ -85,11 +88,24 @@ public final class JobEventRecorder {
 			return false;
 		}
 		boolean delivered = delivery.await(this.flushTimeout);
+		if (!delivered) {
+			this.lastEndWaitTimedOut = System.nanoTime();
+		}
 		if (!delivered && logger.isDebugEnabled()) {
 			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered within "
 					+ this.flushTimeout + "; it stays queued");
 		}
 		return delivered;
+	}
+
+	/**
+	 * Returns whether a job's end waited its whole flush timeout in vain during the last flush
+	 * timeout: the shutdown of a process whose job just did so does not wait a second time.
+	 * @return whether the target just failed a job's end
+	 */
+	boolean endWaitTimedOutRecently() {
+		long last = this.lastEndWaitTimedOut;
+		return last != 0 && System.nanoTime() - last < this.flushTimeout.toNanos();
 	}
 
 }

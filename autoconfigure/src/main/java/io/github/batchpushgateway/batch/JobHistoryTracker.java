@@ -30,6 +30,8 @@ public final class JobHistoryTracker {
 
 	private static final int PAGE_SIZE = 20;
 
+	private static final int REFRESHED_INSTANCES = 3;
+
 	private final @Nullable JobRepository repository;
 
 	private final PushGroupResolver groups;
@@ -61,6 +63,36 @@ public final class JobHistoryTracker {
 	 */
 	public JobHistory historyOf(PushGroup group, String jobName) {
 		return this.histories.computeIfAbsent(group, (key) -> seed(key, jobName));
+	}
+
+	/**
+	 * Returns a group's history with the runs of its job's newest instances in the repository
+	 * merged in: with a repository shared by several JVMs, runs that other JVMs ended since are
+	 * taken in, so this JVM's pushes never replace their outcomes with older ones. Called on the
+	 * sending side before each push; a few rows.
+	 * @param group the group
+	 * @param jobName the name of the group's job
+	 * @return the group's history
+	 */
+	public JobHistory refresh(PushGroup group, String jobName) {
+		JobHistory history = historyOf(group, jobName);
+		if (this.repository == null) {
+			return history;
+		}
+		try {
+			for (JobInstance instance : this.repository.getJobInstances(jobName, 0, REFRESHED_INSTANCES)) {
+				for (JobExecution execution : this.repository.getJobExecutions(instance)) {
+					FinishedRun run = FinishedRun.of(execution);
+					if (run != null && this.groups.resolve(execution).equals(group)) {
+						history = this.histories.compute(group, (key, current) -> current.with(run));
+					}
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not refresh the history of job '" + jobName + "' from the job repository", ex);
+		}
+		return history;
 	}
 
 	/**

@@ -71,9 +71,10 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		this.sender = new GroupSender(client, source, retryPolicy, settings.redeliveryInterval(),
 				settings.flushTimeout(), listener, scheduler);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
-		this.finisher = new ShutdownFinisher(groups, this.sender, jobOperator, repository, settings.flushTimeout(),
+		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, jobOperator, repository,
+				settings.flushTimeout(),
 				clock);
-		scheduler.scheduleWithFixedDelay(new Heartbeat(groups, this.sender), settings.progressInterval());
+		scheduler.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, repository), settings.progressInterval());
 	}
 
 	private static ThreadPoolTaskScheduler newScheduler() {

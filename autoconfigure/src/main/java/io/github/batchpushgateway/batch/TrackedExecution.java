@@ -31,8 +31,8 @@ final class TrackedExecution {
 	 */
 	private volatile @Nullable FinishedRun concluded;
 
-	/** Whether the heartbeat already saw the execution ended without afterJob. Heartbeat's alone. */
-	boolean seenEndedWithoutAfterJob;
+	/** How many heartbeats saw the execution ended without afterJob. Heartbeat's alone. */
+	int seenEndedWithoutAfterJob;
 
 	/** Fingerprint of the steps' counts at the last look. Sending side's alone. */
 	long progressFingerprint = Long.MIN_VALUE;

@@ -40,7 +40,9 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		if (current == null) {
 			return run;
 		}
-		if (run.end().isBefore(current.end())) {
+		if (!run.end().isAfter(current.end())) {
+			// Equal ends keep the run in hand: the job repository's copy of a run this JVM just
+			// recorded lacks what afterJob listeners changed (the exit code).
 			return (current.completed() && run.failed() && run.end().isAfter(current.start())) ? run : current;
 		}
 		return (current.failed() && run.completed() && run.start().isBefore(current.end())) ? current : run;
@@ -81,11 +83,14 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		 * @return its finished run, or {@code null} while it has not finished
 		 */
 		public static @Nullable FinishedRun of(JobExecution execution) {
-			LocalDateTime start = execution.getStartTime();
 			LocalDateTime end = execution.getEndTime();
-			if (start == null || end == null || execution.getStatus().isRunning()) {
+			if (end == null || execution.getStatus().isRunning()) {
 				return null;
 			}
+			// An execution that failed before its start was recorded (a parameters validator, a
+			// stop before the first step) still ended: it counts from its creation.
+			LocalDateTime start = (execution.getStartTime() != null) ? execution.getStartTime()
+					: (execution.getCreateTime() != null) ? execution.getCreateTime() : end;
 			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end), execution.getStatus(),
 					execution.getExitStatus().getExitCode(), execution);
 		}

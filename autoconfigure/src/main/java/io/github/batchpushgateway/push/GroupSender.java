@@ -102,6 +102,7 @@ public final class GroupSender implements AutoCloseable {
 			}
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			slot.requested++;
+			slot.lastEvent = slot.requested;
 			CompletableFuture<Boolean> outcome = slot.waiterFor(slot.requested);
 			if (slot.parked) {
 				// Redelivery was waiting for its interval: newer state goes now.
@@ -110,6 +111,27 @@ public final class GroupSender implements AutoCloseable {
 			}
 			scheduleNow(group, slot);
 			return new Delivery(outcome);
+		}
+	}
+
+	/**
+	 * Says that a group's state may have changed without an event, as a heartbeat does: it is
+	 * sent with the next attempt, at once if none is pending; state waiting for its redelivery
+	 * interval keeps waiting (and will be the newest when it goes), so an outage is not hammered
+	 * at the heartbeat's pace.
+	 * @param group the group
+	 */
+	public void refresh(PushGroup group) {
+		Assert.notNull(group, "'group' must not be null");
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
+			slot.requested++;
+			if (!slot.parked) {
+				scheduleNow(group, slot);
+			}
 		}
 	}
 
@@ -198,10 +220,15 @@ public final class GroupSender implements AutoCloseable {
 		}
 	}
 
-	/** Guarded by {@code lock}. */
+	/**
+	 * Guarded by {@code lock}. Each scheduled attempt carries a ticket: one whose ticket is no
+	 * longer the slot's (it was cancelled, but had already started) does nothing, so a group never
+	 * has two chains of attempts.
+	 */
 	private void scheduleLater(PushGroup group, Slot slot, Duration delay) {
+		long ticket = ++slot.ticket;
 		try {
-			slot.timer = this.scheduler.schedule(() -> send(group), Instant.now().plus(delay));
+			slot.timer = this.scheduler.schedule(() -> send(group, ticket), Instant.now().plus(delay));
 		}
 		catch (TaskRejectedException ex) {
 			// The scheduler is shutting down: close() tells whoever waits.
@@ -210,12 +237,12 @@ public final class GroupSender implements AutoCloseable {
 	}
 
 	/** One attempt; runs on the scheduler's thread. */
-	void send(PushGroup group) {
+	void send(PushGroup group, long ticket) {
 		Slot slot;
 		long building;
 		synchronized (this.lock) {
 			slot = this.slots.get(group);
-			if (slot == null || this.closed) {
+			if (slot == null || this.closed || slot.ticket != ticket || slot.running) {
 				return;
 			}
 			slot.timer = null;
@@ -228,21 +255,52 @@ public final class GroupSender implements AutoCloseable {
 			slot.building = building;
 		}
 		long start = System.nanoTime();
+		boolean done = false;
 		try {
-			if (!slot.readBack) {
-				this.source.absorb(group, readBack(group));
-				slot.readBack = true;
-			}
-			MetricSnapshots state = this.source.snapshot(group);
+			MetricSnapshots state = build(group, slot);
 			if (state != null) {
 				this.client.push(group, state);
 				this.listener.pushSucceeded(group, Duration.ofNanos(System.nanoTime() - start));
 			}
+			done = true;
 			succeeded(group, slot, building);
+		}
+		catch (StateNotBuilt ex) {
+			logger.warn(ex.getMessage(), ex.getCause());
+			done = true;
+			failed(group, slot, building, ex, false);
 		}
 		catch (Exception ex) {
 			this.listener.pushFailed(group, ex, Duration.ofNanos(System.nanoTime() - start));
-			failed(group, slot, building, ex);
+			done = true;
+			failed(group, slot, building, ex, this.retryPolicy.shouldRetry(ex));
+		}
+		finally {
+			if (!done) {
+				// An Error escaped: never leave the group marked as in flight, or it would never be
+				// sent again.
+				failed(group, slot, building, null, false);
+			}
+		}
+	}
+
+	/** Reads the target back before the group's first push, then has the source build the state. */
+	private @Nullable MetricSnapshots build(PushGroup group, Slot slot) throws Exception {
+		if (!slot.readBack) {
+			GroupOutcomes held = readBack(group);
+			try {
+				this.source.absorb(group, held);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				throw new StateNotBuilt(group, ex);
+			}
+			slot.readBack = true;
+		}
+		try {
+			return this.source.snapshot(group);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			throw new StateNotBuilt(group, ex);
 		}
 	}
 
@@ -289,11 +347,10 @@ public final class GroupSender implements AutoCloseable {
 		done.forEach((outcome) -> outcome.complete(true));
 	}
 
-	private void failed(PushGroup group, Slot slot, long built, Exception failure) {
+	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying) {
 		List<CompletableFuture<Boolean>> done;
 		synchronized (this.lock) {
 			slot.running = false;
-			boolean worthRetrying = this.retryPolicy.shouldRetry(failure);
 			if (worthRetrying && !this.closed) {
 				if (slot.backOff == null) {
 					slot.backOff = this.retryPolicy.getBackOff().start();
@@ -306,7 +363,11 @@ public final class GroupSender implements AutoCloseable {
 			}
 			slot.backOff = null;
 			done = slot.takeWaitersUpTo(built);
-			if (worthRetrying && !this.closed) {
+			if (worthRetrying && !this.closed && slot.lastEvent > built) {
+				// An event came while the retries ran: its state was never tried. Try it at once.
+				scheduleNow(group, slot);
+			}
+			else if (worthRetrying && !this.closed) {
 				slot.parked = true;
 				scheduleLater(group, slot, this.redeliveryInterval);
 			}
@@ -357,6 +418,12 @@ public final class GroupSender implements AutoCloseable {
 
 		@Nullable BackOffExecution backOff;
 
+		/** Generation of the newest request made by an event rather than a heartbeat. */
+		long lastEvent;
+
+		/** Identifies the one scheduled attempt that may run. */
+		long ticket;
+
 		volatile boolean readBack;
 
 		CompletableFuture<Boolean> waiterFor(long generation) {
@@ -386,6 +453,7 @@ public final class GroupSender implements AutoCloseable {
 		}
 
 		void cancelTimer() {
+			this.ticket++;
 			if (this.timer != null) {
 				this.timer.cancel(false);
 				this.timer = null;
@@ -402,6 +470,19 @@ public final class GroupSender implements AutoCloseable {
 
 		Waiter(long generation) {
 			this.generation = generation;
+		}
+
+	}
+
+	/**
+	 * The group's state could not be built: a fault of this application, not of the target, so
+	 * it is not retried (the group's next change tries again) and not counted as a failed push.
+	 */
+	private static final class StateNotBuilt extends Exception {
+
+		StateNotBuilt(PushGroup group, Throwable cause) {
+			super("Could not build the state of " + group + " (" + cause.getClass().getName()
+					+ "); not pushed until its next change", cause);
 		}
 
 	}

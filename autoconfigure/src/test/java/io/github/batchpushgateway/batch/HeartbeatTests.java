@@ -8,8 +8,10 @@ import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -24,7 +26,15 @@ class HeartbeatTests {
 
 	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
 
-	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender);
+	private final JobRepository repository = mock(JobRepository.class);
+
+	private final JobStateAssembler assembler = new JobStateAssembler(this.groups,
+			new JobHistoryTracker(null, this.groups.resolver(), 0), null,
+			new io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory(List::of),
+			(job) -> new io.github.batchpushgateway.metrics.JobSchedule(java.time.Duration.ofSeconds(10), null),
+			java.time.Clock.systemUTC());
+
+	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender, this.assembler, this.repository);
 
 	@Test
 	void everyGroupWithARunningExecutionIsPushedAtEveryBeatWhetherItProgressedOrNot() {
@@ -33,7 +43,7 @@ class HeartbeatTests {
 		this.heartbeat.run();
 		this.heartbeat.run();
 
-		then(this.sender).should(times(2)).request(PushGroup.of("importJob"));
+		then(this.sender).should(times(2)).refresh(PushGroup.of("importJob"));
 	}
 
 	@Test
@@ -44,17 +54,36 @@ class HeartbeatTests {
 
 		this.heartbeat.run();
 
-		then(this.sender).should(never()).request(PushGroup.of("importJob"));
+		then(this.sender).should(never()).refresh(PushGroup.of("importJob"));
 	}
 
 	@Test
-	void anExecutionWhoseAfterJobNeverCameIsEndedAtTheSecondLook() {
+	void anExecutionWhoseEndTheRepositoryFailedToSaveIsEndedAtTheSecondLook() {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
+		JobExecution stored = Executions.running("importJob");
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
 		Executions.ended(execution, BatchStatus.COMPLETED);
 
 		this.heartbeat.run();
 		assertThat(tracked.isOver()).isFalse();
+		this.heartbeat.run();
+
+		assertThat(tracked.isOver()).isTrue();
+		assertThat(this.groups.tracked(execution)).isNull();
+	}
+
+	@Test
+	void anExecutionTheRepositoryShowsEndedIsGivenTimeForSlowAfterJobListeners() {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
+
+		for (int look = 1; look < 6; look++) {
+			this.heartbeat.run();
+			assertThat(tracked.isOver()).as("ended at look %d", look).isFalse();
+		}
 		this.heartbeat.run();
 
 		assertThat(tracked.isOver()).isTrue();

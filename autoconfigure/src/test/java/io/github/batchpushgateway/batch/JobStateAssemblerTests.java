@@ -84,12 +84,27 @@ class JobStateAssemblerTests {
 	void executionsOfOtherJvmsInASharedRepositoryAreCountedButNotShown() {
 		JobExecution mine = Executions.running("importJob");
 		JobExecution elsewhere = Executions.running("importJob");
+		elsewhere.setLastUpdated(localTime(this.now.minusSeconds(20)));
 		this.groups.track(mine);
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, elsewhere));
 
 		MetricSnapshots state = this.assembler.snapshot(GROUP);
 
 		assertThat(value(state, "batch_job_running")).isEqualTo(2);
+	}
+
+	@Test
+	void anExecutionSilentInTheRepositoryForLongIsNoLongerCounted() {
+		JobExecution crashedLongAgo = Executions.running("importJob");
+		crashedLongAgo.setLastUpdated(localTime(this.now.minus(Duration.ofMinutes(2))));
+		this.groups.track(Executions.running("importJob"));
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(crashedLongAgo));
+
+		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
+	}
+
+	private static java.time.LocalDateTime localTime(Instant instant) {
+		return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneId.systemDefault());
 	}
 
 	@Test

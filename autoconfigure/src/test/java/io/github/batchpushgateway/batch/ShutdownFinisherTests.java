@@ -37,8 +37,10 @@ class ShutdownFinisherTests {
 
 	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
 
-	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.jobOperator,
-			this.repository, Duration.ofMillis(400), Clock.systemUTC());
+	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
+
+	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
+			this.jobOperator, this.repository, Duration.ofMillis(400), Clock.systemUTC());
 
 	@Test
 	void aRunningExecutionIsAskedToStopAndEndsAsItsJobDoes() throws Exception {
@@ -94,7 +96,7 @@ class ShutdownFinisherTests {
 
 	@Test
 	void withoutAJobOperatorNothingIsAskedToStop() throws Exception {
-		ShutdownFinisher withoutOperator = new ShutdownFinisher(this.groups, this.sender, null, null,
+		ShutdownFinisher withoutOperator = new ShutdownFinisher(this.groups, this.sender, this.recorder, null, null,
 				Duration.ofMillis(100), Clock.systemUTC());
 		TrackedExecution tracked = this.groups.track(Executions.running("importJob"));
 
@@ -102,6 +104,19 @@ class ShutdownFinisherTests {
 
 		assertThat(tracked.finishedRun().exitCode()).isEqualTo("INTERRUPTED");
 		then(this.jobOperator).should(never()).stop(any(JobExecution.class));
+	}
+
+	@Test
+	void aProcessWhoseJobEndJustWaitedInVainIsNotHeldUpASecondTime() {
+		io.github.batchpushgateway.push.Delivery undelivered = mock(io.github.batchpushgateway.push.Delivery.class);
+		given(this.sender.request(GROUP)).willReturn(undelivered);
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+		this.recorder.jobEnded(Executions.ended(execution, BatchStatus.COMPLETED));
+
+		this.finisher.finish();
+
+		then(this.sender).should().close(Duration.ZERO);
 	}
 
 	@Test

@@ -157,6 +157,32 @@ class LifecycleTruthTests {
 		}
 	}
 
+	@Test
+	void aFailureInAnotherJvmSharingTheRepositoryIsNotErasedByThisJvmsHeartbeats() throws Exception {
+		String database = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		try (TestBatchApplication first = TestBatchApplication.startOn(database, gateway.address(),
+				"batch.pushgateway.progress-interval=200ms");
+				TestBatchApplication second = TestBatchApplication.startOn(database, gateway.address(),
+						"spring.batch.jdbc.initialize-schema=never")) {
+			// given a long run in one application, and a run that fails in the other
+			String longRun = UUID.randomUUID().toString();
+			CompletableFuture<JobExecution> running = runAsync(first, longRun, false);
+			Latches.awaitArrival(longRun);
+			String failing = UUID.randomUUID().toString();
+			Latches.open(failing);
+			assertThat(second.run("waitJob", parameters(failing, true)).getStatus()).isEqualTo(BatchStatus.FAILED);
+			double failure = gateway.metrics().require("batch_job_last_failure_timestamp_seconds", WAIT_JOB);
+
+			// when the first keeps pushing its heartbeat
+			Thread.sleep(1000);
+
+			// then its pushes still carry the other's failure
+			assertThat(gateway.metrics().value("batch_job_last_failure_timestamp_seconds", WAIT_JOB)).hasValue(failure);
+			Latches.open(longRun);
+			running.get(30, TimeUnit.SECONDS);
+		}
+	}
+
 	private static CompletableFuture<JobExecution> runAsync(TestBatchApplication application, String latch,
 			boolean fail) {
 		return CompletableFuture.supplyAsync(() -> application.run("waitJob", parameters(latch, fail)));

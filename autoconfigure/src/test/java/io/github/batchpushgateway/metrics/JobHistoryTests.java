@@ -45,6 +45,14 @@ class JobHistoryTests {
 	}
 
 	@Test
+	void aCopyOfTheShownRunWithTheSameEndDoesNotReplaceIt() {
+		FinishedRun local = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "EXIT_1", null);
+		FinishedRun repositoryCopy = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "COMPLETED", null);
+
+		assertThat(JobHistory.EMPTY.with(local).with(repositoryCopy).lastFinished()).isEqualTo(local);
+	}
+
+	@Test
 	void outcomesATargetHoldsJoinOnlyWhenNewer() {
 		JobHistory history = JobHistory.EMPTY.with(run(0, 10, BatchStatus.COMPLETED));
 

@@ -231,6 +231,57 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void aHeartbeatRefreshDoesNotCutTheRedeliveryIntervalShort() {
+		this.client.pushFailures = Integer.MAX_VALUE;
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+		int attempts = this.client.attempts;
+
+		this.sender.refresh(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.attempts).isEqualTo(attempts);
+		assertThat(this.scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void anEventDuringTheLastRetryIsTriedAtOnceWhenTheRetriesAreExhausted() {
+		this.client.pushFailures = 3;
+		List<Delivery> end = new ArrayList<>();
+		this.client.onPush = () -> {
+			if (this.client.attempts == 3) {
+				end.add(this.sender.request(GROUP));
+			}
+		};
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+
+		assertThat(this.client.attempts).isEqualTo(4);
+		assertThat(end.get(0).await(Duration.ZERO)).isTrue();
+		assertThat(this.scheduler.pendingDelays()).isEmpty();
+	}
+
+	@Test
+	void anErrorWhileBuildingTheStateDoesNotStopTheGroupForGood() {
+		this.source.error = new NoClassDefFoundError("io/prometheus/metrics/tracer/initializer/SpanContextSupplier");
+		Delivery failed = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		this.source.error = null;
+		Delivery next = this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(failed.await(Duration.ZERO)).isFalse();
+		assertThat(next.await(Duration.ZERO)).isTrue();
+		assertThat(this.client.attempts).isEqualTo(1);
+	}
+
+	@Test
 	void closeTellsWaitersAndLaterRequestsThatNothingWillBeSent() {
 		this.client.pushFailures = Integer.MAX_VALUE;
 		Delivery waiting = this.sender.request(GROUP);
@@ -250,6 +301,8 @@ class GroupSenderTests {
 
 		boolean empty;
 
+		@Nullable Error error;
+
 		@Override
 		public void absorb(PushGroup group, GroupOutcomes held) {
 			this.absorbed.add(held);
@@ -258,6 +311,9 @@ class GroupSenderTests {
 		@Override
 		public @Nullable MetricSnapshots snapshot(PushGroup group) {
 			int build = this.built.incrementAndGet();
+			if (this.error != null) {
+				throw this.error;
+			}
 			if (this.empty) {
 				return null;
 			}
