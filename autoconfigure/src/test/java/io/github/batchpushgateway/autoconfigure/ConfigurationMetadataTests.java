@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 
@@ -147,12 +146,16 @@ class ConfigurationMetadataTests {
 	}
 
 	/**
-	 * The metadata file of this module's own classes, not one of the many on the classpath.
+	 * The metadata file next to this module's own classes, not one of the many on the class
+	 * path.
 	 */
 	private static DocumentContext generatedMetadata() {
 		try {
-			URL classes = BatchPushgatewayProperties.class.getProtectionDomain().getCodeSource().getLocation();
-			URL file = new URL(classes, "META-INF/spring-configuration-metadata.json");
+			// target/classes in this module; the jar when spring-boot-4.1-tests runs these tests
+			URL location = BatchPushgatewayProperties.class.getProtectionDomain().getCodeSource().getLocation();
+			String path = "META-INF/spring-configuration-metadata.json";
+			URL file = location.getPath().endsWith(".jar") ? new URL("jar:" + location + "!/" + path)
+					: new URL(location, path);
 			try (InputStream json = file.openStream()) {
 				return JsonPath.parse(json);
 			}
