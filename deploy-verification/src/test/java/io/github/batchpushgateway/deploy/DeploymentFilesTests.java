@@ -15,6 +15,7 @@ import io.github.batchpushgateway.testsupport.Promtool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -53,6 +54,9 @@ class DeploymentFilesTests {
 	 */
 	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.");
 
+	@TempDir
+	static Path unpacked;
+
 	private static ExampleJar example;
 
 	private static ConfigurationMetadata metadata;
@@ -61,7 +65,7 @@ class DeploymentFilesTests {
 
 	@BeforeAll
 	static void unpackTheExample() {
-		example = ExampleJar.unpack();
+		example = ExampleJar.unpack(unpacked);
 		metadata = ConfigurationMetadata.of(example.classLoader());
 		keyVariable = example.constant(SUPPRESSION_KEYS, "KEY_VARIABLE");
 	}

@@ -6,11 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -19,7 +16,7 @@ import java.util.zip.ZipFile;
 
 /**
  * The example job's executable jar, as users run it with {@code java -jar} and as the deploy
- * files start it, unpacked into a temporary directory: its packaged {@code application.yml},
+ * files start it, unpacked into a directory: its packaged {@code application.yml},
  * and a class loader over its classes and libraries (the starter, Spring Boot), kept apart
  * from the tests' own class path. The deploy files are checked against this application.
  */
@@ -42,17 +39,11 @@ final class ExampleJar implements AutoCloseable {
 
 	/**
 	 * Unpacks the jar the build packaged ({@link ExampleJobProcess#jar()}).
+	 * @param directory an empty directory to unpack it into, which the caller deletes
 	 * @return the unpacked jar, to close when done
 	 */
-	static ExampleJar unpack() {
+	static ExampleJar unpack(Path directory) {
 		Path jar = ExampleJobProcess.jar();
-		Path directory;
-		try {
-			directory = Files.createTempDirectory("example-jar-");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 		try (ZipFile zip = new ZipFile(jar.toFile())) {
 			List<URL> classPath = new ArrayList<>();
 			// Created first: a directory's URL must end with a slash, or the class loader reads it as a jar.
@@ -92,12 +83,8 @@ final class ExampleJar implements AutoCloseable {
 			return new ExampleJar(directory,
 					new URLClassLoader(classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader()));
 		}
-		catch (IOException | RuntimeException ex) {
-			delete(directory);
-			if (ex instanceof IOException io) {
-				throw new UncheckedIOException("Could not unpack " + jar, io);
-			}
-			throw (RuntimeException) ex;
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not unpack " + jar, ex);
 		}
 	}
 
@@ -134,12 +121,7 @@ final class ExampleJar implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
-		try {
-			this.classLoader.close();
-		}
-		finally {
-			delete(this.directory);
-		}
+		this.classLoader.close();
 	}
 
 	private static URL url(Path path) {
@@ -148,29 +130,6 @@ final class ExampleJar implements AutoCloseable {
 		}
 		catch (MalformedURLException ex) {
 			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static void delete(Path directory) {
-		try {
-			Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-
-				@Override
-				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-					Files.delete(file);
-					return FileVisitResult.CONTINUE;
-				}
-
-				@Override
-				public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
-					Files.delete(dir);
-					return FileVisitResult.CONTINUE;
-				}
-
-			});
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not delete " + directory, ex);
 		}
 	}
 
