@@ -63,11 +63,15 @@ final class ExampleJobProcess {
 		}
 	}
 
-	private static Path jar() {
+	/**
+	 * Returns the example job's executable jar that the build packaged.
+	 * @return the jar
+	 */
+	static Path jar() {
 		String configured = System.getProperty("example.jar");
 		if (configured == null || !Files.isRegularFile(Path.of(configured))) {
 			throw new IllegalStateException("The example job's jar (" + configured + ") is missing: build it with "
-					+ "'mvn -B -pl deploy-verification -am verify' or './scripts/test', which package example-gdpr-job first");
+					+ "'./mvnw -B -pl deploy-verification -am verify' or './scripts/test', which package example-gdpr-job first");
 		}
 		return Path.of(configured);
 	}

@@ -29,24 +29,12 @@ import com.jayway.jsonpath.JsonPath;
  * }
  * </pre>
  */
-public final class PrometheusServer implements AutoCloseable {
-
-	private static final String BINARY = "prometheus";
-
-	private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(30);
+public final class PrometheusServer extends LoopbackServer {
 
 	private static final Duration QUERY_POLL = Duration.ofMillis(250);
 
-	private final Path directory;
-
-	private final int port;
-
-	private final ServerProcess process;
-
-	private PrometheusServer(Path directory, ServerProcess.Launched launched) {
-		this.directory = directory;
-		this.port = launched.port();
-		this.process = launched.process();
+	private PrometheusServer(Started started) {
+		super(started);
 	}
 
 	/**
@@ -79,21 +67,11 @@ public final class PrometheusServer implements AutoCloseable {
 	}
 
 	private static PrometheusServer start(Path directory, Path configFile) {
-		try {
-			Path binary = Binaries.require(BINARY);
-			Path data = directory.resolve("data");
-			ServerProcess.Launched launched = ServerProcess.startOnFreePort(BINARY,
-					(port) -> List.of(binary.toString(), "--config.file=" + configFile,
-							"--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
-							"--web.enable-lifecycle"),
-					directory.resolve("prometheus.log"), (port) -> URI.create("http://127.0.0.1:" + port + "/-/ready"),
-					(status) -> status == 200, READINESS_TIMEOUT);
-			return new PrometheusServer(directory, launched);
-		}
-		catch (RuntimeException ex) {
-			TempDirectories.delete(directory);
-			throw ex;
-		}
+		Definition definition = Definition.readyOn200("prometheus", "prometheus.log", Duration.ofSeconds(30),
+				(binary, serverDirectory, port) -> List.of(binary.toString(), "--config.file=" + configFile,
+						"--storage.tsdb.path=" + serverDirectory.resolve("data"),
+						"--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle"));
+		return launch(definition, directory, PrometheusServer::new);
 	}
 
 	/**
@@ -116,22 +94,6 @@ public final class PrometheusServer implements AutoCloseable {
 				    static_configs:
 				      - targets: ['%2$s']
 				""".formatted(duration, pushgatewayAddress);
-	}
-
-	/**
-	 * Return the port Prometheus listens on.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * Return the base URL.
-	 * @return {@code http://127.0.0.1:<port>}
-	 */
-	public String url() {
-		return "http://127.0.0.1:" + this.port;
 	}
 
 	/**
@@ -192,55 +154,11 @@ public final class PrometheusServer implements AutoCloseable {
 	}
 
 	/**
-	 * GET a path of the HTTP API and return the raw JSON.
-	 * @param pathAndQuery for example {@code /api/v1/rules} or {@code /api/v1/alerts}
-	 * @return the response body
-	 * @throws IllegalStateException unless the answer is 2xx
-	 */
-	public String getJson(String pathAndQuery) {
-		return Http.get(URI.create(url() + pathAndQuery));
-	}
-
-	/**
 	 * Reload the configuration (and rule files) through the lifecycle API.
 	 * @throws IllegalStateException when Prometheus rejects the new configuration
 	 */
 	public void reload() {
 		Http.post(URI.create(url() + "/-/reload"));
-	}
-
-	/**
-	 * Return the temporary directory that holds the log and the TSDB.
-	 * @return the directory, deleted on {@link #close()}
-	 */
-	public Path directory() {
-		return this.directory;
-	}
-
-	/**
-	 * Return the last lines of the Prometheus log, for assertion messages.
-	 * @return the log tail
-	 */
-	public String logTail() {
-		return this.process.logTail();
-	}
-
-	/**
-	 * Stop Prometheus and delete its temporary directory.
-	 */
-	@Override
-	public void close() {
-		try {
-			this.process.stop();
-		}
-		finally {
-			TempDirectories.delete(this.directory);
-		}
-	}
-
-	@Override
-	public String toString() {
-		return "PrometheusServer[" + url() + "]";
 	}
 
 	private static Map<String, String> stringMap(Map<String, Object> map) {

@@ -26,31 +26,14 @@ import com.jayway.jsonpath.JsonPath;
  *
  * <p>
  * The gateway can be stopped and started again on the same port (to test an unreachable
- * gateway and its recovery) with {@link #stop()} and {@link #startAgain()}; it then
- * holds no groups, as a restarted gateway without persistence does.
+ * gateway and its recovery) with {@link #stop()} and {@link #startAgain()}, or
+ * {@link #restart()}; it then holds no groups, as a gateway without persistence after a
+ * crash or a redeployment.
  */
-public final class PushgatewayServer implements AutoCloseable {
+public final class PushgatewayServer extends LoopbackServer {
 
-	private static final String BINARY = "prometheus-pushgateway";
-
-	private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(20);
-
-	private final Path binary;
-
-	private final Path directory;
-
-	private final Path webConfigFile;
-
-	private final int port;
-
-	private ServerProcess process;
-
-	private PushgatewayServer(Path binary, Path directory, Path webConfigFile, ServerProcess.Launched launched) {
-		this.binary = binary;
-		this.directory = directory;
-		this.webConfigFile = webConfigFile;
-		this.port = launched.port();
-		this.process = launched.process();
+	private PushgatewayServer(Started started) {
+		super(started);
 	}
 
 	/**
@@ -75,19 +58,11 @@ public final class PushgatewayServer implements AutoCloseable {
 	 * @return the ready gateway
 	 */
 	public static PushgatewayServer start(Path webConfigFile) {
-		Path binary = Binaries.require(BINARY);
-		Path directory = TempDirectories.create("pushgateway");
-		try {
-			Path absoluteWebConfig = (webConfigFile != null) ? webConfigFile.toAbsolutePath() : null;
-			ServerProcess.Launched launched = ServerProcess.startOnFreePort(BINARY,
-					(port) -> command(binary, port, absoluteWebConfig), directory.resolve("pushgateway.log"),
-					PushgatewayServer::readinessUri, readyStatus(absoluteWebConfig), READINESS_TIMEOUT);
-			return new PushgatewayServer(binary, directory, absoluteWebConfig, launched);
-		}
-		catch (RuntimeException ex) {
-			TempDirectories.delete(directory);
-			throw ex;
-		}
+		Path webConfig = (webConfigFile != null) ? webConfigFile.toAbsolutePath() : null;
+		IntPredicate readyStatus = (webConfig != null) ? (status) -> status > 0 : (status) -> status == 200;
+		Definition definition = new Definition("prometheus-pushgateway", "pushgateway.log",
+				(binary, directory, port) -> command(binary, port, webConfig), readyStatus, Duration.ofSeconds(20));
+		return launch(definition, TempDirectories.create("pushgateway"), PushgatewayServer::new);
 	}
 
 	private static List<String> command(Path binary, int port, Path webConfigFile) {
@@ -100,90 +75,6 @@ public final class PushgatewayServer implements AutoCloseable {
 			command.add("--web.config.file=" + webConfigFile);
 		}
 		return command;
-	}
-
-	private static URI readinessUri(int port) {
-		return URI.create("http://127.0.0.1:" + port + "/-/ready");
-	}
-
-	private static IntPredicate readyStatus(Path webConfigFile) {
-		return (webConfigFile != null) ? (status) -> status > 0 : (status) -> status == 200;
-	}
-
-	/**
-	 * Return the port the gateway listens on.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * Return the address in the form the starter's {@code batch.pushgateway.address}
-	 * expects.
-	 * @return {@code 127.0.0.1:<port>}
-	 */
-	public String address() {
-		return "127.0.0.1:" + this.port;
-	}
-
-	/**
-	 * Return the plain HTTP base URL.
-	 * @return {@code http://127.0.0.1:<port>}
-	 */
-	public String url() {
-		return "http://" + address();
-	}
-
-	/**
-	 * Return the temporary directory that holds the gateway's log.
-	 * @return the directory, deleted on {@link #close()}
-	 */
-	public Path directory() {
-		return this.directory;
-	}
-
-	/**
-	 * Stop the gateway process. The port stays reserved for {@link #startAgain()}, and
-	 * pushes meanwhile fail with a refused connection.
-	 */
-	public synchronized void stop() {
-		if (this.process != null) {
-			this.process.stop();
-			this.process = null;
-		}
-	}
-
-	/**
-	 * Start the gateway again on the same port after {@link #stop()}, with no groups.
-	 * (Not named {@code start()}: Java does not allow an instance method with the
-	 * signature of the static factory {@link #start()}.)
-	 * @throws IllegalStateException when it is still running or does not become ready
-	 */
-	public synchronized void startAgain() {
-		if (this.process != null) {
-			throw new IllegalStateException("The gateway on port " + this.port + " is still running");
-		}
-		this.process = ServerProcess.start(BINARY, command(this.binary, this.port, this.webConfigFile),
-				this.directory.resolve("pushgateway.log"), readinessUri(this.port), readyStatus(this.webConfigFile),
-				READINESS_TIMEOUT);
-	}
-
-	/**
-	 * Stop and start the gateway on the same port: it then holds no groups, as a gateway
-	 * without persistence after a crash or a redeployment.
-	 */
-	public synchronized void restart() {
-		stop();
-		startAgain();
-	}
-
-	/**
-	 * Whether the gateway process is running.
-	 * @return {@code true} unless stopped
-	 */
-	public synchronized boolean isRunning() {
-		return this.process != null && this.process.isAlive();
 	}
 
 	/**
@@ -228,7 +119,7 @@ public final class PushgatewayServer implements AutoCloseable {
 	 * @return one map of label names to values per group
 	 */
 	public List<Map<String, String>> groupLabels() {
-		String json = Http.get(URI.create(url() + "/api/v1/metrics"));
+		String json = getJson("/api/v1/metrics");
 		List<Map<String, Object>> groups = JsonPath.read(json, "$.data[*].labels");
 		List<Map<String, String>> result = new ArrayList<>();
 		for (Map<String, Object> labels : groups) {
@@ -237,32 +128,6 @@ public final class PushgatewayServer implements AutoCloseable {
 			result.add(copy);
 		}
 		return result;
-	}
-
-	/**
-	 * Return the last lines of the gateway's log, for assertion messages.
-	 * @return the log tail
-	 */
-	public String logTail() {
-		return ServerProcess.tail(this.directory.resolve("pushgateway.log"), 40);
-	}
-
-	/**
-	 * Stop the gateway and delete its temporary directory.
-	 */
-	@Override
-	public void close() {
-		try {
-			stop();
-		}
-		finally {
-			TempDirectories.delete(this.directory);
-		}
-	}
-
-	@Override
-	public String toString() {
-		return "PushgatewayServer[" + url() + "]";
 	}
 
 }

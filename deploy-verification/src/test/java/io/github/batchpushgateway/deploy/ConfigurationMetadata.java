@@ -1,4 +1,4 @@
-package io.github.batchpushgateway.example.gdpr;
+package io.github.batchpushgateway.deploy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +14,10 @@ import java.util.Map;
 import com.jayway.jsonpath.JsonPath;
 
 /**
- * Every configuration property the classpath declares, read from the
+ * Every configuration property an application declares, read from the
  * {@code META-INF/spring-configuration-metadata.json} files the configuration processor
- * generates (the starter's, Spring Boot's, and this module's own), to tell a property that
- * exists from a typo.
+ * generated for its class path (the example's own, the starter's, Spring Boot's), to tell a
+ * property that exists from a typo.
  */
 final class ConfigurationMetadata {
 
@@ -28,15 +28,23 @@ final class ConfigurationMetadata {
 	 */
 	private final Map<String, String> properties;
 
-	private ConfigurationMetadata(Map<String, String> properties) {
+	private final ClassLoader classLoader;
+
+	private ConfigurationMetadata(Map<String, String> properties, ClassLoader classLoader) {
 		this.properties = properties;
+		this.classLoader = classLoader;
 	}
 
-	static ConfigurationMetadata fromClasspath() {
+	/**
+	 * Reads the metadata of an application's class path.
+	 * @param classLoader a class loader over the application's classes and libraries, which
+	 * also loads the value types of map properties
+	 * @return the metadata
+	 */
+	static ConfigurationMetadata of(ClassLoader classLoader) {
 		Map<String, String> properties = new HashMap<>();
 		try {
-			for (URL file : Collections.list(ConfigurationMetadata.class.getClassLoader()
-				.getResources("META-INF/spring-configuration-metadata.json"))) {
+			for (URL file : Collections.list(classLoader.getResources("META-INF/spring-configuration-metadata.json"))) {
 				try (InputStream json = file.openStream()) {
 					List<Map<String, Object>> declared = JsonPath.parse(json).read("$.properties[*]");
 					for (Map<String, Object> property : declared) {
@@ -48,9 +56,14 @@ final class ConfigurationMetadata {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return new ConfigurationMetadata(properties);
+		return new ConfigurationMetadata(properties, classLoader);
 	}
 
+	/**
+	 * Whether a property of this name is declared.
+	 * @param name the property's name
+	 * @return whether it is declared
+	 */
 	boolean declares(String name) {
 		return this.properties.containsKey(name);
 	}
@@ -93,9 +106,9 @@ final class ConfigurationMetadata {
 		return this.properties.keySet().stream().anyMatch((name) -> name.replace("-", "").equals(relaxed));
 	}
 
-	private static List<String> fieldsOf(String className) {
+	private List<String> fieldsOf(String className) {
 		try {
-			Class<?> type = Class.forName(className);
+			Class<?> type = Class.forName(className, false, this.classLoader);
 			return java.util.Arrays.stream(type.getMethods())
 				.map(Method::getName)
 				.filter((name) -> name.startsWith("set") && name.length() > 3)
@@ -103,7 +116,7 @@ final class ConfigurationMetadata {
 				.toList();
 		}
 		catch (ClassNotFoundException ex) {
-			throw new IllegalStateException("Metadata names " + className + ", which is not on the classpath", ex);
+			throw new IllegalStateException("Metadata names " + className + ", which is not on the class path", ex);
 		}
 	}
 

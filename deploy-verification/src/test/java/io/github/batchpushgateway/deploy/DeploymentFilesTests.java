@@ -1,4 +1,4 @@
-package io.github.batchpushgateway.example.gdpr;
+package io.github.batchpushgateway.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
 import io.github.batchpushgateway.testsupport.Promtool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,11 +25,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The files users run the example with (Docker Compose, Kubernetes) parse, use the one
  * Prometheus configuration of {@code deploy/prometheus/}, agree on service names and ports,
  * and set only configuration properties that exist (checked against the configuration
- * metadata of the starter, Spring Boot and this module).
+ * metadata inside the example's executable jar: the starter's, Spring Boot's and the
+ * example's own).
  */
 class DeploymentFilesTests {
 
-	private static final Path DEPLOY = DeployedPrometheusConfig.REPOSITORY.resolve("deploy");
+	private static final Path DEPLOY = DeployFiles.root();
+
+	private static final Path REPOSITORY = DEPLOY.getParent();
+
+	private static final Path PROMETHEUS_CONFIG = DeployFiles.prometheusConfig();
+
+	/**
+	 * The example's class whose {@code KEY_VARIABLE} names the environment variable that holds
+	 * the suppression list's HMAC key.
+	 */
+	private static final String SUPPRESSION_KEYS = "io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys";
 
 	/**
 	 * A Spring Boot command-line property ({@code --demo.data-dir=/data}); flags without a dot,
@@ -35,23 +49,44 @@ class DeploymentFilesTests {
 	private static final Pattern ARGUMENT = Pattern.compile("^--([a-z0-9\\-]+\\.[a-z0-9.\\-\\[\\]]+)=.*$");
 
 	/**
-	 * Flags of the Prometheus binaries, which look like properties.
+	 * Flags of the Prometheus, Alertmanager and Pushgateway servers, which look like properties
+	 * of the application but are not.
 	 */
-	// Flags of the Prometheus, Alertmanager and Pushgateway servers, not properties of the application.
 	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.");
 
-	private final ConfigurationMetadata metadata = ConfigurationMetadata.fromClasspath();
+	@TempDir
+	static Path unpacked;
+
+	private static ExampleJar example;
+
+	private static ConfigurationMetadata metadata;
+
+	private static String keyVariable;
+
+	@BeforeAll
+	static void unpackTheExample() {
+		example = ExampleJar.unpack(unpacked);
+		metadata = ConfigurationMetadata.of(example.classLoader());
+		keyVariable = example.constant(SUPPRESSION_KEYS, "KEY_VARIABLE");
+	}
+
+	@AfterAll
+	static void deleteTheExample() throws IOException {
+		if (example != null) {
+			example.close();
+		}
+	}
 
 	@Test
 	void prometheusScrapesTheGatewayWithHonorLabelsLoadsTheRulesAndAlertsAlertmanager() {
-		Map<String, Object> config = DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE);
+		Map<String, Object> config = Yaml.read(PROMETHEUS_CONFIG);
 		Map<String, Object> pushgateway = scrapeJob(config, "pushgateway");
 		assertThat(pushgateway).containsEntry("honor_labels", true);
 		assertThat(targets(pushgateway)).containsExactly("pushgateway:9091");
 		assertThat(config.get("rule_files")).isEqualTo(List.of("rules/*.yml"));
-		assertThat(DeployedPrometheusConfig.FILE.resolveSibling("rules")).isDirectoryContaining("glob:**.yml");
+		assertThat(PROMETHEUS_CONFIG.resolveSibling("rules")).isDirectoryContaining("glob:**.yml");
 		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:9093");
-		assertThat(Promtool.checkConfig(DeployedPrometheusConfig.FILE).isSuccess()).isTrue();
+		assertThat(Promtool.checkConfig(PROMETHEUS_CONFIG).isSuccess()).isTrue();
 	}
 
 	@Test
@@ -64,12 +99,12 @@ class DeploymentFilesTests {
 		Map<String, Object> prometheus = services.get("prometheus");
 		assertThat((List<String>) prometheus.get("command")).contains("--config.file=/etc/prometheus/prometheus.yml");
 		assertThat(hostPath(prometheus, "/etc/prometheus/").resolve("prometheus.yml"))
-			.isEqualTo(DeployedPrometheusConfig.FILE);
+			.isEqualTo(PROMETHEUS_CONFIG);
 		assertThat(hostPath(services.get("alertmanager"), "/etc/alertmanager/alertmanager.yml")).isRegularFile();
 		assertThat(hostPath(services.get("grafana"), "/etc/grafana/provisioning")).isDirectory();
 		assertThat(hostPath(services.get("grafana"), "/var/lib/grafana/dashboards")).isDirectoryContaining("glob:**.json");
 
-		Map<String, Object> config = DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE);
+		Map<String, Object> config = Yaml.read(PROMETHEUS_CONFIG);
 		String gatewayTarget = targets(scrapeJob(config, "pushgateway")).get(0);
 		assertThat(gatewayTarget).isEqualTo("pushgateway:" + publishedPort(services.get("pushgateway")));
 		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:" + publishedPort(services.get("alertmanager")));
@@ -77,10 +112,10 @@ class DeploymentFilesTests {
 		Map<String, Object> job = services.get("gdpr-erasure-job");
 		Map<String, Object> environment = (Map<String, Object>) job.get("environment");
 		assertThat(environment).containsEntry("BATCH_PUSHGATEWAY_ADDRESS", gatewayTarget)
-			.containsKey(SuppressionKeys.KEY_VARIABLE);
+			.containsKey(keyVariable);
 		Map<String, Object> build = (Map<String, Object>) job.get("build");
 		assertThat(DEPLOY.resolve((String) build.get("context")).resolve((String) build.get("dockerfile")).normalize())
-			.isEqualTo(DeployedPrometheusConfig.REPOSITORY.resolve("example-gdpr-job/Dockerfile"));
+			.isEqualTo(REPOSITORY.resolve("example-gdpr-job/Dockerfile"));
 	}
 
 	@Test
@@ -100,13 +135,13 @@ class DeploymentFilesTests {
 		for (Map<String, Object> variable : (List<Map<String, Object>>) container.get("env")) {
 			environment.put((String) variable.get("name"), (Map<String, Object>) variable.get("valueFrom"));
 		}
-		assertThat(environment.get(SuppressionKeys.KEY_VARIABLE)).containsOnlyKeys("secretKeyRef");
-		assertThat(at(environment.get(SuppressionKeys.KEY_VARIABLE), "secretKeyRef")).containsEntry("key",
-				SuppressionKeys.KEY_VARIABLE);
+		assertThat(environment.get(keyVariable)).containsOnlyKeys("secretKeyRef");
+		assertThat(at(environment.get(keyVariable), "secretKeyRef")).containsEntry("key",
+				keyVariable);
 		Map<String, Object> addressReference = at(environment.get("BATCH_PUSHGATEWAY_ADDRESS"), "configMapKeyRef");
 		Map<String, Object> configMap = manifest(manifests, "ConfigMap", (String) addressReference.get("name"));
 		String address = (String) at(configMap, "data").get(addressReference.get("key"));
-		String gatewayTarget = targets(scrapeJob(DeployedPrometheusConfig.load(DeployedPrometheusConfig.FILE),
+		String gatewayTarget = targets(scrapeJob(Yaml.read(PROMETHEUS_CONFIG),
 				"pushgateway"))
 			.get(0);
 		assertThat(address).isEqualTo(gatewayTarget);
@@ -124,15 +159,15 @@ class DeploymentFilesTests {
 	@Test
 	void everyPropertyTheApplicationAndTheDeployFilesSetExists() throws IOException {
 		List<String> unknown = new ArrayList<>();
-		Path applicationYaml = Path.of("src/main/resources/application.yml");
+		Path applicationYaml = example.applicationYaml();
 		for (String key : flatten(yaml(applicationYaml).get(0))) {
-			if (!this.metadata.binds(key)) {
-				unknown.add(applicationYaml + ": " + key);
+			if (!metadata.binds(key)) {
+				unknown.add("the example's application.yml: " + key);
 			}
 		}
 		String placeholders = Files.readString(applicationYaml);
 		List<Path> files = new ArrayList<>(List.of(DEPLOY.resolve("docker-compose.yml"),
-				DeployedPrometheusConfig.REPOSITORY.resolve("example-gdpr-job/Dockerfile")));
+				REPOSITORY.resolve("example-gdpr-job/Dockerfile")));
 		try (Stream<Path> kubernetes = Files.list(DEPLOY.resolve("kubernetes"))) {
 			kubernetes.filter((file) -> file.toString().endsWith(".yaml")).forEach(files::add);
 		}
@@ -142,21 +177,21 @@ class DeploymentFilesTests {
 				Matcher argument = ARGUMENT.matcher(token);
 				if (argument.matches() && PROMETHEUS_FLAGS.stream().noneMatch(token::startsWith)) {
 					checked++;
-					if (!this.metadata.binds(argument.group(1))) {
+					if (!metadata.binds(argument.group(1))) {
 						unknown.add(file.getFileName() + ": argument " + token);
 					}
 				}
 			}
 			for (String variable : variables(file)) {
 				checked++;
-				if (!this.metadata.bindsVariable(variable) && !placeholders.contains("${" + variable)) {
+				if (!metadata.bindsVariable(variable) && !placeholders.contains("${" + variable)) {
 					unknown.add(file.getFileName() + ": environment variable " + variable);
 				}
 			}
 		}
 		assertThat(checked).as("arguments and variables found in the deploy files").isGreaterThanOrEqualTo(6);
 		assertThat(unknown).isEmpty();
-		assertThat(this.metadata.binds("batch.pushgateway.adress")).as("a typo is caught").isFalse();
+		assertThat(metadata.binds("batch.pushgateway.adress")).as("a typo is caught").isFalse();
 	}
 
 	private static List<String> variables(Path file) throws IOException {
@@ -243,7 +278,8 @@ class DeploymentFilesTests {
 	private static List<Map<String, Object>> yaml(Path file) {
 		try {
 			List<Map<String, Object>> documents = new ArrayList<>();
-			for (Object document : new Yaml().loadAll(Files.readString(file))) {
+			for (Object document : new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions()))
+				.loadAll(Files.readString(file))) {
 				@SuppressWarnings("unchecked")
 				Map<String, Object> map = (Map<String, Object>) document;
 				documents.add(map);

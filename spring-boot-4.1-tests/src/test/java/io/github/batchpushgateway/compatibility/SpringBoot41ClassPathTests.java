@@ -1,0 +1,56 @@
+package io.github.batchpushgateway.compatibility;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+import io.github.batchpushgateway.autoconfigure.BatchPushgatewayAutoConfiguration;
+import io.prometheus.metrics.exporter.pushgateway.PushGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.Job;
+import org.springframework.boot.SpringBootVersion;
+import org.springframework.core.SpringVersion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The class path this module runs the auto-configuration's tests on is the one the README's
+ * compatibility table names: Spring Boot 4.1 with its Spring Framework and Spring Batch, the
+ * Prometheus client pinned to 1.4.3, and the auto-configuration jar built by the autoconfigure
+ * module (not recompiled here).
+ */
+class SpringBoot41ClassPathTests {
+
+	@Test
+	void runsOnSpringBoot41WithItsSpringFrameworkAndSpringBatch() {
+		assertThat(SpringBootVersion.getVersion()).startsWith("4.1.");
+		assertThat(SpringVersion.getVersion()).startsWith("7.0.");
+		assertThat(Job.class.getPackage().getImplementationVersion()).startsWith("6.0.");
+	}
+
+	@Test
+	void usesThePinnedPrometheusClient() throws IOException {
+		assertThat(mavenVersion(PushGateway.class, "io.prometheus", "prometheus-metrics-exporter-pushgateway"))
+			.isEqualTo("1.4.3");
+	}
+
+	@Test
+	void testsTheAutoConfigurationJarTheAutoconfigureModuleBuilt() {
+		String location = BatchPushgatewayAutoConfiguration.class.getProtectionDomain()
+			.getCodeSource()
+			.getLocation()
+			.toString();
+		assertThat(location).contains("/autoconfigure/target/").endsWith(".jar");
+	}
+
+	private static String mavenVersion(Class<?> type, String groupId, String artifactId) throws IOException {
+		String path = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+		try (InputStream properties = type.getResourceAsStream(path)) {
+			assertThat(properties).as(path).isNotNull();
+			Properties loaded = new Properties();
+			loaded.load(properties);
+			return loaded.getProperty("version");
+		}
+	}
+
+}
