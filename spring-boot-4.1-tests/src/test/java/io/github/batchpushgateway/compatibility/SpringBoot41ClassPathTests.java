@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayAutoConfiguration;
-import io.prometheus.metrics.exporter.pushgateway.PushGateway;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.Job;
 import org.springframework.boot.SpringBootVersion;
@@ -30,7 +30,7 @@ class SpringBoot41ClassPathTests {
 
 	@Test
 	void usesThePinnedPrometheusClient() throws IOException {
-		assertThat(mavenVersion(PushGateway.class, "io.prometheus", "prometheus-metrics-exporter-pushgateway"))
+		assertThat(mavenVersion(PrometheusProtobufWriter.class, "io.prometheus", "prometheus-metrics-exposition-formats"))
 			.isEqualTo("1.4.3");
 	}
 
