@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.github.batchpushgateway.testsupport.Promtool;
@@ -134,6 +135,83 @@ class AlertRulesTests {
 		assertThat(result.output()).contains("alertname: " + alertName + ",");
 	}
 
+	/**
+	 * The guards that keep the liveness alerts apart, and from firing on concurrent runs: the
+	 * never/always mutations above cannot see a rule that fires on a case it must not (a dead
+	 * process reported as stalled), so each guard is removed on its own and the unit tests must
+	 * notice. The text to remove must be in the rule: a rewritten rule fails here instead of
+	 * passing unmutated.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("guardMutations")
+	void unitTestsFailWhenARuleLosesAGuard(GuardMutation mutation) throws IOException {
+		// given
+		Path[] testFiles = copyWithMutatedRule(mutation.alertName(), (rule) -> {
+			if (mutation.field().equals("for")) {
+				assertThat(rule).as(mutation.toString()).containsKey("for");
+				rule.remove("for");
+			}
+			else {
+				String expr = String.valueOf(rule.get("expr"));
+				assertThat(expr).as(mutation.toString()).contains(mutation.guard());
+				rule.put("expr", expr.replace(mutation.guard(), mutation.replacement()));
+			}
+		});
+
+		// when
+		ToolResult result = Promtool.testRules(testFiles);
+
+		// then
+		assertThat(result.isSuccess()).as("%s%n%s", mutation, result.output()).isFalse();
+		assertThat(result.output()).contains("alertname: " + mutation.alertName() + ",");
+	}
+
+	static Stream<GuardMutation> guardMutations() {
+		String alive = " and (timestamp(push_time_seconds) - push_time_seconds) <= 3 * batch_job_progress_interval_seconds";
+		return Stream.of(
+				new GuardMutation("BatchJobProcessGone", "push age read at evaluation, not at the scrape",
+						"timestamp(push_time_seconds)", "time()"),
+				new GuardMutation("BatchJobProcessGone", "only one running execution counts", "batch_job_running > 0",
+						"batch_job_running == 1"),
+				new GuardMutation("BatchJobProcessGone", "no 'for' to ride out a gateway back from an outage", "for", null),
+				new GuardMutation("BatchJobStalled", "a dead process counts as stalled", alive, ""),
+				new GuardMutation("BatchJobStalled", "only one running execution counts", "batch_job_running > 0",
+						"batch_job_running == 1"),
+				new GuardMutation("BatchJobStalled", "a stall timeout of 0 counts", "(batch_job_stall_timeout_seconds > 0)",
+						"batch_job_stall_timeout_seconds"),
+				new GuardMutation("BatchJobRunningTooLong", "a dead process counts as running too long", alive, ""),
+				new GuardMutation("BatchJobRunningTooLong", "only one running execution counts", "batch_job_running > 0",
+						"batch_job_running == 1"),
+				new GuardMutation("BatchJobInterrupted", "fires while a run is under way",
+						" unless ignoring (status) batch_job_running > 0", ""),
+				new GuardMutation("BatchJobInterrupted", "no 'for' to let a restarted application resume the job", "for",
+						null),
+				new GuardMutation("BatchJobNeverSucceeded", "only one running execution counts", "batch_job_running > 0",
+						"batch_job_running == 1"));
+	}
+
+	/**
+	 * One guard taken out of one rule.
+	 *
+	 * @param alertName the alert
+	 * @param description what the mutated rule gets wrong
+	 * @param guard the text removed from the expression, or {@code "for"} to drop the rule's
+	 * {@code for:}
+	 * @param replacement what replaces it in the expression
+	 */
+	record GuardMutation(String alertName, String description, String guard, String replacement) {
+
+		String field() {
+			return (this.replacement == null) ? "for" : "expr";
+		}
+
+		@Override
+		public String toString() {
+			return this.alertName + ": " + this.description;
+		}
+
+	}
+
 	private static List<Map<String, Object>> alertChecks(Map<String, Object> testFile) {
 		List<Map<String, Object>> checks = new ArrayList<>();
 		for (Object test : Yaml.list(testFile.get("tests"))) {
@@ -160,6 +238,15 @@ class AlertRulesTests {
 	 * @return the copied test files that load the rule file of the alert
 	 */
 	private Path[] copyWithMutatedRule(String alertName, String expr) throws IOException {
+		return copyWithMutatedRule(alertName, (rule) -> rule.put("expr", expr));
+	}
+
+	/**
+	 * Copies the rule files with every rule of the given alert changed, and the unit test files
+	 * next to them as in the repository.
+	 * @return the copied test files that load the rule file of the alert
+	 */
+	private Path[] copyWithMutatedRule(String alertName, Consumer<Map<String, Object>> mutation) throws IOException {
 		Path rules = Files.createDirectories(this.directory.resolve("rules"));
 		Path tests = Files.createDirectories(rules.resolve("tests"));
 		Set<String> mutatedFiles = new HashSet<>();
@@ -168,7 +255,7 @@ class AlertRulesTests {
 			for (Object group : Yaml.list(document.get("groups"))) {
 				for (Object rule : Yaml.list(Yaml.map(group).get("rules"))) {
 					if (alertName.equals(Yaml.map(rule).get("alert"))) {
-						Yaml.map(rule).put("expr", expr);
+						mutation.accept(Yaml.map(rule));
 						mutatedFiles.add(ruleFile.getFileName().toString());
 					}
 				}

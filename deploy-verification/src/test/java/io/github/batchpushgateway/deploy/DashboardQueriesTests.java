@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every query of every shipped dashboard, its variables filled in as Grafana does, parses and
  * returns data from a real Prometheus scraping a real Pushgateway that holds a finished run of
- * the example GDPR erasure job ({@code java -jar}, as its users run it).
+ * the example GDPR erasure job ({@code java -jar}, as its users run it, with a stall timeout and a
+ * maximum duration set).
  */
 class DashboardQueriesTests {
 
@@ -49,7 +50,9 @@ class DashboardQueriesTests {
 	@BeforeAll
 	static void runTheExampleJobAndScrapeItsGateway() {
 		gateway = PushgatewayServer.start();
-		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300);
+		// With the optional limits set, so that the panels drawing them have data.
+		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300, "batch.pushgateway.jobs.stall-timeout=10m",
+				"batch.pushgateway.jobs.max-duration=1h");
 		assertThat(exitCode).as(ExampleJobProcess.tail(directory.resolve("example-job.log"))).isZero();
 		prometheus = PrometheusServer.start(PrometheusServer.scrapeConfigFor(gateway.address(), Duration.ofSeconds(1)));
 		// a few scrapes, so that range queries see more than one point

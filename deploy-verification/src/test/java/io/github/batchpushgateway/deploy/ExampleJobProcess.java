@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,14 +26,18 @@ final class ExampleJobProcess {
 	 * @param gatewayAddress the gateway's {@code host:port}
 	 * @param directory a directory for the database and the log
 	 * @param customers how many demo customers to generate
+	 * @param properties further {@code name=value} properties for the application
 	 * @return the process exit code: 0 when the job completed
 	 */
-	static int run(String gatewayAddress, Path directory, int customers) {
+	static int run(String gatewayAddress, Path directory, int customers, String... properties) {
 		Path jar = jar();
 		Path log = directory.resolve("example-job.log");
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toString(), "--batch.pushgateway.address=" + gatewayAddress,
-				"--demo.data-dir=" + directory.resolve("data"), "--demo.customers=" + customers);
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-jar", jar.toString(), "--batch.pushgateway.address=" + gatewayAddress,
+				"--demo.data-dir=" + directory.resolve("data"), "--demo.customers=" + customers));
+		for (String property : properties) {
+			command.add("--" + property);
+		}
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			// A test key: the job refuses to run without one (it keys the suppression list's HMAC).
