@@ -47,21 +47,29 @@ class LifecycleTruthTests {
 			String latch = UUID.randomUUID().toString();
 			CompletableFuture<JobExecution> run = runAsync(application, latch, false);
 			Latches.awaitArrival(latch);
+			// (its step has started: the last progress moves no more)
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> gateway.metrics().value("batch_job_running", WAIT_JOB).orElse(0.0) == 1);
+				.until(() -> gateway.metrics()
+					.value("batch_step_status", Map.of("job", "waitJob", "step", "wait", "status", "STARTED"))
+					.orElse(0.0) == 1);
 			ScrapedMetrics first = gateway.metrics();
 
 			// when it keeps waiting for more than three progress intervals
-			Thread.sleep(1000);
+			ScrapedMetrics later;
+			try {
+				Thread.sleep(1000);
+				later = gateway.metrics();
+			}
+			finally {
+				Latches.open(latch);
+			}
 
 			// then the gateway got fresh pushes all along, while the time of the last progress did not move
-			ScrapedMetrics later = gateway.metrics();
 			assertThat(later.require("push_time_seconds", WAIT_JOB))
 				.isGreaterThan(first.require("push_time_seconds", WAIT_JOB) + 0.5);
 			assertThat(later.require("batch_job_last_progress_timestamp_seconds", WAIT_JOB))
 				.isEqualTo(first.require("batch_job_last_progress_timestamp_seconds", WAIT_JOB));
 			assertThat(later.require("batch_job_status", Map.of("job", "waitJob", "status", "STARTED"))).isEqualTo(1);
-			Latches.open(latch);
 			assertThat(run.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		}
 	}
