@@ -140,7 +140,7 @@ class ShutdownTests {
 				"--spring.datasource.url=jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE",
 				"--spring.batch.jdbc.initialize-schema=always", "--spring.main.banner-mode=off",
 				"--batch.pushgateway.address=" + gateway.address(), "--batch.pushgateway.progress-interval=200ms",
-				"--spring.datasource.username=sa", "--batch.pushgateway.flush-timeout=4s"));
+				"--spring.datasource.username=sa", "--batch.pushgateway.flush-timeout=10s"));
 		command.addAll(List.of(arguments));
 		File log = Files.createTempFile("shutdown-test-", ".log").toFile();
 		log.deleteOnExit();
@@ -152,7 +152,10 @@ class ShutdownTests {
 	/** The end of a process's output, for failure messages. */
 	private static String log(Process process) {
 		try {
-			List<String> lines = Files.readAllLines(logs.get(process));
+			List<String> lines = Files.readAllLines(logs.get(process))
+				.stream()
+				.filter((line) -> !line.startsWith("\tat ") && !line.startsWith("\t... "))
+				.toList();
 			return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
 		}
 		catch (IOException ex) {
