@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
@@ -47,12 +48,18 @@ class LifecycleTruthTests {
 			String latch = UUID.randomUUID().toString();
 			CompletableFuture<JobExecution> run = runAsync(application, latch, false);
 			Latches.awaitArrival(latch);
-			// (its step has started: the last progress moves no more)
+			// (its step has started and settled: two looks a few heartbeats apart see the same progress)
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> gateway.metrics()
 					.value("batch_step_status", Map.of("job", "waitJob", "step", "wait", "status", "STARTED"))
 					.orElse(0.0) == 1);
-			ScrapedMetrics first = gateway.metrics();
+			AtomicReference<ScrapedMetrics> settled = new AtomicReference<>(gateway.metrics());
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(700)).until(() -> {
+				ScrapedMetrics previous = settled.getAndSet(gateway.metrics());
+				return previous.require("batch_job_last_progress_timestamp_seconds", WAIT_JOB) == settled.get()
+					.require("batch_job_last_progress_timestamp_seconds", WAIT_JOB);
+			});
+			ScrapedMetrics first = settled.get();
 
 			// when it keeps waiting for more than three progress intervals
 			ScrapedMetrics later;
