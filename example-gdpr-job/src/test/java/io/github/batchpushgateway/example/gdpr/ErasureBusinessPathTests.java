@@ -98,7 +98,7 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 	}
 
 	@Test
-	void activeLegalHoldPutsTheRequestOnHoldAndTouchesNoData() throws Exception {
+	void activeLegalHoldPutsTheRequestOnHoldKeepsTheDataAndStopsMarketing() throws Exception {
 		// given
 		Customer held = this.shop.customer();
 		this.shop.legalHold(held, null);
@@ -116,7 +116,9 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		assertThat(this.shop.count("SELECT COUNT(*) FROM customer WHERE id = ?", held.id())).isOne();
 		assertThat(this.shop.count("SELECT COUNT(*) FROM address WHERE customer_id = ?", held.id())).isOne();
 		assertThat(this.shop.count("SELECT COUNT(*) FROM subject_disclosure WHERE customer_id = ?", held.id())).isOne();
-		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_audit")).isZero();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM marketing_consent WHERE customer_id = ?", held.id())).isOne();
+		assertThat(this.shop.rows("SELECT table_name, action, row_count FROM erasure_audit"))
+			.containsExactly(Map.of("TABLE_NAME", "suppression_entry", "ACTION", "SUPPRESSED", "ROW_COUNT", 1));
 		assertThat(this.shop.rows("SELECT recipient_key, message, status FROM notification_outbox WHERE request_id = ?",
 				request))
 			.containsExactly(Map.of("RECIPIENT_KEY", "requester", "MESSAGE", "HOLD_NOTICE", "STATUS", "SENT"));

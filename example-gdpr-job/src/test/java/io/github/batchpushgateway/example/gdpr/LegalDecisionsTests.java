@@ -90,6 +90,45 @@ class LegalDecisionsTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void requestAnEarlierVersionRefusedAsAWholeGetsItsMarketingErasedAndTheRequesterTold() throws Exception {
+		// given: refused for an open contract before marketing was erased at once
+		Customer buyer = this.shop.customer();
+		this.shop.openOrder(buyer);
+		long request = this.shop.verifiedRequest(buyer, "CONSENT_WITHDRAWN");
+		this.jdbc.sql("UPDATE erasure_request SET status = 'REJECTED', reason_code = 'OPEN_CONTRACT' WHERE id = ?")
+			.param(request)
+			.update();
+
+		// when
+		runJob();
+
+		// then
+		assertThat(this.shop.count("SELECT COUNT(*) FROM marketing_consent WHERE customer_id = ?", buyer.id())).isZero();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM suppression_entry")).isOne();
+		assertThat(this.shop.rows("SELECT message FROM notification_outbox WHERE request_id = ?", request))
+			.containsExactly(Map.of("MESSAGE", "PARTIAL_REFUSAL"));
+
+		// when: the customer consents again while the contract runs, and the job runs again
+		this.jdbc.sql("INSERT INTO marketing_consent (customer_id, channel, granted_at) VALUES (?, 'EMAIL', ?)")
+			.params(buyer.id(), this.shop.now())
+			.update();
+		runJob();
+
+		// then: that consent is theirs to give
+		assertThat(this.shop.count("SELECT COUNT(*) FROM marketing_consent WHERE customer_id = ?", buyer.id())).isOne();
+	}
+
+	@Test
+	void statusListedBothOpenAndClosedIsRefusedAtStartUp() {
+		GdprProperties overlapping = new GdprProperties();
+		overlapping.getOrders().getClosedStatuses().add("SHIPPED");
+		org.assertj.core.api.Assertions
+			.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new io.github.batchpushgateway.example.gdpr.erasure.OrderContracts(this.jdbc, overlapping))
+			.withMessageContaining("[SHIPPED]");
+	}
+
+	@Test
 	void paidOrderIsAnOpenContractAndKeepsItsShippingData() throws Exception {
 		// given
 		Customer buyer = this.shop.customer();

@@ -31,6 +31,10 @@ public class OrderContracts {
 		Assert.notNull(properties, "'properties' must not be null");
 		this.jdbc = jdbc;
 		this.orders = properties.getOrders();
+		Set<String> both = new HashSet<>(this.orders.getOpenStatuses());
+		both.retainAll(this.orders.getClosedStatuses());
+		Assert.isTrue(both.isEmpty(), () -> "gdpr.orders.open-statuses and gdpr.orders.closed-statuses both name "
+				+ both + ": a status is either open or closed");
 	}
 
 	/**

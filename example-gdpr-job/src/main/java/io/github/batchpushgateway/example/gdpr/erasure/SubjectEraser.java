@@ -28,7 +28,8 @@ import org.springframework.util.Assert;
  * (GDPR Art. 12(6)): {@link RequestStatus#FAILED FAILED} with {@code IDENTITY_NOT_VERIFIED}
  * until a person records it;</li>
  * <li>an active legal hold (Art. 17(3)(e)) puts the request {@link RequestStatus#ON_HOLD
- * ON_HOLD};</li>
+ * ON_HOLD}: the records stay as the hold requires, the address is suppressed at once (Art.
+ * 21(3));</li>
  * <li>an order still being performed, or in a status the job does not know (see
  * {@link OrderContracts}), defers the erasure: marketing consents are erased and the address
  * suppressed at once, because a withdrawn consent (Art. 7(3)) and an objection to direct
@@ -111,18 +112,31 @@ public class SubjectEraser {
 			refuseUnverified(request);
 			return ErasureOutcome.IDENTITY_NOT_VERIFIED;
 		}
+		SubjectIdentifiers subject = identifiers(request);
 		if (count("SELECT COUNT(*) FROM legal_hold WHERE customer_id = ? AND released_on IS NULL", request) > 0) {
+			if (!request.isDecided(RequestStatus.ON_HOLD, "LEGAL_HOLD")) {
+				// the hold keeps the records, consents included, as evidence; marketing stops all the same
+				suppress(request, subject, jobExecutionId);
+			}
 			decide(request, RequestStatus.ON_HOLD, "LEGAL_HOLD", MessageKind.HOLD_NOTICE);
 			return ErasureOutcome.ON_HOLD;
 		}
-		SubjectIdentifiers subject = identifiers(request);
 		ContractState contract = this.contracts.of(subject);
 		if (contract != ContractState.CLOSED) {
 			String reason = (contract == ContractState.OPEN) ? "OPEN_CONTRACT" : "UNKNOWN_ORDER_STATUS";
-			if (!request.isDecided(RequestStatus.REJECTED, reason)) {
+			boolean marketingErasedNow = !marketingErased(request);
+			if (marketingErasedNow) {
 				eraseMarketing(request, subject, jobExecutionId);
 			}
-			decide(request, RequestStatus.REJECTED, reason, MessageKind.PARTIAL_REFUSAL);
+			if (request.isDecided(RequestStatus.REJECTED, reason)) {
+				if (marketingErasedNow) {
+					// refused as a whole by an earlier version of the job: the requester learns what changed
+					queueReply(request, MessageKind.PARTIAL_REFUSAL);
+				}
+			}
+			else {
+				decide(request, RequestStatus.REJECTED, reason, MessageKind.PARTIAL_REFUSAL);
+			}
 			return ErasureOutcome.REJECTED;
 		}
 		if (nothingHeld(request, subject)) {
@@ -158,6 +172,17 @@ public class SubjectEraser {
 			.orElse(null);
 		// the requester's address is the one the identity was verified for: guest orders carry only that
 		return SubjectIdentifiers.of(request.subjectId(), accountEmail, request.requesterEmail());
+	}
+
+	/**
+	 * Whether this request's marketing data was erased before: only once, so that a consent
+	 * the customer gives again while the contract runs is theirs to give.
+	 */
+	private boolean marketingErased(Request request) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ? AND basis = ?")
+			.params(request.id(), ErasureAudit.MARKETING_ERASURE)
+			.query(Integer.class)
+			.single() > 0;
 	}
 
 	private void eraseMarketing(Request request, SubjectIdentifiers subject, long execution) {
