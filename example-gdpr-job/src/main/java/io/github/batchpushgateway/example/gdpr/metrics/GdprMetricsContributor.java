@@ -37,8 +37,14 @@ import org.springframework.util.Assert;
  * never personal data, never request ids (cardinality).
  *
  * <p>"Open" requests are those still waiting for an answer: awaiting identity, verified, or
- * failed. A request on hold has been answered with reasons (GDPR Art. 12(4)) and waits for
- * the hold to be released, so it counts as pending but has no running deadline.
+ * failed. A request on hold, or deferred because a contract still runs, has been answered with
+ * reasons (GDPR Art. 12(4)) and waits for the hold to be released or the contract to end, so it
+ * counts as pending but has no running deadline.
+ *
+ * <p>Two kinds of value are bounded on purpose: residual data is looked for only among the
+ * subjects the current run touched (and requests still failed on residual data), not every
+ * request ever completed; and the {@link IntegrityCensus}, which reads whole status columns, is
+ * taken when a run starts and when it ends, not at every push.
  */
 public class GdprMetricsContributor implements JobMetricsContributor {
 
