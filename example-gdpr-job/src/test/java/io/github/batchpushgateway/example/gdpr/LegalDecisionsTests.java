@@ -119,6 +119,27 @@ class LegalDecisionsTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void refusalAPersonDecidedOnAnotherGroundIsFinal() throws Exception {
+		// given: refused as manifestly unfounded (Art. 12(5)), no contract in the way
+		Customer zelda = this.shop.customer();
+		long request = this.shop.verifiedRequest(zelda);
+		this.jdbc.sql("UPDATE erasure_request SET status = 'REJECTED', reason_code = 'MANIFESTLY_UNFOUNDED' WHERE id = ?")
+			.param(request)
+			.update();
+
+		// when
+		runJob();
+
+		// then
+		assertThat(this.shop.row("erasure_request", request)).containsEntry("STATUS", "REJECTED")
+			.containsEntry("REASON_CODE", "MANIFESTLY_UNFOUNDED");
+		assertThat(this.shop.count("SELECT COUNT(*) FROM customer WHERE id = ?", zelda.id())).isOne();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ?", request)).isZero();
+		assertThat(gateway().metrics()
+			.require("gdpr_erasure_requests_pending", Map.of("job", jobName(), "state", "deferred"))).isZero();
+	}
+
+	@Test
 	void statusListedBothOpenAndClosedIsRefusedAtStartUp() {
 		GdprProperties overlapping = new GdprProperties();
 		overlapping.getOrders().getClosedStatuses().add("SHIPPED");

@@ -56,6 +56,8 @@ public class SubjectEraser {
 
 	private static final String IDENTITY_NOT_VERIFIED = "IDENTITY_NOT_VERIFIED";
 
+	private static final List<String> CONTRACT_REASONS = List.of("OPEN_CONTRACT", "UNKNOWN_ORDER_STATUS");
+
 	private final JdbcClient jdbc;
 
 	private final SuppressionList suppressionList;
@@ -105,7 +107,7 @@ public class SubjectEraser {
 					rs.getObject("identity_verified_at", LocalDateTime.class) != null))
 			.optional()
 			.orElse(null);
-		if (request == null || !PROCESSABLE.contains(request.status())) {
+		if (request == null || !PROCESSABLE.contains(request.status()) || request.isFinalRefusal()) {
 			return ErasureOutcome.NOT_PROCESSABLE;
 		}
 		if (!request.identityVerified()) {
@@ -381,6 +383,13 @@ public class SubjectEraser {
 
 	private record Request(long id, UUID subjectId, String status, @Nullable String reasonCode,
 			@Nullable String errorCode, String ground, @Nullable String requesterEmail, boolean identityVerified) {
+
+		/**
+		 * A refusal the job did not make because of a contract: a person's decision, final.
+		 */
+		boolean isFinalRefusal() {
+			return this.status.equals(RequestStatus.REJECTED.name()) && !CONTRACT_REASONS.contains(this.reasonCode);
+		}
 
 		boolean isDecided(RequestStatus status, String reasonCode) {
 			return this.status.equals(status.name()) && reasonCode.equals(this.reasonCode);

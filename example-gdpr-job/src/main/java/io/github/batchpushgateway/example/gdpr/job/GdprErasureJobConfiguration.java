@@ -134,7 +134,8 @@ public class GdprErasureJobConfiguration {
 	/**
 	 * Requests waiting for erasure, earliest deadline first: verified ones, those on hold or
 	 * refused because of a contract (looked at again at every run: erased once the hold is
-	 * released or the contract ends), and failed ones with attempts left. The reader keeps no state in
+	 * released or the contract ends), and failed ones with attempts left. A refusal on any
+	 * other ground (a person's decision, say Art. 12(5)) is final and left alone. The reader keeps no state in
 	 * the execution context (that would store request ids there): a processed request leaves
 	 * the query's result, which is what makes a restart pick up the rest.
 	 */
@@ -144,7 +145,8 @@ public class GdprErasureJobConfiguration {
 			.dataSource(dataSource)
 			.sql("""
 					SELECT id FROM erasure_request
-					WHERE status IN ('VERIFIED', 'ON_HOLD', 'REJECTED') OR (status = 'FAILED' AND attempts < ?)
+					WHERE status IN ('VERIFIED', 'ON_HOLD') OR (status = 'FAILED' AND attempts < ?)
+					OR (status = 'REJECTED' AND reason_code IN ('OPEN_CONTRACT', 'UNKNOWN_ORDER_STATUS'))
 					ORDER BY due_on NULLS LAST, id""")
 			.preparedStatementSetter((statement) -> statement.setInt(1, properties.getErasure().getMaxAttempts()))
 			.rowMapper((rs, rowNum) -> rs.getLong("id"))

@@ -171,7 +171,9 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		STATES.values().stream().sorted().forEach((state) -> byState.put(state, 0L));
 		this.jdbc.sql("""
 				SELECT status, COUNT(*) AS requests FROM erasure_request
-				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'REJECTED', 'FAILED') GROUP BY status""")
+				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED')
+				OR (status = 'REJECTED' AND reason_code IN ('OPEN_CONTRACT', 'UNKNOWN_ORDER_STATUS'))
+				GROUP BY status""")
 			.query((rs, rowNum) -> byState.put(STATES.get(rs.getString("status")), rs.getLong("requests")))
 			.list();
 		return perLabel("gdpr_erasure_requests_pending", "Erasure requests not yet completed or refused, by state.",
