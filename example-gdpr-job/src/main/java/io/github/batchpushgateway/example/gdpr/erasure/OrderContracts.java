@@ -18,7 +18,7 @@ import org.springframework.util.Assert;
  * {@code gdpr.orders.closed-statuses} counts as open, because wiping the shipping address of
  * an order being delivered cannot be undone, and it is reported so that a person maps it.
  */
-public class OrderContracts {
+public final class OrderContracts {
 
 	private static final Log logger = LogFactory.getLog(OrderContracts.class);
 

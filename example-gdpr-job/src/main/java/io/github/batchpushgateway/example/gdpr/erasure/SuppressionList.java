@@ -16,7 +16,7 @@ import org.springframework.util.Assert;
  * <p>Kept on GDPR Art. 6(1)(c) and 6(1)(f) to honour Art. 21(3) (no more direct marketing),
  * not on Art. 17(1), which is a duty to erase and no ground to keep anything.
  */
-public class SuppressionList {
+public final class SuppressionList {
 
 	private final JdbcClient jdbc;
 

@@ -6,7 +6,7 @@ import org.springframework.boot.ExitCodeGenerator;
  * Another process runs the job on the same database: this one stops before it touches
  * anything, and exits with {@value #EXIT_CODE} (EX_TEMPFAIL: try again later).
  */
-public class ConcurrentRunException extends RuntimeException implements ExitCodeGenerator {
+public final class ConcurrentRunException extends RuntimeException implements ExitCodeGenerator {
 
 	/**
 	 * Exit code of a process that found another run in progress.

@@ -26,7 +26,7 @@ import org.springframework.util.Assert;
  * overdue whatever else is wrong. Computing them again changes nothing unless an extension
  * was recorded since.
  */
-public class DeadlinesTasklet implements Tasklet {
+public final class DeadlinesTasklet implements Tasklet {
 
 	private static final Log logger = LogFactory.getLog(DeadlinesTasklet.class);
 

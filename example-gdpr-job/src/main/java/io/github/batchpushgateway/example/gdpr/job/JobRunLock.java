@@ -34,7 +34,7 @@ import org.springframework.util.Assert;
  * <p>A {@code concurrencyPolicy: Forbid} CronJob already keeps one run per schedule; the lock
  * covers what it cannot see: two deployments, a run started by hand, a second cluster.
  */
-public class JobRunLock implements ApplicationRunner, Ordered, ApplicationListener<ApplicationReadyEvent>,
+public final class JobRunLock implements ApplicationRunner, Ordered, ApplicationListener<ApplicationReadyEvent>,
 		DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(JobRunLock.class);

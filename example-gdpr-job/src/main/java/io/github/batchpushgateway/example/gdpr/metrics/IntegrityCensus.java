@@ -20,7 +20,7 @@ import org.springframework.util.Assert;
  * (indexed) column, so it is taken once when a run starts and once when it ends, not at every
  * push.
  */
-public class IntegrityCensus {
+public final class IntegrityCensus {
 
 	private static final Set<String> REQUEST_STATUSES = Arrays.stream(RequestStatus.values())
 		.map(RequestStatus::name)

@@ -24,7 +24,7 @@ import org.springframework.util.Assert;
  * acknowledges it ({@code acknowledged_at}), having decided what else to do (another channel,
  * a record of the effort, telling the subject on request).
  */
-public class UndeliverableNotifications {
+public final class UndeliverableNotifications {
 
 	private static final Log logger = LogFactory.getLog(UndeliverableNotifications.class);
 
