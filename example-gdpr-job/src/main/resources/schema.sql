@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS orders (
 	minimized_at TIMESTAMP
 );
 CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id);
+-- Guest orders (no customer link) are found by the contact address the shop holds, compared normalised
+-- as the suppression list normalises it; a generated column makes that an index lookup.
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS contact_email_normalized VARCHAR(320)
+	GENERATED ALWAYS AS (LOWER(TRIM(contact_email)));
+CREATE INDEX IF NOT EXISTS orders_contact_email_normalized ON orders (contact_email_normalized);
+CREATE INDEX IF NOT EXISTS orders_status ON orders (status);
 CREATE INDEX IF NOT EXISTS orders_invoice ON orders (invoice_id);
 
 CREATE TABLE IF NOT EXISTS data_recipient (
@@ -148,6 +154,11 @@ ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS reference_key BIGINT DE
 ALTER TABLE notification_outbox DROP CONSTRAINT IF EXISTS notification_outbox_once;
 ALTER TABLE notification_outbox ADD CONSTRAINT IF NOT EXISTS notification_outbox_once_per_reference
 	UNIQUE (request_id, recipient_key, message, reference_key);
+-- GDPR Art. 19 is bounded: a message that cannot be delivered within the configured attempts or time is
+-- given up (status UNDELIVERABLE) with its reason, its reference cleared, until a person acknowledges it.
+ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS give_up_reason VARCHAR(40);
+ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS gave_up_at TIMESTAMP;
+ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
 CREATE INDEX IF NOT EXISTS notification_outbox_status ON notification_outbox (status);
 
 -- Accountability (GDPR Art. 5(2), 30) without personal data: what was done to how many rows, why and when.
@@ -165,7 +176,21 @@ CREATE INDEX IF NOT EXISTS erasure_audit_request ON erasure_audit (request_id);
 CREATE INDEX IF NOT EXISTS erasure_audit_job_execution ON erasure_audit (job_execution_id);
 
 -- "Do not contact": HMAC-SHA256 of the normalised e-mail address under a key kept outside the database.
+-- key_fingerprint says which key made the entry (not the key: an HMAC of a constant under it), so that a
+-- changed key is detected and the previous key keeps matching while keys are rotated.
 CREATE TABLE IF NOT EXISTS suppression_entry (
 	email_hmac VARCHAR(64) PRIMARY KEY,
 	created_at TIMESTAMP NOT NULL
 );
+ALTER TABLE suppression_entry ADD COLUMN IF NOT EXISTS key_fingerprint VARCHAR(16);
+CREATE INDEX IF NOT EXISTS suppression_entry_key_fingerprint ON suppression_entry (key_fingerprint);
+
+-- One row per job: a run holds a lock on it (SELECT ... FOR UPDATE on a connection of its own) for as long
+-- as its process lives, so a second instance on the same database knows the first is alive, and an
+-- execution left running while nobody holds the lock provably belongs to a process that is gone. Inserted
+-- without touching an existing row: a live instance may hold it.
+CREATE TABLE IF NOT EXISTS job_run_lock (
+	job_name VARCHAR(100) PRIMARY KEY
+);
+INSERT INTO job_run_lock (job_name)
+	SELECT 'gdprErasureJob' WHERE NOT EXISTS (SELECT 1 FROM job_run_lock WHERE job_name = 'gdprErasureJob');

@@ -3,6 +3,10 @@ package io.github.batchpushgateway.example.gdpr;
 import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +27,8 @@ public class GdprProperties {
 	private final Suppression suppression = new Suppression();
 
 	private final Retention retention = new Retention();
+
+	private final Orders orders = new Orders();
 
 	private final Erasure erasure = new Erasure();
 
@@ -46,6 +52,10 @@ public class GdprProperties {
 		return this.retention;
 	}
 
+	public Orders getOrders() {
+		return this.orders;
+	}
+
 	public Erasure getErasure() {
 		return this.erasure;
 	}
@@ -64,11 +74,21 @@ public class GdprProperties {
 	public static class Suppression {
 
 		/**
-		 * Secret key of the HMAC over normalised e-mail addresses, at least 32 characters.
-		 * Comes from the environment (GDPR_SUPPRESSION_HMAC_KEY), never from the database:
-		 * an unkeyed or salted hash of an e-mail address is reversed by guessing.
+		 * Secret key of the HMAC over normalised e-mail addresses: at least 32 characters
+		 * and random (a key of one repeated character or a short repeated pattern is
+		 * refused), new entries are made under it. Comes from the environment
+		 * (GDPR_SUPPRESSION_HMAC_KEY), never from the database: an unkeyed or salted hash of
+		 * an e-mail address is reversed by guessing.
 		 */
 		private @Nullable String hmacKey;
+
+		/**
+		 * Keys the suppression list was built under before the current one, still matched
+		 * during a rotation (GDPR_SUPPRESSION_PREVIOUS_HMAC_KEYS, comma-separated). A key may
+		 * be dropped only once no entry made under it is kept: the job refuses to run while
+		 * entries exist under a key it is not given.
+		 */
+		private List<String> previousHmacKeys = new ArrayList<>();
 
 		public @Nullable String getHmacKey() {
 			return this.hmacKey;
@@ -76,6 +96,14 @@ public class GdprProperties {
 
 		public void setHmacKey(@Nullable String hmacKey) {
 			this.hmacKey = hmacKey;
+		}
+
+		public List<String> getPreviousHmacKeys() {
+			return this.previousHmacKeys;
+		}
+
+		public void setPreviousHmacKeys(List<String> previousHmacKeys) {
+			this.previousHmacKeys = previousHmacKeys;
 		}
 
 	}
@@ -87,8 +115,11 @@ public class GdprProperties {
 
 		/**
 		 * How long an invoice is kept after the end of the year it was issued in, for
-		 * invoices that carry no retain-until date of their own (tax law, for example ten
-		 * years under German AO section 147).
+		 * invoices that carry no retain-until date of their own: the tax law of the
+		 * controller's jurisdiction (GDPR Art. 17(3)(b)). No default here, so the job refuses
+		 * to run until one is chosen; the example's application.yml sets P8Y, Germany's period
+		 * since 2025 (AO section 147(3), UStG section 14b(1), as shortened from ten years by the
+		 * Fourth Bureaucracy Relief Act).
 		 */
 		private @Nullable Period invoicePeriod;
 
@@ -98,6 +129,41 @@ public class GdprProperties {
 
 		public void setInvoicePeriod(@Nullable Period invoicePeriod) {
 			this.invoicePeriod = invoicePeriod;
+		}
+
+	}
+
+	/**
+	 * Order statuses, read as an allow-list: an order whose status is in neither list counts
+	 * as an open contract (nothing is erased that delivery may still need) and is reported.
+	 */
+	public static class Orders {
+
+		/**
+		 * Statuses of an order whose contract is still being performed: its data is needed
+		 * (GDPR Art. 6(1)(b), 17(1)(a) does not apply yet).
+		 */
+		private Set<String> openStatuses = new LinkedHashSet<>(List.of("OPEN", "PAID", "SHIPPED"));
+
+		/**
+		 * Statuses of an order whose contract is over: its data may be minimised.
+		 */
+		private Set<String> closedStatuses = new LinkedHashSet<>(List.of("DELIVERED", "CANCELLED", "RETURNED"));
+
+		public Set<String> getOpenStatuses() {
+			return this.openStatuses;
+		}
+
+		public void setOpenStatuses(Set<String> openStatuses) {
+			this.openStatuses = openStatuses;
+		}
+
+		public Set<String> getClosedStatuses() {
+			return this.closedStatuses;
+		}
+
+		public void setClosedStatuses(Set<String> closedStatuses) {
+			this.closedStatuses = closedStatuses;
 		}
 
 	}
@@ -192,6 +258,18 @@ public class GdprProperties {
 		 */
 		private int chunkSize = 50;
 
+		/**
+		 * Delivery attempts, over all runs, after which a message is given up as impossible
+		 * or disproportionate effort (GDPR Art. 19) and reported to the data-protection officer.
+		 */
+		private int giveUpAfterAttempts = 40;
+
+		/**
+		 * Time since a message was queued after which it is given up at its next failed
+		 * attempt: a month, the period Art. 12(3) allows for answering the request itself.
+		 */
+		private Duration giveUpAfter = Duration.ofDays(30);
+
 		public String getRequesterEndpoint() {
 			return this.requesterEndpoint;
 		}
@@ -230,6 +308,22 @@ public class GdprProperties {
 
 		public void setChunkSize(int chunkSize) {
 			this.chunkSize = chunkSize;
+		}
+
+		public int getGiveUpAfterAttempts() {
+			return this.giveUpAfterAttempts;
+		}
+
+		public void setGiveUpAfterAttempts(int giveUpAfterAttempts) {
+			this.giveUpAfterAttempts = giveUpAfterAttempts;
+		}
+
+		public Duration getGiveUpAfter() {
+			return this.giveUpAfter;
+		}
+
+		public void setGiveUpAfter(Duration giveUpAfter) {
+			this.giveUpAfter = giveUpAfter;
 		}
 
 	}

@@ -44,7 +44,7 @@ class DemoScriptIT {
 			.contains("status           COMPLETED  (exit code COMPLETED; process exit code 0)")
 			.containsPattern("last success +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d")
 			.containsPattern("eraseSubjects +COMPLETED +\\d+ +\\d+ +0")
-			.containsPattern("requests pending +awaiting_identity=\\d+ +failed=0 +on_hold=\\d+ +verified=0")
+			.containsPattern("requests pending +awaiting_identity=\\d+ +deferred=\\d+ +failed=0 +on_hold=\\d+ +verified=0")
 			.contains("residual records           none in 6 tables")
 			.containsPattern("this run: requests +completed=\\d+")
 			.containsPattern("Gdpr\\w+ \\(critical, firing\\)");

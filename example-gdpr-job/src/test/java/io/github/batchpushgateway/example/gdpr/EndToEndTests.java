@@ -77,7 +77,7 @@ class EndToEndTests {
 		JdbcClient database = GdprDatabase.open(data);
 		LocalDate today = LocalDate.now(ZONE);
 		Map<String, String> states = Map.of("RECEIVED", "awaiting_identity", "VERIFIED", "verified", "ON_HOLD",
-				"on_hold", "FAILED", "failed");
+				"on_hold", "REJECTED", "deferred", "FAILED", "failed");
 		states.forEach((status, state) -> assertThat(
 				single("gdpr_erasure_requests_pending{job=\"" + JOB + "\",state=\"" + state + "\"}"))
 			.as(state)
@@ -108,7 +108,10 @@ class EndToEndTests {
 		assertThat(single("gdpr_retention_expired_records{job=\"" + JOB + "\",table=\"erasure_request\"}"))
 			.isEqualTo(count(database, """
 					SELECT COUNT(*) FROM erasure_request WHERE requester_email IS NOT NULL
-					AND status IN ('COMPLETED', 'REJECTED')"""));
+					AND status IN ('COMPLETED', 'NO_DATA_HELD')"""));
+		assertThat(single("gdpr_unknown_status_records{job=\"" + JOB + "\",table=\"orders\"}")).isZero();
+		assertThat(single("gdpr_suppression_key_usable{job=\"" + JOB + "\"}")).isOne();
+		assertThat(single("gdpr_suppression_entries_without_key{job=\"" + JOB + "\"}")).isZero();
 
 		assertLastRunRequests(database, runStart);
 		assertLastRunRecords(database);
@@ -129,10 +132,10 @@ class EndToEndTests {
 		assertThat(completed).isPositive();
 		assertThat(single("gdpr_erasure_last_run_requests{job=\"" + JOB + "\",outcome=\"completed\"}"))
 			.isEqualTo(completed);
-		for (String status : List.of("ON_HOLD", "REJECTED", "FAILED")) {
+		for (String status : List.of("ON_HOLD", "REJECTED", "NO_DATA_HELD", "FAILED")) {
 			long requests = count(database, "SELECT COUNT(*) FROM erasure_request WHERE status = ?", status);
-			assertThat(single("gdpr_erasure_last_run_requests{job=\"" + JOB + "\",outcome=\""
-					+ status.toLowerCase(Locale.ROOT) + "\"}"))
+			String outcome = status.equals("NO_DATA_HELD") ? "no_data" : status.toLowerCase(Locale.ROOT);
+			assertThat(single("gdpr_erasure_last_run_requests{job=\"" + JOB + "\",outcome=\"" + outcome + "\"}"))
 				.as(status)
 				.isEqualTo(requests);
 		}
@@ -154,9 +157,9 @@ class EndToEndTests {
 	}
 
 	@Test
-	void runWithoutTheSuppressionKeyErasesNothingAndExitsNonZeroWithTheFailureInTheGateway(@TempDir Path data) {
+	void runWithoutTheSuppressionKeyErasesNothingButStillReportsDeadlinesAndTheKeyProblem(@TempDir Path data) {
 		// when
-		int exitCode = runApplication("--demo.data-dir=" + data, "--demo.customers=60",
+		int exitCode = runApplication("--demo.data-dir=" + data, "--demo.customers=400",
 				"--gdpr.suppression.hmac-key=");
 
 		// then
@@ -166,11 +169,18 @@ class EndToEndTests {
 			.require("batch_step_status", Map.of("job", JOB, "step", "checkPreconditions", "status", "FAILED")))
 			.isOne();
 		JdbcClient database = GdprDatabase.open(data);
-		assertThat(count(database, "SELECT COUNT(*) FROM customer")).isEqualTo(60);
+		assertThat(count(database, "SELECT COUNT(*) FROM customer")).isEqualTo(400);
 		assertThat(count(database, "SELECT COUNT(*) FROM erasure_audit")).isZero();
 		assertThat(database.sql("SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'checkPreconditions'")
 			.query(String.class)
 			.single()).contains("GDPR_SUPPRESSION_HMAC_KEY is not set");
+		// deadlines do not depend on the key: overdue requests are reported as overdue
+		long overdue = count(database,
+				"SELECT COUNT(*) FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'FAILED') AND due_on < ?",
+				LocalDate.now(ZONE));
+		assertThat(overdue).as("the demo data has overdue requests").isPositive();
+		assertThat(gateway.metrics().require("gdpr_erasure_requests_overdue", Map.of("job", JOB))).isEqualTo(overdue);
+		assertThat(gateway.metrics().require("gdpr_suppression_key_usable", Map.of("job", JOB))).isZero();
 	}
 
 	private static int runApplication(String... arguments) {

@@ -48,8 +48,16 @@ class PrivacyTests extends ErasureJobTestSupport {
 		this.shop.request(unverified, "RECEIVED", this.shop.now().minusDays(40), null);
 		Customer referenced = this.shop.customer();
 		this.shop.verifiedRequest(referenced);
+		// a guest order under an erased customer's address, spelt differently
+		Customer guest = this.shop.customer();
+		this.shop.guestOrder(guest, guest.email().toUpperCase(), "DELIVERED");
+		this.shop.verifiedRequest(guest);
+		erased.add(guest);
+		// somebody the shop holds nothing about
+		Customer stranger = this.shop.stranger();
+		this.shop.verifiedRequest(stranger);
 		List<Customer> everyone = new ArrayList<>(erased);
-		everyone.addAll(List.of(held, buyer, unverified, referenced));
+		everyone.addAll(List.of(held, buyer, unverified, referenced, stranger));
 
 		// when: a run that skips a subject (its database error quotes the customer's id) ...
 		this.jdbc.sql("CREATE TABLE support_ticket (id BIGINT PRIMARY KEY, customer_id UUID REFERENCES customer (id))")
@@ -81,6 +89,11 @@ class PrivacyTests extends ErasureJobTestSupport {
 		String jobRepository = tablesAsText(JOB_REPOSITORY_TABLES);
 		assertThat(jobRepository).contains("COMPLETED_WITH_SKIPS").contains("RESIDUAL_DATA");
 		String audit = tablesAsText(List.of("erasure_audit"));
+		String secrets = "the suppression key";
+		assertThat(payload).as(secrets).doesNotContain(HMAC_KEY);
+		assertThat(logs).as(secrets).doesNotContain(HMAC_KEY);
+		assertThat(jobRepository).as(secrets).doesNotContain(HMAC_KEY);
+		assertThat(this.shop.dump().toString()).as(secrets).doesNotContain(HMAC_KEY);
 		for (Customer customer : everyone) {
 			for (String personal : customer.personalData()) {
 				assertThat(payload).as("gateway payload").doesNotContain(personal);
@@ -96,6 +109,7 @@ class PrivacyTests extends ErasureJobTestSupport {
 			.map(Map.Entry::getValue)
 			.toList()
 			.toString();
+		assertThat(database).as("the guest order's address").doesNotContainIgnoringCase(guest.email());
 		for (Customer customer : erased) {
 			assertThat(List.of(customer.name(), customer.email(), customer.phone(), customer.street()))
 				.allSatisfy((personal) -> assertThat(database).as("database outside invoices").doesNotContain(personal));

@@ -93,6 +93,51 @@ final class Shop {
 		return order(customer, "OPEN", null);
 	}
 
+	long order(Customer customer, String status) {
+		return order(customer, status, null);
+	}
+
+	/**
+	 * An order placed without an account: no customer link, the customer's contact data
+	 * under the given spelling of their address, and an invoice.
+	 * @return the order id
+	 */
+	long guestOrder(Customer customer, String email, String status) {
+		long invoice = invoice(customer, this.today().plusYears(5));
+		long order = order(customer, status, invoice);
+		this.jdbc.sql("UPDATE orders SET customer_id = NULL, contact_email = ? WHERE id = ?").params(email, order).update();
+		return order;
+	}
+
+	private long invoice(Customer customer, LocalDate retainUntil) {
+		this.jdbc.sql("""
+				INSERT INTO invoice (number, issued_on, billing_name, billing_street, billing_postal_code, billing_city,
+					billing_country, total_cents, retain_until)
+				VALUES (?, ?, ?, ?, '10115', 'Berlin', 'DE', 4990, ?)""")
+			.params("INV-" + sequence.incrementAndGet(), today().minusYears(1), customer.name(), customer.street(), retainUntil)
+			.update();
+		return this.jdbc.sql("SELECT MAX(id) FROM invoice").query(Long.class).single();
+	}
+
+	/**
+	 * Somebody the shop holds nothing about: not inserted anywhere.
+	 */
+	Customer stranger() {
+		String n = String.format("%05d", sequence.incrementAndGet());
+		return new Customer(UUID.randomUUID(), "Yannick Stranger" + n, "yannick.stranger" + n + "@example.net",
+				"+44 20 7946 1" + n, "Strangerweg " + n);
+	}
+
+	/**
+	 * A verified request on the given ground.
+	 * @return the request id
+	 */
+	long verifiedRequest(Customer customer, String ground) {
+		long request = verifiedRequest(customer);
+		this.jdbc.sql("UPDATE erasure_request SET ground = ? WHERE id = ?").params(ground, request).update();
+		return request;
+	}
+
 	private long order(Customer customer, String status, Long invoice) {
 		this.jdbc.sql("""
 				INSERT INTO orders (customer_id, placed_at, status, total_cents, shipping_name, shipping_street,

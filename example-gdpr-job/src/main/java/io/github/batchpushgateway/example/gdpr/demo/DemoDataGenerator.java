@@ -348,8 +348,9 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 				case 17 -> {
 					label = "open order";
 					receivedAt = recentlyReceived();
-					order(customer, name, street, postalCode, cityIndex, email, phone, this.now.minusDays(3), "OPEN",
-							false);
+					// PAID is as open as OPEN: the parcel has not left yet
+					order(customer, name, street, postalCode, cityIndex, email, phone, this.now.minusDays(3),
+							this.random.nextBoolean() ? "OPEN" : "PAID", false);
 				}
 				case 18 -> {
 					label = "legal hold released";
@@ -363,6 +364,11 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 				default -> {
 					label = "ready";
 					receivedAt = recentlyReceived();
+					if (this.random.nextInt(4) == 0) {
+						// bought as a guest before opening the account: no customer link, the address spelt differently
+						order(null, name, street, postalCode, cityIndex, email.toUpperCase(Locale.ROOT), phone,
+								createdAt.minusDays(20), "DELIVERED", false);
+					}
 				}
 			}
 			this.requestsByKind.merge(label, 1, Integer::sum);

@@ -23,6 +23,12 @@ public enum AuditAction {
 	/**
 	 * Keyed hash added to the "do not contact" list.
 	 */
-	SUPPRESSED;
+	SUPPRESSED,
+
+	/**
+	 * A recipient was not told of the erasure: delivery was given up as impossible or
+	 * disproportionate effort (GDPR Art. 19) and its reference removed.
+	 */
+	NOT_NOTIFIED;
 
 }

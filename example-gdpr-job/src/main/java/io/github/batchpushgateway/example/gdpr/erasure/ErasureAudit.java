@@ -30,9 +30,29 @@ public class ErasureAudit {
 	public static final String MINIMISATION = "GDPR Art. 5(1)(c), 17(1)";
 
 	/**
-	 * Basis of the suppression entry.
+	 * Basis of keeping the suppression entry: a legal obligation to honour an objection to
+	 * direct marketing, and the legitimate interest of not contacting the person again; not
+	 * Art. 17(1), which is a duty to erase and no ground to keep anything.
 	 */
-	public static final String SUPPRESSION = "GDPR Art. 17(1), 21(3)";
+	public static final String SUPPRESSION = "GDPR Art. 6(1)(c), 6(1)(f), 21(3)";
+
+	/**
+	 * Basis of erasing marketing data at once while the rest waits for a contract to end:
+	 * a withdrawn consent and an objection to direct marketing take effect whatever the
+	 * contract.
+	 */
+	public static final String MARKETING_ERASURE = "GDPR Art. 7(3), 21(3)";
+
+	/**
+	 * Basis of giving up telling a recipient of an erasure.
+	 */
+	public static final String NOTIFICATION_GIVEN_UP = "GDPR Art. 19 (impossible or disproportionate effort)";
+
+	/**
+	 * Basis of giving up a reply to the requester that cannot be delivered: the address is
+	 * not kept for ever to retry it.
+	 */
+	public static final String REPLY_GIVEN_UP = "GDPR Art. 12(3), 5(1)(e) (reply undeliverable)";
 
 	/**
 	 * Basis of deleting data once its retention period ends.
@@ -51,7 +71,25 @@ public class ErasureAudit {
 	}
 
 	/**
-	 * Records what was done, unless nothing was (zero rows).
+	 * Returns the basis of an erasure on the ground the request names ({@code erasure_request.ground}).
+	 * @param ground the ground as recorded
+	 * @return the articles, {@link #ERASURE} for a ground the job does not know
+	 */
+	public static String erasureBasis(String ground) {
+		return switch (ground) {
+			case "NO_LONGER_NECESSARY" -> "GDPR Art. 17(1)(a)";
+			case "CONSENT_WITHDRAWN" -> "GDPR Art. 17(1)(b), 7(3)";
+			case "OBJECTION" -> "GDPR Art. 17(1)(c), 21(1)";
+			case "OBJECTION_TO_DIRECT_MARKETING" -> "GDPR Art. 17(1)(c), 21(3)";
+			case "UNLAWFUL_PROCESSING" -> "GDPR Art. 17(1)(d)";
+			case "LEGAL_OBLIGATION" -> "GDPR Art. 17(1)(e)";
+			case "CHILD_INFORMATION_SOCIETY_SERVICE" -> "GDPR Art. 17(1)(f)";
+			default -> ERASURE;
+		};
+	}
+
+	/**
+	 * Records what was done, zero rows included: "nothing found" is proven too.
 	 * @param requestId the erasure request
 	 * @param table the table the rows are in
 	 * @param action what was done
@@ -61,9 +99,6 @@ public class ErasureAudit {
 	 */
 	public void record(long requestId, String table, AuditAction action, int rows, String basis,
 			long jobExecutionId) {
-		if (rows == 0) {
-			return;
-		}
 		this.jdbc.sql("""
 				INSERT INTO erasure_audit (request_id, table_name, action, row_count, basis, recorded_at, job_execution_id)
 				VALUES (?, ?, ?, ?, ?, ?, ?)""")

@@ -17,9 +17,20 @@ public enum ErasureOutcome {
 	ON_HOLD,
 
 	/**
-	 * An open contract still needs the data; nothing was erased.
+	 * A contract still needs the data; only marketing data was erased.
 	 */
 	REJECTED,
+
+	/**
+	 * Nothing was held about the subject; nothing to erase.
+	 */
+	NO_DATA_HELD,
+
+	/**
+	 * Marked verified without a recorded identity verification (GDPR Art. 12(6)); nothing
+	 * was erased and the request was set to FAILED for a person to look at.
+	 */
+	IDENTITY_NOT_VERIFIED,
 
 	/**
 	 * The request was no longer waiting for erasure when its turn came; nothing was done.

@@ -100,7 +100,20 @@ public class NotificationQueue {
 		 * To the requester: erasure deferred by a legal hold, with reasons (Art. 12(4),
 		 * 17(3)(e)).
 		 */
-		HOLD_NOTICE;
+		HOLD_NOTICE,
+
+		/**
+		 * To the requester: marketing consents erased and the address suppressed at once
+		 * (Art. 7(3), 21(3)); the rest kept while a contract is performed, erased once it
+		 * ends (Art. 12(4), 6(1)(b)).
+		 */
+		PARTIAL_REFUSAL,
+
+		/**
+		 * To the requester: the shop holds no data under the identifiers given, so there
+		 * was nothing to erase (Art. 12(3)).
+		 */
+		NO_DATA_NOTICE;
 
 	}
 

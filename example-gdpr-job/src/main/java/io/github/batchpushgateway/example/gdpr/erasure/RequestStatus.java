@@ -23,8 +23,11 @@ public enum RequestStatus {
 	ON_HOLD,
 
 	/**
-	 * Erasure refused because the data is still needed to perform an open contract; the
-	 * requester is told why (Art. 12(4)).
+	 * Erasure refused for now because the data is still needed to perform a contract (an
+	 * order open, or in a status the job does not know); marketing consents were erased and
+	 * the address suppressed at once (Art. 7(3), 21(3)), the requester was told why (Art.
+	 * 12(4)), and the request is looked at again at every run and erased once the contract
+	 * ends.
 	 */
 	REJECTED,
 
@@ -32,6 +35,12 @@ public enum RequestStatus {
 	 * Erased; {@code verified_at} is set once verification found no residual data.
 	 */
 	COMPLETED,
+
+	/**
+	 * The shop held no data under the subject's identifiers: the requester is told so, not
+	 * told "erased".
+	 */
+	NO_DATA_HELD,
 
 	/**
 	 * The job could not complete the erasure ({@code error_code} says why); picked up

@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue.MessageKind;
+import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts.ContractState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.ConcurrencyFailureException;
@@ -20,20 +22,27 @@ import org.springframework.util.Assert;
  * does for one subject commits or rolls back together, and every statement is idempotent, so
  * running it again for the same request changes nothing.
  *
- * <p>Order of checks: an active legal hold (GDPR Art. 17(3)(e)) puts the request
- * {@link RequestStatus#ON_HOLD ON_HOLD}; an open order (the data is still necessary for a
- * contract, Art. 17(1)(a) does not apply) {@link RequestStatus#REJECTED REJECTS} it. Otherwise
- * the subject is erased:
+ * <p>Order of checks:
  * <ol>
- * <li>one notice per recipient the data was disclosed to and reference it knows the subject by
- * is queued (Art. 19);</li>
- * <li>invoices are restricted, not deleted: tax law requires keeping them (Art. 17(3)(b), 18;
- * VAT Directive Art. 226) until their {@code retain_until};</li>
- * <li>orders are unlinked and their contact, shipping and note fields cleared (Art. 5(1)(c));</li>
- * <li>consents, addresses, disclosure records, released legal holds and the customer are
- * deleted;</li>
- * <li>a keyed hash of the e-mail address goes to the suppression list;</li>
- * <li>audit rows are written and the request moves to {@link RequestStatus#COMPLETED COMPLETED}
+ * <li>a request marked verified without a recorded identity verification is not acted on
+ * (GDPR Art. 12(6)): {@link RequestStatus#FAILED FAILED} with {@code IDENTITY_NOT_VERIFIED}
+ * until a person records it;</li>
+ * <li>an active legal hold (Art. 17(3)(e)) puts the request {@link RequestStatus#ON_HOLD
+ * ON_HOLD}: the records stay as the hold requires, the address is suppressed at once (Art.
+ * 21(3));</li>
+ * <li>an order still being performed, or in a status the job does not know (see
+ * {@link OrderContracts}), defers the erasure: marketing consents are erased and the address
+ * suppressed at once, because a withdrawn consent (Art. 7(3)) and an objection to direct
+ * marketing (Art. 21(3)) take effect whatever the contract; the rest is
+ * {@link RequestStatus#REJECTED REJECTED} with reasons and looked at again at every run;</li>
+ * <li>nothing held under the subject's {@link SubjectIdentifiers identifiers} (account id,
+ * addresses): {@link RequestStatus#NO_DATA_HELD NO_DATA_HELD}, and the requester is told so,
+ * not told "erased";</li>
+ * <li>otherwise the subject is erased: recipients' notices queued (Art. 19), invoices restricted
+ * (Art. 17(3)(b), 18; VAT Directive Art. 226), orders of the account and guest orders under the
+ * subject's addresses minimised (Art. 5(1)(c)), consents, addresses, disclosure records,
+ * released legal holds and the customer deleted, the address suppressed, audit rows written
+ * (zero-row actions too), and the request moved to {@link RequestStatus#COMPLETED COMPLETED}
  * with a conditional update.</li>
  * </ol>
  * The requester's confirmation is not queued here: the requester is told the data was erased
@@ -43,11 +52,17 @@ import org.springframework.util.Assert;
 public class SubjectEraser {
 
 	private static final List<String> PROCESSABLE = List.of(RequestStatus.VERIFIED.name(),
-			RequestStatus.ON_HOLD.name(), RequestStatus.FAILED.name());
+			RequestStatus.ON_HOLD.name(), RequestStatus.REJECTED.name(), RequestStatus.FAILED.name());
+
+	private static final String IDENTITY_NOT_VERIFIED = "IDENTITY_NOT_VERIFIED";
+
+	private static final List<String> CONTRACT_REASONS = List.of("OPEN_CONTRACT", "UNKNOWN_ORDER_STATUS");
 
 	private final JdbcClient jdbc;
 
-	private final SuppressionKeys suppressionKeys;
+	private final SuppressionList suppressionList;
+
+	private final OrderContracts contracts;
 
 	private final NotificationQueue notifications;
 
@@ -57,16 +72,18 @@ public class SubjectEraser {
 
 	private final Clock clock;
 
-	public SubjectEraser(JdbcClient jdbc, SuppressionKeys suppressionKeys, NotificationQueue notifications,
-			ErasureAudit audit, GdprProperties properties, Clock clock) {
+	public SubjectEraser(JdbcClient jdbc, SuppressionList suppressionList, OrderContracts contracts,
+			NotificationQueue notifications, ErasureAudit audit, GdprProperties properties, Clock clock) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
-		Assert.notNull(suppressionKeys, "'suppressionKeys' must not be null");
+		Assert.notNull(suppressionList, "'suppressionList' must not be null");
+		Assert.notNull(contracts, "'contracts' must not be null");
 		Assert.notNull(notifications, "'notifications' must not be null");
 		Assert.notNull(audit, "'audit' must not be null");
 		Assert.notNull(properties, "'properties' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.jdbc = jdbc;
-		this.suppressionKeys = suppressionKeys;
+		this.suppressionList = suppressionList;
+		this.contracts = contracts;
 		this.notifications = notifications;
 		this.audit = audit;
 		this.properties = properties;
@@ -80,31 +97,139 @@ public class SubjectEraser {
 	 * @return what it led to
 	 */
 	public ErasureOutcome erase(long requestId, long jobExecutionId) {
-		Request request = this.jdbc
-			.sql("SELECT id, subject_id, status, requester_email FROM erasure_request WHERE id = ? FOR UPDATE")
+		Request request = this.jdbc.sql("""
+				SELECT id, subject_id, status, reason_code, error_code, ground, requester_email, identity_verified_at
+				FROM erasure_request WHERE id = ? FOR UPDATE""")
 			.param(requestId)
 			.query((rs, rowNum) -> new Request(rs.getLong("id"), rs.getObject("subject_id", UUID.class),
-					rs.getString("status"), rs.getString("requester_email")))
+					rs.getString("status"), rs.getString("reason_code"), rs.getString("error_code"),
+					rs.getString("ground"), rs.getString("requester_email"),
+					rs.getObject("identity_verified_at", LocalDateTime.class) != null))
 			.optional()
 			.orElse(null);
-		if (request == null || !PROCESSABLE.contains(request.status())) {
+		if (request == null || !PROCESSABLE.contains(request.status()) || request.isFinalRefusal()) {
 			return ErasureOutcome.NOT_PROCESSABLE;
 		}
+		if (!request.identityVerified()) {
+			refuseUnverified(request);
+			return ErasureOutcome.IDENTITY_NOT_VERIFIED;
+		}
+		SubjectIdentifiers subject = identifiers(request);
 		if (count("SELECT COUNT(*) FROM legal_hold WHERE customer_id = ? AND released_on IS NULL", request) > 0) {
+			if (!request.isDecided(RequestStatus.ON_HOLD, "LEGAL_HOLD")) {
+				// the hold keeps the records, consents included, as evidence; marketing stops all the same
+				suppress(request, subject, jobExecutionId);
+			}
 			decide(request, RequestStatus.ON_HOLD, "LEGAL_HOLD", MessageKind.HOLD_NOTICE);
 			return ErasureOutcome.ON_HOLD;
 		}
-		if (count("SELECT COUNT(*) FROM orders WHERE customer_id = ? AND status IN ('OPEN', 'SHIPPED')",
-				request) > 0) {
-			decide(request, RequestStatus.REJECTED, "OPEN_CONTRACT", MessageKind.REFUSAL);
+		ContractState contract = this.contracts.of(subject);
+		if (contract != ContractState.CLOSED) {
+			String reason = (contract == ContractState.OPEN) ? "OPEN_CONTRACT" : "UNKNOWN_ORDER_STATUS";
+			boolean marketingErasedNow = !marketingErased(request);
+			if (marketingErasedNow) {
+				eraseMarketing(request, subject, jobExecutionId);
+			}
+			if (request.isDecided(RequestStatus.REJECTED, reason)) {
+				if (marketingErasedNow) {
+					// refused as a whole by an earlier version of the job: the requester learns what changed
+					queueReply(request, MessageKind.PARTIAL_REFUSAL);
+				}
+			}
+			else {
+				decide(request, RequestStatus.REJECTED, reason, MessageKind.PARTIAL_REFUSAL);
+			}
 			return ErasureOutcome.REJECTED;
 		}
-		eraseSubject(request, jobExecutionId);
+		if (nothingHeld(request, subject)) {
+			decide(request, RequestStatus.NO_DATA_HELD, "NO_DATA_HELD", MessageKind.NO_DATA_NOTICE);
+			return ErasureOutcome.NO_DATA_HELD;
+		}
+		eraseSubject(request, subject, jobExecutionId);
 		return ErasureOutcome.COMPLETED;
 	}
 
+	/**
+	 * Art. 12(6): without a recorded verification the requester may not be the subject, and
+	 * an erasure cannot be undone. Not an attempt: the request waits for a person, its
+	 * deadline running and reported.
+	 */
+	private void refuseUnverified(Request request) {
+		if (request.status().equals(RequestStatus.FAILED.name()) && IDENTITY_NOT_VERIFIED.equals(request.errorCode())) {
+			return;
+		}
+		int updated = this.jdbc.sql("""
+				UPDATE erasure_request SET status = 'FAILED', error_code = ?, decided_at = ?
+				WHERE id = ? AND status = ?""")
+			.params(IDENTITY_NOT_VERIFIED, LocalDateTime.now(this.clock), request.id(), request.status())
+			.update();
+		requireUpdated(updated, request);
+	}
+
+	private SubjectIdentifiers identifiers(Request request) {
+		String accountEmail = this.jdbc.sql("SELECT email FROM customer WHERE id = ?")
+			.param(request.subjectId())
+			.query(String.class)
+			.optional()
+			.orElse(null);
+		// the requester's address is the one the identity was verified for: guest orders carry only that
+		return SubjectIdentifiers.of(request.subjectId(), accountEmail, request.requesterEmail());
+	}
+
+	/**
+	 * Whether this request's marketing data was erased before: only once, so that a consent
+	 * the customer gives again while the contract runs is theirs to give.
+	 */
+	private boolean marketingErased(Request request) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ? AND basis = ?")
+			.params(request.id(), ErasureAudit.MARKETING_ERASURE)
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	private void eraseMarketing(Request request, SubjectIdentifiers subject, long execution) {
+		this.audit.record(request.id(), "marketing_consent", AuditAction.DELETED,
+				delete("marketing_consent", "customer_id", subject.subjectId()), ErasureAudit.MARKETING_ERASURE,
+				execution);
+		suppress(request, subject, execution);
+	}
+
+	/**
+	 * Nothing to erase: no account, no row linked to it, no guest order under the subject's
+	 * addresses, and no earlier attempt of this request that erased something (a request
+	 * whose verification failed is erased again, not answered "no data").
+	 */
+	private boolean nothingHeld(Request request, SubjectIdentifiers subject) {
+		if (count("SELECT COUNT(*) FROM customer WHERE id = ?", request) > 0) {
+			return false;
+		}
+		for (String table : List.of("address", "marketing_consent", "subject_disclosure", "legal_hold", "orders")) {
+			if (count("SELECT COUNT(*) FROM " + table + " WHERE customer_id = ?", request) > 0) {
+				return false;
+			}
+		}
+		if (guestOrders(subject) > 0) {
+			return false;
+		}
+		return this.jdbc.sql("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ? AND row_count > 0")
+			.param(request.id())
+			.query(Long.class)
+			.single() == 0;
+	}
+
+	private int guestOrders(SubjectIdentifiers subject) {
+		if (subject.emails().isEmpty()) {
+			return 0;
+		}
+		return this.jdbc.sql("""
+				SELECT COUNT(*) FROM orders WHERE contact_email_normalized IN (:emails) AND customer_id IS NULL""")
+			.param("emails", subject.emails())
+			.query(Integer.class)
+			.single();
+	}
+
 	private void decide(Request request, RequestStatus status, String reasonCode, MessageKind reply) {
-		if (request.status().equals(status.name())) {
+		if (request.isDecided(status, reasonCode)) {
 			return; // decided before, the requester has been told: nothing changed
 		}
 		LocalDateTime now = LocalDateTime.now(this.clock);
@@ -117,39 +242,64 @@ public class SubjectEraser {
 		queueReply(request, reply);
 	}
 
-	private void eraseSubject(Request request, long execution) {
+	private void eraseSubject(Request request, SubjectIdentifiers subject, long execution) {
 		long id = request.id();
-		UUID subject = request.subjectId();
-		String email = this.jdbc.sql("SELECT email FROM customer WHERE id = ?")
-			.param(subject)
-			.query(String.class)
-			.optional()
-			.orElse(null);
+		UUID subjectId = subject.subjectId();
+		String basis = ErasureAudit.erasureBasis(request.ground());
 		queueRecipientNotices(request);
-		this.audit.record(id, "invoice", AuditAction.RESTRICTED, restrictInvoices(request),
+		this.audit.record(id, "invoice", AuditAction.RESTRICTED, restrictInvoices(request, subject),
 				ErasureAudit.INVOICE_RETENTION, execution);
-		this.audit.record(id, "orders", AuditAction.MINIMIZED, this.jdbc.sql("""
-				UPDATE orders SET customer_id = NULL, shipping_name = NULL, shipping_street = NULL,
-					shipping_postal_code = NULL, shipping_city = NULL, contact_email = NULL, contact_phone = NULL,
-					notes = NULL, minimized_at = ?
-				WHERE customer_id = ?""").params(LocalDateTime.now(this.clock), subject).update(),
-				ErasureAudit.MINIMISATION, execution);
+		this.audit.record(id, "orders", AuditAction.MINIMIZED, minimiseOrders(subject), ErasureAudit.MINIMISATION,
+				execution);
 		for (String table : List.of("marketing_consent", "address", "subject_disclosure", "legal_hold")) {
-			this.audit.record(id, table, AuditAction.DELETED, delete(table, "customer_id", subject), ErasureAudit.ERASURE,
+			this.audit.record(id, table, AuditAction.DELETED, delete(table, "customer_id", subjectId), basis,
 					execution);
 		}
-		this.audit.record(id, "customer", AuditAction.DELETED, delete("customer", "id", subject), ErasureAudit.ERASURE,
-				execution);
-		if (email != null) {
-			this.audit.record(id, "suppression_entry", AuditAction.SUPPRESSED, suppress(email),
-					ErasureAudit.SUPPRESSION, execution);
-		}
+		this.audit.record(id, "customer", AuditAction.DELETED, delete("customer", "id", subjectId), basis, execution);
+		suppress(request, subject, execution);
 		LocalDateTime now = LocalDateTime.now(this.clock);
 		int updated = this.jdbc.sql("""
 				UPDATE erasure_request SET status = 'COMPLETED', reason_code = NULL, error_code = NULL,
 					attempts = attempts + 1, decided_at = ?, completed_at = ?, verified_at = NULL
 				WHERE id = ? AND status = ?""").params(now, now, id, request.status()).update();
 		requireUpdated(updated, request);
+	}
+
+	/**
+	 * The account's orders and guest orders under the subject's addresses lose every personal
+	 * field; totals, status and country stay for bookkeeping.
+	 */
+	private int minimiseOrders(SubjectIdentifiers subject) {
+		String minimise = """
+				UPDATE orders SET customer_id = NULL, shipping_name = NULL, shipping_street = NULL,
+					shipping_postal_code = NULL, shipping_city = NULL, contact_email = NULL, contact_phone = NULL,
+					notes = NULL, minimized_at = :now
+				WHERE """;
+		LocalDateTime now = LocalDateTime.now(this.clock);
+		int minimised = this.jdbc.sql(minimise + " customer_id = :subject")
+			.param("now", now)
+			.param("subject", subject.subjectId())
+			.update();
+		if (!subject.emails().isEmpty()) {
+			minimised += this.jdbc.sql(minimise + " contact_email_normalized IN (:emails) AND customer_id IS NULL")
+				.param("now", now)
+				.param("emails", subject.emails())
+				.update();
+		}
+		return minimised;
+	}
+
+	/**
+	 * Suppresses every address the shop held for the subject, so that neither the account's
+	 * address nor a guest's is contacted again (Art. 21(3)).
+	 */
+	private void suppress(Request request, SubjectIdentifiers subject, long execution) {
+		int suppressed = 0;
+		for (String email : subject.emails()) {
+			suppressed += this.suppressionList.add(email);
+		}
+		this.audit.record(request.id(), "suppression_entry", AuditAction.SUPPRESSED, suppressed,
+				ErasureAudit.SUPPRESSION, execution);
 	}
 
 	private void queueRecipientNotices(Request request) {
@@ -166,23 +316,36 @@ public class SubjectEraser {
 			.list();
 	}
 
-	private int restrictInvoices(Request request) {
+	private int restrictInvoices(Request request, SubjectIdentifiers subject) {
 		Period retention = this.properties.getRetention().getInvoicePeriod();
 		Assert.state(retention != null, "gdpr.retention.invoice-period is not set");
-		// invoices without a retain-until date of their own get the configured rule
-		this.jdbc.sql("""
-				SELECT i.id, i.issued_on FROM invoice i JOIN orders o ON o.invoice_id = i.id
-				WHERE o.customer_id = ? AND i.retain_until IS NULL""")
-			.param(request.subjectId())
-			.query((rs, rowNum) -> this.jdbc.sql("UPDATE invoice SET retain_until = ? WHERE id = ?")
-				.params(retainUntil(rs.getObject("issued_on", LocalDate.class), retention), rs.getLong("id"))
-				.update())
-			.list();
-		return this.jdbc.sql("""
-				UPDATE invoice SET restricted = TRUE, restricted_at = ?, restricted_by_request = ?
-				WHERE restricted = FALSE AND id IN (SELECT invoice_id FROM orders WHERE customer_id = ?)""")
-			.params(LocalDateTime.now(this.clock), request.id(), request.subjectId())
-			.update();
+		List<Long> invoices = new ArrayList<>(this.jdbc
+			.sql("SELECT invoice_id FROM orders WHERE customer_id = ? AND invoice_id IS NOT NULL")
+			.param(subject.subjectId())
+			.query(Long.class)
+			.list());
+		if (!subject.emails().isEmpty()) {
+			invoices.addAll(this.jdbc.sql("""
+					SELECT invoice_id FROM orders WHERE contact_email_normalized IN (:emails) AND customer_id IS NULL
+					AND invoice_id IS NOT NULL""").param("emails", subject.emails()).query(Long.class).list());
+		}
+		int restricted = 0;
+		for (long invoice : invoices) {
+			// an invoice without a retain-until date of its own gets the configured rule
+			this.jdbc.sql("SELECT issued_on FROM invoice WHERE id = ? AND retain_until IS NULL")
+				.param(invoice)
+				.query(LocalDate.class)
+				.optional()
+				.ifPresent((issuedOn) -> this.jdbc.sql("UPDATE invoice SET retain_until = ? WHERE id = ?")
+					.params(retainUntil(issuedOn, retention), invoice)
+					.update());
+			restricted += this.jdbc.sql("""
+					UPDATE invoice SET restricted = TRUE, restricted_at = ?, restricted_by_request = ?
+					WHERE restricted = FALSE AND id = ?""")
+				.params(LocalDateTime.now(this.clock), request.id(), invoice)
+				.update();
+		}
+		return restricted;
 	}
 
 	/**
@@ -198,15 +361,6 @@ public class SubjectEraser {
 
 	private int delete(String table, String column, UUID subject) {
 		return this.jdbc.sql("DELETE FROM " + table + " WHERE " + column + " = ?").param(subject).update();
-	}
-
-	private int suppress(String email) {
-		return this.jdbc.sql("""
-				INSERT INTO suppression_entry (email_hmac, created_at)
-				SELECT :hmac, :now WHERE NOT EXISTS (SELECT 1 FROM suppression_entry WHERE email_hmac = :hmac)""")
-			.param("hmac", this.suppressionKeys.keyFor(email))
-			.param("now", LocalDateTime.now(this.clock))
-			.update();
 	}
 
 	private void queueReply(Request request, MessageKind reply) {
@@ -227,7 +381,19 @@ public class SubjectEraser {
 		}
 	}
 
-	private record Request(long id, UUID subjectId, String status, @Nullable String requesterEmail) {
+	private record Request(long id, UUID subjectId, String status, @Nullable String reasonCode,
+			@Nullable String errorCode, String ground, @Nullable String requesterEmail, boolean identityVerified) {
+
+		/**
+		 * A refusal the job did not make because of a contract: a person's decision, final.
+		 */
+		boolean isFinalRefusal() {
+			return this.status.equals(RequestStatus.REJECTED.name()) && !CONTRACT_REASONS.contains(this.reasonCode);
+		}
+
+		boolean isDecided(RequestStatus status, String reasonCode) {
+			return this.status.equals(status.name()) && reasonCode.equals(this.reasonCode);
+		}
 
 		@Override
 		public String toString() {

@@ -11,18 +11,22 @@ import io.github.batchpushgateway.example.gdpr.demo.DemoProperties;
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureSkipRecorder;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
+import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts;
 import io.github.batchpushgateway.example.gdpr.erasure.SubjectEraser;
 import io.github.batchpushgateway.example.gdpr.erasure.SubjectErasureWriter;
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionList;
 import io.github.batchpushgateway.example.gdpr.erasure.TransientErasureException;
 import io.github.batchpushgateway.example.gdpr.erasure.UnprocessableSubjectException;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.GdprMetricsContributor;
+import io.github.batchpushgateway.example.gdpr.metrics.IntegrityCensus;
 import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
 import io.github.batchpushgateway.example.gdpr.notification.OutboxMessage;
 import io.github.batchpushgateway.example.gdpr.notification.RecipientNotifier;
 import io.github.batchpushgateway.example.gdpr.notification.SimulatedRecipientNotifier;
 import io.github.batchpushgateway.example.gdpr.notification.TransientDeliveryException;
+import io.github.batchpushgateway.example.gdpr.notification.UndeliverableNotifications;
 import io.github.batchpushgateway.example.gdpr.retention.RetentionSweepTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ErasureVerificationTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
@@ -47,7 +51,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The erasure job: {@code checkPreconditions}, {@code eraseSubjects}, {@code notifyRecipients},
+ * The erasure job: {@code computeDeadlines}, {@code checkPreconditions}, {@code eraseSubjects}, {@code notifyRecipients},
  * {@code verifyErasure}, {@code confirmErasures}, {@code sweepRetention}. A {@link RunIdIncrementer} makes each
  * {@code java -jar} a new instance with no other parameter (job parameters are stored in the
  * job repository, so they never carry personal data); every step selects its work from the
@@ -63,13 +67,14 @@ public class GdprErasureJobConfiguration {
 	public static final String JOB_NAME = "gdprErasureJob";
 
 	@Bean
-	Job gdprErasureJob(JobRepository jobRepository, Step checkPreconditions, Step eraseSubjects,
+	Job gdprErasureJob(JobRepository jobRepository, Step computeDeadlines, Step checkPreconditions, Step eraseSubjects,
 			Step notifyRecipients, Step verifyErasure, Step confirmErasures, Step sweepRetention,
 			ErasureRunStatistics statistics) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new RunIdIncrementer())
 			.listener(statistics)
 			.listener(new CompletedWithSkipsListener())
-			.start(checkPreconditions)
+			.start(computeDeadlines)
+			.next(checkPreconditions)
 			.next(eraseSubjects)
 			.next(notifyRecipients)
 			.next(verifyErasure)
@@ -78,11 +83,22 @@ public class GdprErasureJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * First, because deadlines need nothing the other steps may lack: a run refused for a
+	 * missing key still reports which requests are overdue.
+	 */
+	@Bean
+	Step computeDeadlines(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+		return new StepBuilder("computeDeadlines", jobRepository)
+			.tasklet(new DeadlinesTasklet(jdbc), transactionManager)
+			.build();
+	}
+
 	@Bean
 	Step checkPreconditions(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SuppressionKeys suppressionKeys, GdprProperties properties, JdbcClient jdbc) {
+			SuppressionKeys suppressionKeys, SuppressionList suppressionList, GdprProperties properties) {
 		return new StepBuilder("checkPreconditions", jobRepository)
-			.tasklet(new PreconditionsTasklet(suppressionKeys, properties, jdbc), transactionManager)
+			.tasklet(new PreconditionsTasklet(suppressionKeys, suppressionList, properties), transactionManager)
 			.build();
 	}
 
@@ -116,7 +132,10 @@ public class GdprErasureJobConfiguration {
 	}
 
 	/**
-	 * Requests waiting for erasure, earliest deadline first. The reader keeps no state in
+	 * Requests waiting for erasure, earliest deadline first: verified ones, those on hold or
+	 * refused because of a contract (looked at again at every run: erased once the hold is
+	 * released or the contract ends), and failed ones with attempts left. A refusal on any
+	 * other ground (a person's decision, say Art. 12(5)) is final and left alone. The reader keeps no state in
 	 * the execution context (that would store request ids there): a processed request leaves
 	 * the query's result, which is what makes a restart pick up the rest.
 	 */
@@ -127,6 +146,7 @@ public class GdprErasureJobConfiguration {
 			.sql("""
 					SELECT id FROM erasure_request
 					WHERE status IN ('VERIFIED', 'ON_HOLD') OR (status = 'FAILED' AND attempts < ?)
+					OR (status = 'REJECTED' AND reason_code IN ('OPEN_CONTRACT', 'UNKNOWN_ORDER_STATUS'))
 					ORDER BY due_on NULLS LAST, id""")
 			.preparedStatementSetter((statement) -> statement.setInt(1, properties.getErasure().getMaxAttempts()))
 			.rowMapper((rs, rowNum) -> rs.getLong("id"))
@@ -141,9 +161,9 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier, JdbcClient jdbc,
-			GdprProperties properties, Clock clock) {
+			GdprProperties properties, Clock clock, ErasureAudit audit) {
 		return dispatchStep("notifyRecipients", jobRepository, transactionManager, outboxReader, recipientNotifier,
-				jdbc, properties, clock);
+				jdbc, properties, clock, audit);
 	}
 
 	/**
@@ -155,14 +175,15 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> confirmationReader, RecipientNotifier recipientNotifier,
-			JdbcClient jdbc, GdprProperties properties, Clock clock) {
+			JdbcClient jdbc, GdprProperties properties, Clock clock, ErasureAudit audit) {
 		return dispatchStep("confirmErasures", jobRepository, transactionManager, confirmationReader,
-				recipientNotifier, jdbc, properties, clock);
+				recipientNotifier, jdbc, properties, clock, audit);
 	}
 
 	private static Step dispatchStep(String name, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, JdbcCursorItemReader<OutboxMessage> reader,
-			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock) {
+			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock,
+			ErasureAudit audit) {
 		GdprProperties.Notifications notifications = properties.getNotifications();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
@@ -173,7 +194,9 @@ public class GdprErasureJobConfiguration {
 		return new StepBuilder(name, jobRepository).<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
 			.transactionManager(transactionManager)
 			.reader(reader)
-			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock))
+			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock,
+					new UndeliverableNotifications(jdbc, audit, notifications.getGiveUpAfterAttempts(),
+							notifications.getGiveUpAfter(), clock)))
 			.build();
 	}
 
@@ -225,6 +248,21 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
+	SuppressionList suppressionList(JdbcClient jdbc, SuppressionKeys suppressionKeys, Clock clock) {
+		return new SuppressionList(jdbc, suppressionKeys, clock);
+	}
+
+	@Bean
+	OrderContracts orderContracts(JdbcClient jdbc, GdprProperties properties) {
+		return new OrderContracts(jdbc, properties);
+	}
+
+	@Bean
+	IntegrityCensus integrityCensus(JdbcClient jdbc, OrderContracts orderContracts, SuppressionList suppressionList) {
+		return new IntegrityCensus(jdbc, orderContracts, suppressionList);
+	}
+
+	@Bean
 	NotificationQueue notificationQueue(JdbcClient jdbc, Clock clock) {
 		return new NotificationQueue(jdbc, clock);
 	}
@@ -235,9 +273,10 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
-	SubjectEraser subjectEraser(JdbcClient jdbc, SuppressionKeys suppressionKeys, NotificationQueue notificationQueue,
-			ErasureAudit erasureAudit, GdprProperties properties, Clock clock) {
-		return new SubjectEraser(jdbc, suppressionKeys, notificationQueue, erasureAudit, properties, clock);
+	SubjectEraser subjectEraser(JdbcClient jdbc, SuppressionList suppressionList, OrderContracts orderContracts,
+			NotificationQueue notificationQueue, ErasureAudit erasureAudit, GdprProperties properties, Clock clock) {
+		return new SubjectEraser(jdbc, suppressionList, orderContracts, notificationQueue, erasureAudit, properties,
+				clock);
 	}
 
 	@Bean
@@ -266,14 +305,23 @@ public class GdprErasureJobConfiguration {
 	 */
 	@Bean
 	GdprMetricsContributor gdprMetricsContributor(JdbcClient jdbc, ResidualData residualData,
-			ErasureRunStatistics statistics, Clock clock) {
-		return new GdprMetricsContributor(JOB_NAME, jdbc, residualData, statistics, clock);
+			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
+		return new GdprMetricsContributor(JOB_NAME, jdbc, residualData, statistics, clock, suppressionKeys, census);
+	}
+
+	/**
+	 * One run at a time on one database; held from start-up until the job has run.
+	 */
+	@Bean
+	JobRunLock jobRunLock(DataSource dataSource) {
+		return new JobRunLock(dataSource, JOB_NAME);
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "gdpr.recover-interrupted-runs", matchIfMissing = true)
-	InterruptedRunRecovery interruptedRunRecovery(JobRepository jobRepository, JobOperator jobOperator) {
-		return new InterruptedRunRecovery(jobRepository, jobOperator, JOB_NAME);
+	InterruptedRunRecovery interruptedRunRecovery(JobRepository jobRepository, JobOperator jobOperator,
+			JobRunLock jobRunLock) {
+		return new InterruptedRunRecovery(jobRepository, jobOperator, jobRunLock, JOB_NAME);
 	}
 
 	@Bean

@@ -1,31 +1,25 @@
 package io.github.batchpushgateway.example.gdpr.job;
 
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.Period;
 import java.util.List;
-import java.util.Objects;
 
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
-import io.github.batchpushgateway.example.gdpr.erasure.ResponseDeadlines;
-import io.github.batchpushgateway.example.gdpr.erasure.ResponseDeadlines.Deadlines;
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionList;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
- * First step: refuses to go on without the suppression key (from the environment, never the
- * database) or an invoice retention rule, then computes the Art. 12(3) deadlines of every open
- * request (see {@link ResponseDeadlines}); computing them again changes nothing unless an
- * extension was recorded since.
+ * Refuses to erase anything without a usable suppression key (present, random, from the
+ * environment, never the database), with suppression entries made under a key that is not
+ * configured (the key changed: the list would silently stop matching), or without an invoice
+ * retention rule. Runs after the deadlines are computed, which need none of these.
  */
 public class PreconditionsTasklet implements Tasklet {
 
@@ -33,17 +27,18 @@ public class PreconditionsTasklet implements Tasklet {
 
 	private final SuppressionKeys suppressionKeys;
 
+	private final SuppressionList suppressionList;
+
 	private final GdprProperties properties;
 
-	private final JdbcClient jdbc;
-
-	public PreconditionsTasklet(SuppressionKeys suppressionKeys, GdprProperties properties, JdbcClient jdbc) {
+	public PreconditionsTasklet(SuppressionKeys suppressionKeys, SuppressionList suppressionList,
+			GdprProperties properties) {
 		Assert.notNull(suppressionKeys, "'suppressionKeys' must not be null");
+		Assert.notNull(suppressionList, "'suppressionList' must not be null");
 		Assert.notNull(properties, "'properties' must not be null");
-		Assert.notNull(jdbc, "'jdbc' must not be null");
 		this.suppressionKeys = suppressionKeys;
+		this.suppressionList = suppressionList;
 		this.properties = properties;
-		this.jdbc = jdbc;
 	}
 
 	@Override
@@ -52,60 +47,34 @@ public class PreconditionsTasklet implements Tasklet {
 		if (keyProblem != null) {
 			throw refuse(keyProblem);
 		}
+		List<String> withoutKey = this.suppressionList.fingerprintsWithoutKey();
+		if (!withoutKey.isEmpty()) {
+			throw refuse("suppression entries were made under keys with fingerprints " + withoutKey
+					+ ", which are not configured: the key changed, so those entries no longer match anybody. Restore "
+					+ SuppressionKeys.KEY_VARIABLE + ", or, to rotate, name the old key in "
+					+ SuppressionKeys.PREVIOUS_KEYS_VARIABLE + " (current key fingerprint "
+					+ this.suppressionKeys.currentFingerprint() + ")");
+		}
+		int claimed = this.suppressionList.claimEntriesWithoutFingerprint();
+		if (claimed > 0) {
+			logger.warn(claimed + " suppression entries made before key fingerprints were kept are now recorded "
+					+ "under the current key (fingerprint " + this.suppressionKeys.currentFingerprint()
+					+ "): if the key was changed since they were made, they do not match");
+		}
 		Period invoiceRetention = this.properties.getRetention().getInvoicePeriod();
 		if (invoiceRetention == null || invoiceRetention.isNegative() || invoiceRetention.isZero()) {
-			throw refuse("gdpr.retention.invoice-period is not set to a positive period (for example P10Y): "
+			throw refuse("gdpr.retention.invoice-period is not set to a positive period (for example P8Y): "
 					+ "without it the job cannot tell how long restricted invoices must be kept");
 		}
-		List<OpenRequest> open = this.jdbc.sql("""
-				SELECT id, received_at, extension_reason, extension_notified_on, deadline, extended_deadline, due_on
-				FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED')""")
-			.query((rs, rowNum) -> new OpenRequest(rs.getLong("id"),
-					rs.getObject("received_at", LocalDateTime.class).toLocalDate(),
-					rs.getString("extension_reason"), rs.getObject("extension_notified_on", LocalDate.class),
-					rs.getObject("deadline", LocalDate.class),
-					rs.getObject("extended_deadline", LocalDate.class), rs.getObject("due_on", LocalDate.class)))
-			.list();
-		int updated = 0;
-		for (OpenRequest request : open) {
-			contribution.incrementReadCount();
-			Deadlines deadlines = ResponseDeadlines.compute(request.receivedOn(), request.extensionNotifiedOn(),
-					request.extensionReason());
-			if ((request.extensionNotifiedOn() != null || request.extensionReason() != null)
-					&& deadlines.extendedDeadline() == null) {
-				// the reason is a code, never free text about the person, but it is not logged anyway
-				logger.warn("Extension of erasure request " + request.id()
-						+ " is not valid (Art. 12(3) needs notice with reasons within the first month): deadline stays "
-						+ deadlines.deadline());
-			}
-			if (!request.has(deadlines)) {
-				this.jdbc.sql("UPDATE erasure_request SET deadline = ?, extended_deadline = ?, due_on = ? WHERE id = ?")
-					.params(deadlines.deadline(), deadlines.extendedDeadline(), deadlines.dueOn(), request.id())
-					.update();
-				updated++;
-			}
-		}
-		contribution.incrementWriteCount(updated);
-		logger.info("Preconditions met: suppression key present, invoice retention " + invoiceRetention
-				+ "; deadlines of " + open.size() + " open request(s) checked, " + updated + " set");
+		contribution.incrementWriteCount(claimed);
+		logger.info("Preconditions met: suppression key present (fingerprint "
+				+ this.suppressionKeys.currentFingerprint() + "), invoice retention " + invoiceRetention);
 		return RepeatStatus.FINISHED;
 	}
 
 	private PreconditionsNotMetException refuse(String reason) {
 		logger.error("Refusing to erase anything: " + reason);
 		return new PreconditionsNotMetException(reason);
-	}
-
-	private record OpenRequest(long id, LocalDate receivedOn, @Nullable String extensionReason,
-			@Nullable LocalDate extensionNotifiedOn,
-			@Nullable LocalDate deadline, @Nullable LocalDate extendedDeadline, @Nullable LocalDate dueOn) {
-
-		boolean has(Deadlines deadlines) {
-			return Objects.equals(this.deadline, deadlines.deadline())
-					&& Objects.equals(this.extendedDeadline, deadlines.extendedDeadline())
-					&& Objects.equals(this.dueOn, deadlines.dueOn());
-		}
-
 	}
 
 }

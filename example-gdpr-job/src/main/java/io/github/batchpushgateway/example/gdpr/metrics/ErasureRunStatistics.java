@@ -43,6 +43,8 @@ public class ErasureRunStatistics implements JobExecutionListener {
 			case COMPLETED -> this.counts.get(Outcome.COMPLETED).incrementAndGet();
 			case ON_HOLD -> this.counts.get(Outcome.ON_HOLD).incrementAndGet();
 			case REJECTED -> this.counts.get(Outcome.REJECTED).incrementAndGet();
+			case NO_DATA_HELD -> this.counts.get(Outcome.NO_DATA).incrementAndGet();
+			case IDENTITY_NOT_VERIFIED -> this.counts.get(Outcome.FAILED).incrementAndGet();
 			case NOT_PROCESSABLE -> {
 			}
 		}
@@ -115,12 +117,17 @@ public class ErasureRunStatistics implements JobExecutionListener {
 		ON_HOLD,
 
 		/**
-		 * Refused (open contract).
+		 * Refused for now (a contract still runs); marketing data erased.
 		 */
 		REJECTED,
 
 		/**
-		 * Skipped with an error code, or residual data found.
+		 * Nothing held about the subject; the requester told so.
+		 */
+		NO_DATA,
+
+		/**
+		 * Skipped with an error code, residual data found, or identity not verified.
 		 */
 		FAILED;
 

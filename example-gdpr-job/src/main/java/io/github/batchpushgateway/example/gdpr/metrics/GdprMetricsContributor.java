@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.retention.RequesterContacts;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,15 +37,21 @@ import org.springframework.util.Assert;
  * never personal data, never request ids (cardinality).
  *
  * <p>"Open" requests are those still waiting for an answer: awaiting identity, verified, or
- * failed. A request on hold has been answered with reasons (GDPR Art. 12(4)) and waits for
- * the hold to be released, so it counts as pending but has no running deadline.
+ * failed. A request on hold, or deferred because a contract still runs, has been answered with
+ * reasons (GDPR Art. 12(4)) and waits for the hold to be released or the contract to end, so it
+ * counts as pending but has no running deadline.
+ *
+ * <p>Two kinds of value are bounded on purpose: residual data is looked for only among the
+ * subjects the current run touched (and requests still failed on residual data), not every
+ * request ever completed; and the {@link IntegrityCensus}, which reads whole status columns, is
+ * taken when a run starts and when it ends, not at every push.
  */
 public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private static final String OPEN = "('RECEIVED', 'VERIFIED', 'FAILED')";
 
 	private static final Map<String, String> STATES = Map.of("RECEIVED", "awaiting_identity", "VERIFIED", "verified",
-			"ON_HOLD", "on_hold", "FAILED", "failed");
+			"ON_HOLD", "on_hold", "REJECTED", "deferred", "FAILED", "failed");
 
 	/**
 	 * Table and action pairs the job can record, exported even when zero so that dashboards
@@ -52,7 +61,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 			List.of("address", "deleted"), List.of("marketing_consent", "deleted"), List.of("subject_disclosure", "deleted"),
 			List.of("legal_hold", "deleted"), List.of("orders", "minimized"), List.of("invoice", "restricted"),
 			List.of("invoice", "deleted"), List.of("suppression_entry", "suppressed"),
-			List.of("erasure_request", "minimized"));
+			List.of("erasure_request", "minimized"), List.of("notification_outbox", "not_notified"));
 
 	private final String jobName;
 
@@ -64,18 +73,28 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private final Clock clock;
 
+	private final SuppressionKeys suppressionKeys;
+
+	private final IntegrityCensus census;
+
+	private volatile @Nullable TakenCensus lastCensus;
+
 	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
-			ErasureRunStatistics statistics, Clock clock) {
+			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
 		Assert.hasText(jobName, "'jobName' must not be empty");
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(residualData, "'residualData' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(suppressionKeys, "'suppressionKeys' must not be null");
+		Assert.notNull(census, "'census' must not be null");
 		this.jobName = jobName;
 		this.jdbc = jdbc;
 		this.residualData = residualData;
 		this.statistics = statistics;
 		this.clock = clock;
+		this.suppressionKeys = suppressionKeys;
+		this.census = census;
 	}
 
 	@Override
@@ -111,13 +130,40 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		metrics.add(gauge("gdpr_erasure_recipient_notifications_pending",
 				"Queued notifications not delivered yet: Art. 19 notices to recipients and replies to requesters.",
 				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'PENDING'"))));
+		metrics.add(gauge("gdpr_erasure_notifications_undeliverable",
+				"Notifications given up as impossible or disproportionate effort (GDPR Art. 19) that the data-protection officer has not acknowledged yet.",
+				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'UNDELIVERABLE' AND acknowledged_at IS NULL"))));
 		metrics.add(perLabel("gdpr_erasure_verification_residual_records",
-				"Rows of personal data still present for subjects whose erasure was reported done, by table.", "table",
-				this.residualData.ofErasedSubjects()));
+				"Rows of personal data still present for subjects whose erasure the current or last run reported done (or that still fail on residual data), by table.",
+				"table", this.residualData.ofSubjectsOfTheRun(jobExecution.getJobInstance().getInstanceId())));
+		IntegrityCensus.Result census = census(jobExecution);
+		metrics.add(perLabel("gdpr_unknown_status_records",
+				"Rows in a status the job does not know, by table: an order counts as an open contract, a request is processed by nobody.",
+				"table", census.unknownStatuses()));
+		metrics.add(gauge("gdpr_suppression_key_usable",
+				"Whether the suppression list's HMAC key is set and strong enough (1) or missing or weak (0): without it the job erases nothing.",
+				single((this.suppressionKeys.problem() == null) ? 1 : 0)));
+		metrics.add(gauge("gdpr_suppression_entries_without_key",
+				"Suppression entries made under a key that is not configured: the key was changed, and they match nobody.",
+				single(census.suppressionEntriesWithoutKey())));
 		metrics.add(retentionExpired());
 		metrics.add(lastRunRequests());
 		metrics.add(lastRunRecords(jobExecution));
 		return metrics;
+	}
+
+	/**
+	 * Takes the census when an execution starts and again when it has ended, keeps it for the
+	 * pushes in between.
+	 */
+	private IntegrityCensus.Result census(JobExecution jobExecution) {
+		boolean ended = !jobExecution.isRunning();
+		TakenCensus last = this.lastCensus;
+		if (last == null || last.executionId() != jobExecution.getId() || (ended && !last.ended())) {
+			last = new TakenCensus(jobExecution.getId(), ended, this.census.take());
+			this.lastCensus = last;
+		}
+		return last.result();
 	}
 
 	private MetricSnapshot pendingRequests() {
@@ -125,7 +171,9 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		STATES.values().stream().sorted().forEach((state) -> byState.put(state, 0L));
 		this.jdbc.sql("""
 				SELECT status, COUNT(*) AS requests FROM erasure_request
-				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED') GROUP BY status""")
+				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED')
+				OR (status = 'REJECTED' AND reason_code IN ('OPEN_CONTRACT', 'UNKNOWN_ORDER_STATUS'))
+				GROUP BY status""")
 			.query((rs, rowNum) -> byState.put(STATES.get(rs.getString("status")), rs.getLong("requests")))
 			.list();
 		return perLabel("gdpr_erasure_requests_pending", "Erasure requests not yet completed or refused, by state.",
@@ -136,11 +184,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		Map<String, Long> byTable = new LinkedHashMap<>();
 		byTable.put("invoice", count("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?",
 				LocalDate.now(this.clock)));
-		byTable.put("erasure_request", count("""
-				SELECT COUNT(*) FROM erasure_request r
-				WHERE r.requester_email IS NOT NULL AND r.status IN ('COMPLETED', 'REJECTED')
-				AND EXISTS (SELECT 1 FROM notification_outbox o WHERE o.request_id = r.id
-					AND o.recipient_key = 'requester' AND o.status = 'SENT')"""));
+		byTable.put("erasure_request",
+				count("SELECT COUNT(*) FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED));
 		return perLabel("gdpr_retention_expired_records",
 				"Rows kept past the end of their retention (restricted invoices, requester contact details after the reply), by table; the retention sweep removes them.",
 				"table", byTable);
@@ -199,6 +244,9 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private static GaugeDataPointSnapshot single(double value) {
 		return GaugeDataPointSnapshot.builder().value(value).build();
+	}
+
+	private record TakenCensus(long executionId, boolean ended, IntegrityCensus.Result result) {
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.core.retry.RetryException;
@@ -21,14 +23,15 @@ import org.springframework.util.Assert;
  * endpoint fails transiently; a delivered message is marked {@code SENT} and its subject
  * reference cleared (it is no longer needed); one whose retries ran out stays {@code PENDING}
  * with its attempts and error code, for the next run (and the
- * {@code gdpr_erasure_recipient_notifications_pending} alert). The outbox id travels as the
+ * {@code gdpr_erasure_recipient_notifications_pending} alert), until its attempts or time are
+ * used up and {@link UndeliverableNotifications} gives it up. The outbox id travels as the
  * idempotency key, so a message delivered again after a crash has no second effect.
  *
  * <p>Any other failure, of the notifier or of the outbox updates, fails the step as a
  * {@link NotificationDeliveryException} carrying the outbox id and an error code, never the
  * original exception, whose message can quote the subject's reference.
  */
-public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
+public class NotificationDispatchWriter implements ItemWriter<OutboxMessage>, StepExecutionListener {
 
 	private static final Log logger = LogFactory.getLog(NotificationDispatchWriter.class);
 
@@ -40,16 +43,27 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 
 	private final Clock clock;
 
+	private final UndeliverableNotifications undeliverable;
+
+	private long jobExecutionId;
+
 	public NotificationDispatchWriter(RecipientNotifier notifier, RetryPolicy retryPolicy, JdbcClient jdbc,
-			Clock clock) {
+			Clock clock, UndeliverableNotifications undeliverable) {
 		Assert.notNull(notifier, "'notifier' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(undeliverable, "'undeliverable' must not be null");
 		this.notifier = notifier;
 		this.retryTemplate = new RetryTemplate(retryPolicy);
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.undeliverable = undeliverable;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		this.jobExecutionId = stepExecution.getJobExecutionId();
 	}
 
 	@Override
@@ -94,8 +108,10 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 					WHERE id = ? AND status = 'PENDING'""")
 				.params(attempts.get(), NotificationDeliveryException.fit(transientFailure.getErrorCode()), message.id())
 				.update();
-			logger.warn(message + " not delivered after " + attempts.get() + " attempts ("
-					+ transientFailure.getErrorCode() + "): stays queued for the next run");
+			if (!this.undeliverable.giveUpIfExhausted(message.id(), this.jobExecutionId)) {
+				logger.warn(message + " not delivered after " + attempts.get() + " attempts ("
+						+ transientFailure.getErrorCode() + "): stays queued for the next run");
+			}
 		}
 	}
 

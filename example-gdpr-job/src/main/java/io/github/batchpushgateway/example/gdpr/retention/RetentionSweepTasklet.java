@@ -21,8 +21,9 @@ import org.springframework.util.Assert;
  * <ul>
  * <li>restricted invoices whose {@code retain_until} has passed are deleted (the orders that
  * pointed at them stay, minimised);</li>
- * <li>the requester's contact address on a completed or refused request is dropped once the
- * reply has been delivered: it was kept only to send that reply.</li>
+ * <li>the requester's contact address on a final request is dropped once the reply has been
+ * delivered or given up (see {@link RequesterContacts}): it was kept only to send that
+ * reply.</li>
  * </ul>
  * Both are recorded in the audit table; both are idempotent.
  */
@@ -78,11 +79,9 @@ public class RetentionSweepTasklet implements Tasklet {
 	}
 
 	private int dropRequesterContacts(long execution) {
-		List<Long> confirmed = this.jdbc.sql("""
-				SELECT r.id FROM erasure_request r
-				WHERE r.requester_email IS NOT NULL AND r.status IN ('COMPLETED', 'REJECTED')
-				AND EXISTS (SELECT 1 FROM notification_outbox o WHERE o.request_id = r.id
-					AND o.recipient_key = 'requester' AND o.status = 'SENT')""").query(Long.class).list();
+		List<Long> confirmed = this.jdbc.sql("SELECT r.id FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED)
+			.query(Long.class)
+			.list();
 		for (long requestId : confirmed) {
 			int updated = this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?")
 				.param(requestId)

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue.MessageKind;
+import io.github.batchpushgateway.example.gdpr.erasure.SubjectIdentifiers;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -107,7 +108,7 @@ public class ErasureVerificationTasklet implements Tasklet {
 		for (Long requestId : failed) {
 			long auditRows = this.jdbc.sql("""
 					SELECT COUNT(*) FROM erasure_audit WHERE request_id = :request AND table_name <> 'erasure_request'
-					AND job_execution_id IN (:executions)""")
+					AND row_count > 0 AND job_execution_id IN (:executions)""")
 				.param("request", requestId)
 				.param("executions", executions)
 				.query(Long.class)
@@ -130,7 +131,8 @@ public class ErasureVerificationTasklet implements Tasklet {
 		List<Long> failed = new ArrayList<>();
 		for (Unverified request : unverified) {
 			contribution.incrementReadCount();
-			Map<String, Long> residual = this.residualData.ofSubject(request.subjectId());
+			Map<String, Long> residual = this.residualData
+				.ofSubject(SubjectIdentifiers.of(request.subjectId(), request.requesterEmail()));
 			residual.values().removeIf((rows) -> rows == 0);
 			if (residual.isEmpty()) {
 				int verified = this.jdbc

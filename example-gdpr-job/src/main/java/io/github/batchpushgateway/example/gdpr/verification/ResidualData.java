@@ -3,14 +3,17 @@ package io.github.batchpushgateway.example.gdpr.verification;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+
+import io.github.batchpushgateway.example.gdpr.erasure.SubjectIdentifiers;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
  * Counts personal data that should be gone: rows still linked to a subject whose erasure was
- * completed. Each count is an indexed lookup per subject.
+ * completed, through the account id or, for orders and their invoices, through the addresses
+ * the shop holds for the subject (guest orders carry no account id). Each count is an indexed
+ * lookup.
  */
 public class ResidualData {
 
@@ -21,12 +24,15 @@ public class ResidualData {
 			"subject_disclosure");
 
 	/**
-	 * Subjects whose erasure was reported done: completed requests, and those that failed
-	 * verification and wait for the next attempt.
+	 * Requests whose erasure the given job instance reported done (its audit rows name one of
+	 * its executions), and any still failed on residual data: what the current run touched,
+	 * or left unfinished. Bounded by the run, not by every request ever completed.
 	 */
-	private static final String ERASED_SUBJECTS = """
-			SELECT subject_id FROM erasure_request WHERE status IN ('COMPLETED', 'FAILED')
-			AND (status = 'COMPLETED' OR error_code = 'RESIDUAL_DATA')""";
+	private static final String REQUESTS_OF_THE_RUN = """
+			SELECT id FROM erasure_request WHERE status = 'COMPLETED' AND id IN (
+				SELECT request_id FROM erasure_audit WHERE job_execution_id IN (
+					SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = :instance))
+			UNION SELECT id FROM erasure_request WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'""";
 
 	private final JdbcClient jdbc;
 
@@ -37,39 +43,74 @@ public class ResidualData {
 
 	/**
 	 * Counts the residual rows of one subject.
-	 * @param subjectId the subject
+	 * @param subject the subject's identifiers
 	 * @return rows per table, every table present
 	 */
-	public Map<String, Long> ofSubject(UUID subjectId) {
-		return count("?", subjectId);
+	public Map<String, Long> ofSubject(SubjectIdentifiers subject) {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		for (String table : TABLES) {
+			long rows = this.jdbc.sql(linkedToAccount(table).formatted("?"))
+				.param(subject.subjectId())
+				.query(Long.class)
+				.single();
+			if (!subject.emails().isEmpty() && (table.equals("orders") || table.equals("invoice"))) {
+				rows += this.jdbc.sql(linkedToAddress(table).formatted(":emails"))
+					.param("emails", subject.emails())
+					.query(Long.class)
+					.single();
+			}
+			counts.put(table, rows);
+		}
+		return counts;
 	}
 
 	/**
-	 * Counts the residual rows of every subject whose erasure was reported done.
+	 * Counts the residual rows of the subjects whose erasure a job instance (its first
+	 * execution and any restart) reported done, and of those still failed on residual data.
+	 * @param jobInstanceId the job instance
 	 * @return rows per table, every table present
 	 */
-	public Map<String, Long> ofErasedSubjects() {
-		return count(ERASED_SUBJECTS, null);
-	}
-
-	private Map<String, Long> count(String subjects, UUID subjectId) {
+	public Map<String, Long> ofSubjectsOfTheRun(long jobInstanceId) {
+		String subjects = "SELECT subject_id FROM erasure_request WHERE id IN (" + REQUESTS_OF_THE_RUN + ")";
+		String emails = """
+				SELECT LOWER(TRIM(requester_email)) FROM erasure_request
+				WHERE requester_email IS NOT NULL AND id IN (""" + REQUESTS_OF_THE_RUN + ")";
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (String table : TABLES) {
-			String sql = switch (table) {
-				case "customer" -> "SELECT COUNT(*) FROM customer WHERE id IN (%s)";
-				// an unrestricted invoice of the subject, found through its still-linked orders
-				case "invoice" -> """
-						SELECT COUNT(*) FROM invoice WHERE restricted = FALSE
-						AND id IN (SELECT invoice_id FROM orders WHERE customer_id IN (%s))""";
-				default -> "SELECT COUNT(*) FROM " + table + " WHERE customer_id IN (%s)";
-			};
-			JdbcClient.StatementSpec statement = this.jdbc.sql(sql.formatted(subjects));
-			if (subjectId != null) {
-				statement = statement.param(subjectId);
+			long rows = this.jdbc.sql(linkedToAccount(table).formatted(subjects))
+				.param("instance", jobInstanceId)
+				.query(Long.class)
+				.single();
+			if (table.equals("orders") || table.equals("invoice")) {
+				rows += this.jdbc.sql(linkedToAddress(table).formatted(emails))
+					.param("instance", jobInstanceId)
+					.query(Long.class)
+					.single();
 			}
-			counts.put(table, statement.query(Long.class).single());
+			counts.put(table, rows);
 		}
 		return counts;
+	}
+
+	private static String linkedToAccount(String table) {
+		return switch (table) {
+			case "customer" -> "SELECT COUNT(*) FROM customer WHERE id IN (%s)";
+			// an unrestricted invoice of the subject, found through its still-linked orders
+			case "invoice" -> """
+					SELECT COUNT(*) FROM invoice WHERE restricted = FALSE
+					AND id IN (SELECT invoice_id FROM orders WHERE customer_id IN (%s))""";
+			default -> "SELECT COUNT(*) FROM " + table + " WHERE customer_id IN (%s)";
+		};
+	}
+
+	private static String linkedToAddress(String table) {
+		return switch (table) {
+			case "orders" -> "SELECT COUNT(*) FROM orders WHERE customer_id IS NULL AND contact_email_normalized IN (%s)";
+			case "invoice" -> """
+					SELECT COUNT(*) FROM invoice WHERE restricted = FALSE AND id IN (SELECT invoice_id FROM orders
+					WHERE customer_id IS NULL AND contact_email_normalized IN (%s))""";
+			default -> throw new IllegalArgumentException(table);
+		};
 	}
 
 }

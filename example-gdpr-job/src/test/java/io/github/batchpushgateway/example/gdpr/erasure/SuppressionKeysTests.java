@@ -48,6 +48,64 @@ class SuppressionKeysTests {
 			.withMessageContaining("GDPR_SUPPRESSION_HMAC_KEY");
 	}
 
+	@Test
+	void keyOfTheRequiredLengthButLittleVarietyIsRefused() {
+		assertThat(keys("a".repeat(32)).problem()).startsWith("GDPR_SUPPRESSION_HMAC_KEY repeats a shorter pattern");
+		assertThat(keys("ab".repeat(16)).problem()).startsWith("GDPR_SUPPRESSION_HMAC_KEY repeats a shorter pattern");
+		assertThat(keys("0123456789abcdef".repeat(2)).problem())
+			.startsWith("GDPR_SUPPRESSION_HMAC_KEY repeats a shorter pattern");
+		assertThat(keys("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab").problem())
+			.startsWith("GDPR_SUPPRESSION_HMAC_KEY has too little variety");
+		assertThat(keys("9Jx2kPq7LmR4vT8wZ3nB6cY1hF5dG0sA").problem()).as("32 random characters").isNull();
+	}
+
+	@Test
+	void problemNeverQuotesTheKey() {
+		String weak = "secretsecretsecretsecretsecretse";
+		assertThat(keys(weak).problem()).isNotNull().doesNotContain(weak).doesNotContain("secret");
+	}
+
+	@Test
+	void fingerprintIdentifiesTheKeyWithoutRevealingIt() {
+		String fingerprint = SuppressionKeys.fingerprint(KEY);
+		assertThat(fingerprint).hasSize(16)
+			.isEqualTo(keys(KEY).currentFingerprint())
+			.isNotEqualTo(SuppressionKeys.fingerprint(KEY + "x"));
+		assertThat(KEY).doesNotContain(fingerprint);
+		assertThat(keys(KEY).keyFor("zelda.quistorp@example.org")).doesNotStartWith(fingerprint);
+	}
+
+	@Test
+	void duringARotationAnAddressIsLookedUpUnderTheCurrentAndThePreviousKeys() {
+		// given
+		String previous = "an-earlier-secret-key-of-32-characters-or-more";
+		SuppressionKeys rotating = keys(KEY);
+		GdprProperties properties = new GdprProperties();
+		properties.getSuppression().setHmacKey(KEY);
+		properties.getSuppression().setPreviousHmacKeys(java.util.List.of(previous));
+		SuppressionKeys keys = new SuppressionKeys(properties);
+
+		// then
+		assertThat(keys.problem()).isNull();
+		assertThat(keys.keyFor("zelda.quistorp@example.org")).isEqualTo(rotating.keyFor("zelda.quistorp@example.org"));
+		assertThat(keys.keysFor("zelda.quistorp@example.org")).containsExactly(
+				rotating.keyFor("zelda.quistorp@example.org"), keys(previous).keyFor("zelda.quistorp@example.org"));
+		assertThat(keys.fingerprints()).containsExactly(SuppressionKeys.fingerprint(KEY),
+				SuppressionKeys.fingerprint(previous));
+	}
+
+	@Test
+	void weakOrRepeatedPreviousKeyIsAProblem() {
+		GdprProperties properties = new GdprProperties();
+		properties.getSuppression().setHmacKey(KEY);
+		properties.getSuppression().setPreviousHmacKeys(java.util.List.of("b".repeat(40)));
+		assertThat(new SuppressionKeys(properties).problem())
+			.startsWith("GDPR_SUPPRESSION_PREVIOUS_HMAC_KEYS: a previous key repeats a shorter pattern");
+		properties.getSuppression().setPreviousHmacKeys(java.util.List.of(KEY));
+		assertThat(new SuppressionKeys(properties).problem())
+			.isEqualTo("GDPR_SUPPRESSION_PREVIOUS_HMAC_KEYS repeats the current key");
+	}
+
 	private static SuppressionKeys keys(String secret) {
 		GdprProperties properties = new GdprProperties();
 		properties.getSuppression().setHmacKey(secret);

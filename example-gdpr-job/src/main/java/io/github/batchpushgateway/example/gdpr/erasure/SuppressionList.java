@@ -1,0 +1,107 @@
+package io.github.batchpushgateway.example.gdpr.erasure;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.Assert;
+
+/**
+ * The "do not contact" list ({@code suppression_entry}): keyed hashes of the addresses of
+ * people who were erased, each stored with the {@link SuppressionKeys#fingerprint(String)
+ * fingerprint} of the key it was made under.
+ *
+ * <p>Kept on GDPR Art. 6(1)(c) and 6(1)(f) to honour Art. 21(3) (no more direct marketing),
+ * not on Art. 17(1), which is a duty to erase and no ground to keep anything.
+ */
+public final class SuppressionList {
+
+	private final JdbcClient jdbc;
+
+	private final SuppressionKeys keys;
+
+	private final Clock clock;
+
+	public SuppressionList(JdbcClient jdbc, SuppressionKeys keys, Clock clock) {
+		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(keys, "'keys' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.jdbc = jdbc;
+		this.keys = keys;
+		this.clock = clock;
+	}
+
+	/**
+	 * Adds an address under the current key, unless it is there already.
+	 * @param email the address as stored
+	 * @return rows added, 0 or 1
+	 */
+	public int add(String email) {
+		return this.jdbc.sql("""
+				INSERT INTO suppression_entry (email_hmac, created_at, key_fingerprint)
+				SELECT :hmac, :now, :fingerprint WHERE NOT EXISTS (SELECT 1 FROM suppression_entry WHERE email_hmac = :hmac)""")
+			.param("hmac", this.keys.keyFor(email))
+			.param("now", LocalDateTime.now(this.clock))
+			.param("fingerprint", this.keys.currentFingerprint())
+			.update();
+	}
+
+	/**
+	 * Tells whether an address is suppressed, under the current key or any previous one
+	 * still configured: the check a sign-up or a campaign must make.
+	 * @param email the address
+	 * @return whether it is on the list
+	 */
+	public boolean contains(String email) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM suppression_entry WHERE email_hmac IN (:hmacs)")
+			.param("hmacs", this.keys.keysFor(email))
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * Returns the fingerprints of keys that entries were made under but that are not
+	 * configured: the key was changed, or a previous key dropped too early, and those
+	 * entries no longer match anybody.
+	 * @return fingerprints, empty when every entry can be matched
+	 */
+	public List<String> fingerprintsWithoutKey() {
+		Set<String> configured = this.keys.fingerprints();
+		return this.jdbc.sql("SELECT DISTINCT key_fingerprint FROM suppression_entry WHERE key_fingerprint IS NOT NULL")
+			.query(String.class)
+			.list()
+			.stream()
+			.filter((fingerprint) -> !configured.contains(fingerprint))
+			.sorted()
+			.toList();
+	}
+
+	/**
+	 * Counts the entries made under a key that is not configured.
+	 * @return entries that no longer match
+	 */
+	public long entriesWithoutKey() {
+		List<String> orphaned = fingerprintsWithoutKey();
+		if (orphaned.isEmpty()) {
+			return 0;
+		}
+		return this.jdbc.sql("SELECT COUNT(*) FROM suppression_entry WHERE key_fingerprint IN (:fingerprints)")
+			.param("fingerprints", orphaned)
+			.query(Long.class)
+			.single();
+	}
+
+	/**
+	 * Gives entries made before fingerprints were kept the current key's fingerprint. Which
+	 * key made them cannot be known any more; the current one is the only candidate.
+	 * @return entries claimed
+	 */
+	public int claimEntriesWithoutFingerprint() {
+		return this.jdbc.sql("UPDATE suppression_entry SET key_fingerprint = ? WHERE key_fingerprint IS NULL")
+			.param(this.keys.currentFingerprint())
+			.update();
+	}
+
+}
