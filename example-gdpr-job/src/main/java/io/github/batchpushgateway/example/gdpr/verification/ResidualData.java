@@ -26,12 +26,14 @@ public class ResidualData {
 	/**
 	 * Requests whose erasure the given job instance reported done (its audit rows name one of
 	 * its executions), and any still failed on residual data: what the current run touched,
-	 * or left unfinished. Bounded by the run, not by every request ever completed.
+	 * or left unfinished. Bounded by the run, not by every request ever completed. Run as a
+	 * plain join: H2 evaluates nested IN subqueries row by row.
 	 */
 	private static final String REQUESTS_OF_THE_RUN = """
-			SELECT id FROM erasure_request WHERE status = 'COMPLETED' AND id IN (
-				SELECT request_id FROM erasure_audit WHERE job_execution_id IN (
-					SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = :instance))
+			SELECT DISTINCT r.id FROM erasure_request r
+			JOIN erasure_audit a ON a.request_id = r.id
+			JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = a.job_execution_id
+			WHERE e.JOB_INSTANCE_ID = :instance AND r.status = 'COMPLETED'
 			UNION SELECT id FROM erasure_request WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'""";
 
 	private final JdbcClient jdbc;
@@ -71,19 +73,33 @@ public class ResidualData {
 	 * @return rows per table, every table present
 	 */
 	public Map<String, Long> ofSubjectsOfTheRun(long jobInstanceId) {
-		String subjects = "SELECT subject_id FROM erasure_request WHERE id IN (" + REQUESTS_OF_THE_RUN + ")";
-		String emails = """
-				SELECT LOWER(TRIM(requester_email)) FROM erasure_request
-				WHERE requester_email IS NOT NULL AND id IN (""" + REQUESTS_OF_THE_RUN + ")";
+		// The run's requests, their subjects and addresses first, each a small list; then one
+		// indexed count per table over those lists.
+		List<Long> requests = this.jdbc.sql(REQUESTS_OF_THE_RUN)
+			.param("instance", jobInstanceId)
+			.query(Long.class)
+			.list();
+		List<java.util.UUID> subjects = requests.isEmpty() ? List.of()
+				: this.jdbc.sql("SELECT DISTINCT subject_id FROM erasure_request WHERE id IN (:requests)")
+					.param("requests", requests)
+					.query(java.util.UUID.class)
+					.list();
+		List<String> emails = requests.isEmpty() ? List.of() : this.jdbc.sql("""
+				SELECT DISTINCT LOWER(TRIM(requester_email)) FROM erasure_request
+				WHERE requester_email IS NOT NULL AND id IN (:requests)""")
+			.param("requests", requests)
+			.query(String.class)
+			.list();
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (String table : TABLES) {
-			long rows = this.jdbc.sql(linkedToAccount(table).formatted(subjects))
-				.param("instance", jobInstanceId)
-				.query(Long.class)
-				.single();
-			if (table.equals("orders") || table.equals("invoice")) {
-				rows += this.jdbc.sql(linkedToAddress(table).formatted(emails))
-					.param("instance", jobInstanceId)
+			long rows = subjects.isEmpty() ? 0
+					: this.jdbc.sql(linkedToAccount(table).formatted(":subjects"))
+						.param("subjects", subjects)
+						.query(Long.class)
+						.single();
+			if (!emails.isEmpty() && (table.equals("orders") || table.equals("invoice"))) {
+				rows += this.jdbc.sql(linkedToAddress(table).formatted(":emails"))
+					.param("emails", emails)
 					.query(Long.class)
 					.single();
 			}
