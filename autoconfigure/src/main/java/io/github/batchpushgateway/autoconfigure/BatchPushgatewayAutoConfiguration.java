@@ -176,7 +176,8 @@ public final class BatchPushgatewayAutoConfiguration {
 				schedules(properties), targets.clients(), retryPolicy, (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();
-					all.add(new OutageLogger(client.describe()));
+					all.add(new OutageLogger((client instanceof TextfileClient) ? "node exporter's " + client.describe()
+							: "the Pushgateway at " + client.describe()));
 					shared.forEach((listener) -> all.add((listener instanceof MicrometerPushListener micrometer)
 							? micrometer.forTarget(client.describe()) : listener));
 					return new CompositePushListener(all);

@@ -45,7 +45,7 @@ class BatchPushgatewayAutoConfigurationTests {
 				.hasSingleBean(JobMetricsSnapshotFactory.class)
 				.hasSingleBean(MicrometerPushListener.class);
 			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);
-			assertThat(properties.getAddress()).isEqualTo("localhost:9091");
+			assertThat(properties.gatewayAddresses()).containsExactly("localhost:9091");
 			assertThat(properties.getScheme()).isEqualTo(BatchPushgatewayProperties.Scheme.HTTP);
 			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.PROTOBUF);
 			assertThat(properties.getProgressInterval()).isEqualTo(Duration.ofSeconds(10));

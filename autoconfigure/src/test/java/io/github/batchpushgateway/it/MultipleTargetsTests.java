@@ -66,7 +66,8 @@ class MultipleTargetsTests {
 			assertThat(state.require("batch_job_status", Map.of("job", "twoStepJob", "status", "COMPLETED")))
 				.isEqualTo(1);
 			assertThat(ending).isLessThan(Duration.ofSeconds(3).plusSeconds(2));
-			assertThat(output.getOut()).contains("Pushes to " + second.url()).doesNotContain("Pushes to " + first.url());
+			assertThat(output.getOut()).contains("Pushes to the Pushgateway at " + second.url() + " are failing")
+				.doesNotContain("Pushes to the Pushgateway at " + first.url() + " are failing");
 		}
 	}
 
