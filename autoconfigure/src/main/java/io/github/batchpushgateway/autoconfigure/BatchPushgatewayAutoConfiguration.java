@@ -28,6 +28,7 @@ import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.PushRejectedException;
 import io.github.batchpushgateway.push.PushgatewayHttpClient;
+import io.github.batchpushgateway.push.TextfileClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import org.jspecify.annotations.Nullable;
@@ -95,24 +96,46 @@ public final class BatchPushgatewayAutoConfiguration {
 		return new JobMetricsSnapshotFactory(() -> contributors.orderedStream().toList());
 	}
 
+	/**
+	 * The targets: the application's own {@link PushClient} beans when it declares any, else the
+	 * configured Pushgateways and textfile directory.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	PushClient batchPushClient(BatchPushgatewayProperties properties, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<PushgatewayClientCustomizer> customizers) {
+	BatchPushTargets batchPushTargets(BatchPushgatewayProperties properties, ObjectProvider<PushClient> userClients,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<PushgatewayClientCustomizer> customizers) {
+		List<PushClient> own = userClients.orderedStream().toList();
+		if (!own.isEmpty()) {
+			return new BatchPushTargets(own);
+		}
+		List<PushClient> clients = new ArrayList<>();
+		SSLSocketFactory socketFactory = sslSocketFactory(properties, sslBundles);
+		List<PushgatewayClientCustomizer> resolved = customizers.orderedStream().toList();
+		for (String address : properties.gatewayAddresses()) {
+			clients.add(gatewayClient(properties, address, socketFactory, resolved));
+		}
+		if (properties.getTextfile().getDirectory() != null) {
+			clients.add(new TextfileClient(properties.getTextfile().getDirectory()));
+		}
+		return new BatchPushTargets(clients);
+	}
+
+	private static PushClient gatewayClient(BatchPushgatewayProperties properties, String address,
+			@Nullable SSLSocketFactory socketFactory, List<PushgatewayClientCustomizer> customizers) {
 		PushgatewayHttpClient.Builder builder = PushgatewayHttpClient
-			.builder(URI.create(properties.getScheme().name().toLowerCase(Locale.ROOT) + "://" + properties.getAddress()))
+			.builder(URI.create(properties.getScheme().name().toLowerCase(Locale.ROOT) + "://" + address))
 			.format((properties.getFormat() == Format.TEXT) ? PushgatewayHttpClient.Format.TEXT
 					: PushgatewayHttpClient.Format.PROTOBUF)
 			.connectTimeout(properties.getConnectTimeout())
 			.readTimeout(properties.getReadTimeout())
-			.socketFactory(sslSocketFactory(properties, sslBundles));
+			.socketFactory(socketFactory);
 		if (properties.getToken() != null) {
 			builder.bearerToken(properties.getToken());
 		}
 		if (properties.getUsername() != null && properties.getPassword() != null) {
 			builder.basicAuth(properties.getUsername(), properties.getPassword());
 		}
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		customizers.forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}
 
@@ -136,7 +159,7 @@ public final class BatchPushgatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
 			JobHistoryTracker histories, ObjectProvider<JobRepository> jobRepository,
-			JobMetricsSnapshotFactory snapshots, PushClient client, ObjectProvider<PushListener> listeners,
+			JobMetricsSnapshotFactory snapshots, BatchPushTargets targets, ObjectProvider<PushListener> listeners,
 			ObjectProvider<JobOperator> jobOperator) {
 		BatchPushgatewayProperties.Retry retry = properties.getRetry();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
@@ -146,13 +169,19 @@ public final class BatchPushgatewayAutoConfiguration {
 			.maxDelay(retry.getMaxDelay())
 			.predicate(PushRejectedException::isWorthRetrying)
 			.build();
-		List<PushListener> all = new ArrayList<>();
-		all.add(new OutageLogger(client.describe()));
-		listeners.orderedStream().forEach(all::add);
+		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getFlushTimeout(), retry.getRedeliveryInterval(), properties.getMaxGroupsPerJob());
 		return new PushPipeline(settings, groups, histories, jobRepository.getIfAvailable(), snapshots,
-				schedules(properties), client, retryPolicy, new CompositePushListener(all),
+				schedules(properties), targets.clients(), retryPolicy, (client) -> {
+					// Each target logs its own outages, naming itself.
+					List<PushListener> all = new ArrayList<>();
+					all.add(new OutageLogger((client instanceof TextfileClient) ? "node exporter's " + client.describe()
+							: "the Pushgateway at " + client.describe()));
+					shared.forEach((listener) -> all.add((listener instanceof MicrometerPushListener micrometer)
+							? micrometer.forTarget(client.describe()) : listener));
+					return new CompositePushListener(all);
+				},
 				properties.isStopJobsOnShutdown() ? jobOperator.getIfUnique() : null);
 	}
 

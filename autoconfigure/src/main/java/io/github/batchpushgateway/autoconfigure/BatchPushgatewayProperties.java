@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("batch.pushgateway")
 public class BatchPushgatewayProperties {
 
+	private static final String DEFAULT_ADDRESS = "localhost:9091";
+
 	/**
 	 * Whether to push the state of Spring Batch jobs to a Pushgateway. Tests of the Spring
 	 * TestContext Framework do not push unless they opt in (batch.pushgateway.test.push).
@@ -22,9 +25,16 @@ public class BatchPushgatewayProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Address of the Pushgateway, as host:port.
+	 * Address of the Pushgateway, as host:port. Defaults to localhost:9091 when neither addresses
+	 * nor a textfile directory is set.
 	 */
-	private String address = "localhost:9091";
+	private @Nullable String address;
+
+	/**
+	 * Addresses of several Pushgateways, as host:port, each of which gets every push; instead of
+	 * address.
+	 */
+	private List<String> addresses = new ArrayList<>();
 
 	/**
 	 * Scheme of the Pushgateway's URL.
@@ -107,6 +117,8 @@ public class BatchPushgatewayProperties {
 
 	private final Ssl ssl = new Ssl();
 
+	private final Textfile textfile = new Textfile();
+
 	private final Jobs jobs = new Jobs();
 
 	private final Retry retry = new Retry();
@@ -119,12 +131,39 @@ public class BatchPushgatewayProperties {
 		this.enabled = enabled;
 	}
 
-	public String getAddress() {
+	public @Nullable String getAddress() {
 		return this.address;
 	}
 
-	public void setAddress(String address) {
+	public void setAddress(@Nullable String address) {
 		this.address = address;
+	}
+
+	public List<String> getAddresses() {
+		return this.addresses;
+	}
+
+	public void setAddresses(List<String> addresses) {
+		this.addresses = addresses;
+	}
+
+	public Textfile getTextfile() {
+		return this.textfile;
+	}
+
+	/**
+	 * Returns the Pushgateways to push to: {@code addresses}, else {@code address}, else
+	 * {@code localhost:9091} unless a textfile directory is the only target configured.
+	 * @return the gateways' addresses, as host:port
+	 */
+	public List<String> gatewayAddresses() {
+		if (!this.addresses.isEmpty()) {
+			return List.copyOf(this.addresses);
+		}
+		if (this.address != null) {
+			return List.of(this.address);
+		}
+		return (this.textfile.getDirectory() != null) ? List.of() : List.of(DEFAULT_ADDRESS);
 	}
 
 	public Scheme getScheme() {
@@ -302,6 +341,28 @@ public class BatchPushgatewayProperties {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Node exporter's textfile collector, for jobs that belong to one machine.
+	 */
+	public static class Textfile {
+
+		/**
+		 * Directory that node exporter's textfile collector reads
+		 * (--collector.textfile.directory); each job group's state is written there as one .prom
+		 * file. Works alone or next to Pushgateways.
+		 */
+		private @Nullable Path directory;
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
 		}
 
 	}

@@ -24,7 +24,18 @@ final class BatchPushgatewayPropertiesValidator {
 	}
 
 	static void validate(BatchPushgatewayProperties properties) {
-		validateAddress(properties.getAddress());
+		if (properties.getAddress() != null && !properties.getAddresses().isEmpty()) {
+			throw new org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException(
+					java.util.Set.of(PREFIX + "address", PREFIX + "addresses"),
+					java.util.Set.of(PREFIX + "address", PREFIX + "addresses"));
+		}
+		if (properties.getAddress() != null) {
+			validateAddress("address", properties.getAddress());
+		}
+		for (int i = 0; i < properties.getAddresses().size(); i++) {
+			validateAddress("addresses[" + i + "]", properties.getAddresses().get(i));
+		}
+		validateTextfileDirectory(properties.getTextfile().getDirectory());
 		validateAuthentication(properties);
 		if (properties.getSsl().getBundle() != null && properties.getScheme() != BatchPushgatewayProperties.Scheme.HTTPS) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", properties.getSsl().getBundle(),
@@ -48,17 +59,29 @@ final class BatchPushgatewayPropertiesValidator {
 		validateJobs(properties.getJobs());
 	}
 
-	private static void validateAddress(@Nullable String address) {
+	private static void validateTextfileDirectory(java.nio.file.@Nullable Path directory) {
+		if (directory == null) {
+			return;
+		}
+		if (!java.nio.file.Files.isDirectory(directory)) {
+			throw invalid("textfile.directory", directory, "Must be an existing directory");
+		}
+		if (!java.nio.file.Files.isWritable(directory)) {
+			throw invalid("textfile.directory", directory, "Must be writable by this application");
+		}
+	}
+
+	private static void validateAddress(String property, @Nullable String address) {
 		if (!StringUtils.hasText(address)) {
-			throw invalid("address", address, "Must be host:port");
+			throw invalid(property, address, "Must be host:port");
 		}
 		if (address.contains("@")) {
 			// user:password@host: neither this exception nor its failure report shows the value.
-			throw new InvalidCredentialPropertyException(PREFIX + "address",
+			throw new InvalidCredentialPropertyException(PREFIX + property,
 					"Must be host:port without credentials; use batch.pushgateway.username and password, or token");
 		}
 		if (address.contains("://") || address.contains("/")) {
-			throw invalid("address", address,
+			throw invalid(property, address,
 					"Must be host:port, without scheme or path; set batch.pushgateway.scheme=https for HTTPS");
 		}
 		int colon = address.lastIndexOf(':');
@@ -66,7 +89,7 @@ final class BatchPushgatewayPropertiesValidator {
 		String port = (colon > 0) ? address.substring(colon + 1) : "";
 		boolean ipv6 = host.startsWith("[") && host.endsWith("]");
 		if (host.isEmpty() || (!ipv6 && host.contains(":")) || host.contains(" ") || !isPort(port)) {
-			throw invalid("address", address, "Must be host:port, such as localhost:9091 or [::1]:9091");
+			throw invalid(property, address, "Must be host:port, such as localhost:9091 or [::1]:9091");
 		}
 	}
 

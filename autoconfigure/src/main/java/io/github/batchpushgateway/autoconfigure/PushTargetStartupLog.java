@@ -41,11 +41,30 @@ final class PushTargetStartupLog implements SmartInitializingSingleton {
 		JobNameFilter filter = new JobNameFilter(settings.getInclude(), settings.getExclude());
 		List<String> pushing = this.jobs.orderedStream().map(Job::getName).filter(filter::matches).sorted().toList();
 		// The address is validated to hold no credentials; the authentication is only named.
-		return "Pushing Spring Batch job state to " + this.properties.getScheme().name().toLowerCase(Locale.ROOT)
-				+ "://" + this.properties.getAddress() + authentication() + " in "
-				+ this.properties.getFormat().name().toLowerCase(Locale.ROOT) + " format, for "
+		return "Pushing Spring Batch job state to " + targets() + " for "
 				+ (pushing.isEmpty() ? "no job bean found so far" : "jobs " + pushing) + " (include "
 				+ settings.getInclude() + ", exclude " + settings.getExclude() + ")";
+	}
+
+	private String targets() {
+		List<String> targets = new java.util.ArrayList<>();
+		String scheme = this.properties.getScheme().name().toLowerCase(Locale.ROOT);
+		for (String address : this.properties.gatewayAddresses()) {
+			targets.add(scheme + "://" + address);
+		}
+		StringBuilder text = new StringBuilder(String.join(", ", targets));
+		if (!targets.isEmpty()) {
+			text.append(authentication())
+				.append(" in ")
+				.append(this.properties.getFormat().name().toLowerCase(Locale.ROOT))
+				.append(" format");
+		}
+		if (this.properties.getTextfile().getDirectory() != null) {
+			text.append(targets.isEmpty() ? "" : " and ")
+				.append("node exporter's textfile directory ")
+				.append(this.properties.getTextfile().getDirectory());
+		}
+		return text.append(',').toString();
 	}
 
 	private String authentication() {

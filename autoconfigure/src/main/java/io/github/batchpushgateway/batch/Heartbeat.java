@@ -1,6 +1,6 @@
 package io.github.batchpushgateway.batch;
 
-import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.StateSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +20,7 @@ final class Heartbeat implements Runnable {
 
 	private final GroupRegistry groups;
 
-	private final GroupSender sender;
+	private final StateSender sender;
 
 	private static final int PATIENCE = 6;
 
@@ -28,7 +28,7 @@ final class Heartbeat implements Runnable {
 
 	private final @Nullable JobRepository repository;
 
-	Heartbeat(GroupRegistry groups, GroupSender sender, JobStateAssembler assembler,
+	Heartbeat(GroupRegistry groups, StateSender sender, JobStateAssembler assembler,
 			@Nullable JobRepository repository) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");

@@ -3,7 +3,7 @@ package io.github.batchpushgateway.batch;
 import java.time.Duration;
 
 import io.github.batchpushgateway.push.Delivery;
-import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.StateSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -22,14 +22,14 @@ public final class JobEventRecorder {
 
 	private final GroupRegistry groups;
 
-	private final GroupSender sender;
+	private final StateSender sender;
 
 	private final Duration flushTimeout;
 
 	/** When a job's end last waited its whole flush timeout in vain, {@code 0} if never. */
 	private volatile long lastEndWaitTimedOut;
 
-	JobEventRecorder(GroupRegistry groups, GroupSender sender, Duration flushTimeout) {
+	JobEventRecorder(GroupRegistry groups, StateSender sender, Duration flushTimeout) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");

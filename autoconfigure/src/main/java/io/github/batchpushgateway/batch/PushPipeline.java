@@ -2,13 +2,17 @@ package io.github.batchpushgateway.batch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.push.FanOutSender;
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushListener;
+import io.github.batchpushgateway.push.StateSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -19,17 +23,17 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.Assert;
 
 /**
- * The way from a job's lifecycle events to the target, assembled from its parts: job threads
- * record events ({@link #recorder()}); one scheduler thread drives everything else, the pushes,
- * their retries and redelivery, and the heartbeat of running executions; the group's state is
- * built on that thread just before each push. Stopping it (the application's shutdown) ends the
+ * The way from a job's lifecycle events to the targets, assembled from its parts: job threads
+ * record events ({@link #recorder()}); a scheduler thread per target drives everything else, the
+ * pushes, their retries and redelivery, and the heartbeat of running executions; the group's state
+ * is built on that thread just before each push. Stopping it (the application's shutdown) ends the
  * executions still tracked and delivers within the flush timeout.
  */
 public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 
-	private final @Nullable ThreadPoolTaskScheduler ownScheduler;
+	private final List<ThreadPoolTaskScheduler> ownSchedulers = new ArrayList<>();
 
-	private final GroupSender sender;
+	private final StateSender sender;
 
 	private final JobEventRecorder recorder;
 
@@ -38,54 +42,65 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	private volatile boolean running;
 
 	/**
-	 * Creates a pipeline with its own scheduler thread, a daemon so that an unreachable gateway
-	 * never keeps the JVM alive (the shutdown delivers first).
+	 * Creates a pipeline with scheduler threads of its own: one per target, so a target that
+	 * hangs never delays another, daemons so that an unreachable target never keeps the JVM alive
+	 * (the shutdown delivers first). With one target its thread also drives the heartbeat; with
+	 * several, the heartbeat has a thread of its own.
 	 * @param settings timings and bounds
 	 * @param resolver finds each execution's group
 	 * @param histories knows each group's earlier runs
 	 * @param repository the job repository, to count executions other JVMs run, or {@code null}
 	 * @param snapshots builds the metrics
 	 * @param schedules gives each job's configured intervals, by job name
-	 * @param client sends to the target
+	 * @param clients one per target: Pushgateways, a textfile collector's directory
 	 * @param retryPolicy which failures to retry, how often and how fast
-	 * @param listener told about every push attempt
+	 * @param listeners gives each target's listener, told about every push attempt to it
 	 * @param jobOperator stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
 	 */
 	public PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
 			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
-			Function<String, JobSchedule> schedules, PushClient client, RetryPolicy retryPolicy,
-			PushListener listener, @Nullable JobOperator jobOperator) {
-		this(settings, resolver, histories, repository, snapshots, schedules, client, retryPolicy, listener,
-				jobOperator, newScheduler(), Clock.systemUTC());
+			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
+			Function<PushClient, PushListener> listeners, @Nullable JobOperator jobOperator) {
+		this(settings, resolver, histories, repository, snapshots, schedules, clients, retryPolicy, listeners,
+				jobOperator, null, Clock.systemUTC());
 	}
 
 	PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
 			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
-			Function<String, JobSchedule> schedules, PushClient client, RetryPolicy retryPolicy,
-			PushListener listener, @Nullable JobOperator jobOperator, TaskScheduler scheduler, Clock clock) {
+			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
+			Function<PushClient, PushListener> listeners, @Nullable JobOperator jobOperator,
+			@Nullable TaskScheduler scheduler, Clock clock) {
 		Assert.notNull(settings, "'settings' must not be null");
-		this.ownScheduler = (scheduler instanceof ThreadPoolTaskScheduler own) ? own : null;
+		Assert.notEmpty(clients, "'clients' must not be empty");
 		GroupRegistry groups = new GroupRegistry(resolver, settings.maxGroupsPerJob());
 		JobStateAssembler source = new JobStateAssembler(groups, histories, repository, snapshots, schedules, clock);
-		this.sender = new GroupSender(client, source, retryPolicy, settings.redeliveryInterval(),
-				settings.flushTimeout(), listener, scheduler);
+		List<GroupSender> senders = new ArrayList<>();
+		for (PushClient client : clients) {
+			senders.add(new GroupSender(client, source, retryPolicy, settings.redeliveryInterval(),
+					settings.flushTimeout(), listeners.apply(client),
+					(scheduler != null) ? scheduler : newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-")));
+		}
+		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
 		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, jobOperator, repository,
-				settings.flushTimeout(),
-				clock);
-		scheduler.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, repository), settings.progressInterval());
+				settings.flushTimeout(), clock);
+		TaskScheduler heartbeats = (scheduler != null) ? scheduler
+				: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");
+		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, repository),
+				settings.progressInterval());
 	}
 
-	private static ThreadPoolTaskScheduler newScheduler() {
+	private ThreadPoolTaskScheduler newScheduler(String threadNamePrefix) {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setPoolSize(1);
 		scheduler.setDaemon(true);
-		scheduler.setThreadNamePrefix("batch-pushgateway-");
+		scheduler.setThreadNamePrefix(threadNamePrefix);
 		scheduler.setRemoveOnCancelPolicy(true);
 		// Its own lifecycle must not stop it before the pipeline has delivered.
 		scheduler.setWaitForTasksToCompleteOnShutdown(false);
 		scheduler.initialize();
+		this.ownSchedulers.add(scheduler);
 		return scheduler;
 	}
 
@@ -101,7 +116,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * Returns the sender, for flushing and for health.
 	 * @return the sender
 	 */
-	public GroupSender sender() {
+	public StateSender sender() {
 		return this.sender;
 	}
 
@@ -143,9 +158,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	public void close() {
 		stop();
 		this.finisher.finish();
-		if (this.ownScheduler != null) {
-			this.ownScheduler.shutdown();
-		}
+		this.ownSchedulers.forEach(ThreadPoolTaskScheduler::shutdown);
 	}
 
 	/**

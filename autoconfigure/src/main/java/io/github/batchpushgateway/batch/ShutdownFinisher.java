@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.github.batchpushgateway.push.GroupSender;
+import io.github.batchpushgateway.push.StateSender;
 import io.github.batchpushgateway.push.PushGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,7 +40,7 @@ final class ShutdownFinisher {
 
 	private final GroupRegistry groups;
 
-	private final GroupSender sender;
+	private final StateSender sender;
 
 	private final JobEventRecorder recorder;
 
@@ -52,7 +52,7 @@ final class ShutdownFinisher {
 
 	private final Clock clock;
 
-	ShutdownFinisher(GroupRegistry groups, GroupSender sender, JobEventRecorder recorder,
+	ShutdownFinisher(GroupRegistry groups, StateSender sender, JobEventRecorder recorder,
 			@Nullable JobOperator jobOperator,
 			@Nullable JobRepository repository, Duration flushTimeout, Clock clock) {
 		Assert.notNull(groups, "'groups' must not be null");

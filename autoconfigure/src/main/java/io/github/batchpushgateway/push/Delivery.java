@@ -22,6 +22,21 @@ public final class Delivery {
 	}
 
 	/**
+	 * Returns the delivery that succeeds when all of the given ones do.
+	 * @param deliveries the deliveries, one per target
+	 * @return their conjunction
+	 */
+	static Delivery all(java.util.List<Delivery> deliveries) {
+		if (deliveries.size() == 1) {
+			return deliveries.get(0);
+		}
+		CompletableFuture<?>[] outcomes = deliveries.stream().map((delivery) -> delivery.outcome).toArray(
+				CompletableFuture[]::new);
+		return new Delivery(CompletableFuture.allOf(outcomes)
+			.thenApply((ignored) -> deliveries.stream().allMatch((delivery) -> delivery.outcome.join())));
+	}
+
+	/**
 	 * Waits until the state, or a newer one of its group, has been delivered, or until its
 	 * retries are exhausted, or until the timeout expires.
 	 * @param timeout the longest wait

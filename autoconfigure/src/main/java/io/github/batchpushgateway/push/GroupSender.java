@@ -35,7 +35,7 @@ import org.springframework.util.backoff.BackOffExecution;
  * once when the group changes again, or when a push of another group succeeds. State the target
  * rejected for good is not sent again until the group changes.
  */
-public final class GroupSender implements AutoCloseable {
+public final class GroupSender implements StateSender, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(GroupSender.class);
 
@@ -94,6 +94,7 @@ public final class GroupSender implements AutoCloseable {
 	 * @param group the group
 	 * @return the delivery of the group's state as it is now, or newer
 	 */
+	@Override
 	public Delivery request(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
 		synchronized (this.lock) {
@@ -121,6 +122,7 @@ public final class GroupSender implements AutoCloseable {
 	 * at the heartbeat's pace.
 	 * @param group the group
 	 */
+	@Override
 	public void refresh(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
 		synchronized (this.lock) {
@@ -141,6 +143,7 @@ public final class GroupSender implements AutoCloseable {
 	 * @param timeout the longest wait
 	 * @return whether everything was delivered
 	 */
+	@Override
 	public boolean flush(Duration timeout) {
 		List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
 		synchronized (this.lock) {
@@ -163,6 +166,7 @@ public final class GroupSender implements AutoCloseable {
 	 * Returns the groups whose newest state has not reached the target.
 	 * @return the undelivered groups
 	 */
+	@Override
 	public List<PushGroup> undeliveredGroups() {
 		synchronized (this.lock) {
 			List<PushGroup> groups = new ArrayList<>();
@@ -179,6 +183,7 @@ public final class GroupSender implements AutoCloseable {
 	 * Flushes for at most the given time, then stops sending.
 	 * @param timeout the longest wait for undelivered state
 	 */
+	@Override
 	public void close(Duration timeout) {
 		synchronized (this.lock) {
 			if (this.closed) {

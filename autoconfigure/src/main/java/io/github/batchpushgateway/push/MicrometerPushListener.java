@@ -11,13 +11,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Counts pushes by outcome and times them in the application's own {@link MeterRegistry}, so a
  * long-running application shows its push health on {@code /actuator/prometheus} as
- * {@code batch_pushgateway_pushes_total{outcome,batch_job}} and
- * {@code batch_pushgateway_push_duration_seconds{outcome}}. The batch job's name is in
+ * {@code batch_pushgateway_pushes_total{outcome,batch_job,target}} and
+ * {@code batch_pushgateway_push_duration_seconds{outcome,target}}. The batch job's name is in
  * {@code batch_job}, not {@code job}, which Prometheus sets to the application's scrape job.
  */
 public final class MicrometerPushListener implements PushListener {
 
 	private final Supplier<? extends @Nullable MeterRegistry> registry;
+
+	private final String target;
 
 	/**
 	 * Creates a listener that records into the given registry.
@@ -25,7 +27,22 @@ public final class MicrometerPushListener implements PushListener {
 	 * asked at each push, so the registry may be created after this listener
 	 */
 	public MicrometerPushListener(Supplier<? extends @Nullable MeterRegistry> registry) {
+		this(registry, "");
+	}
+
+	private MicrometerPushListener(Supplier<? extends @Nullable MeterRegistry> registry, String target) {
 		this.registry = registry;
+		this.target = target;
+	}
+
+	/**
+	 * Returns a listener for the pushes to one target, whose meters name it in the tag
+	 * {@code target}.
+	 * @param target the target, as its client describes it (its address, never credentials)
+	 * @return the listener for that target
+	 */
+	public MicrometerPushListener forTarget(String target) {
+		return new MicrometerPushListener(this.registry, target);
 	}
 
 	@Override
@@ -47,11 +64,13 @@ public final class MicrometerPushListener implements PushListener {
 			.description("Push attempts to the Pushgateway, by outcome and job")
 			.tag("outcome", outcome)
 			.tag("batch.job", group.job())
+			.tag("target", this.target)
 			.register(registry)
 			.increment();
 		Timer.builder("batch.pushgateway.push.duration")
 			.description("Duration of push attempts to the Pushgateway")
 			.tag("outcome", outcome)
+			.tag("target", this.target)
 			.register(registry)
 			.record(duration);
 	}

@@ -29,8 +29,8 @@ public final class OutageLogger implements PushListener {
 
 	/**
 	 * Creates a logger.
-	 * @param gateway the gateway's address as shown in messages, such as
-	 * {@code http://localhost:9091}
+	 * @param gateway the target as shown in messages, such as
+	 * {@code the Pushgateway at http://localhost:9091}
 	 */
 	public OutageLogger(String gateway) {
 		this.gateway = gateway;
@@ -39,11 +39,11 @@ public final class OutageLogger implements PushListener {
 	@Override
 	public void pushSucceeded(PushGroup group, Duration duration) {
 		if (this.rejectedGroups.remove(group) != null) {
-			logger.info("The Pushgateway at " + this.gateway + " accepts the state of " + group + " again");
+			logger.info("The state of " + group + " is accepted by " + this.gateway + " again");
 		}
 		long failures = this.failuresInOutage.getAndSet(0);
 		if (failures > 0) {
-			logger.info("Pushes to the Pushgateway at " + this.gateway + " succeed again, after " + failures
+			logger.info("Pushes to " + this.gateway + " succeed again, after " + failures
 					+ " failed attempt(s)");
 		}
 	}
@@ -54,13 +54,13 @@ public final class OutageLogger implements PushListener {
 			int status = ((PushRejectedException) failure).getStatus();
 			Integer previous = this.rejectedGroups.put(group, status);
 			if (previous == null || previous != status) {
-				logger.warn("The Pushgateway at " + this.gateway + " rejects the state of " + group + " ("
+				logger.warn("The state of " + group + " is rejected by " + this.gateway + " ("
 						+ describe(failure) + "). Not retried; the job's next event is sent as usual");
 			}
 			return;
 		}
 		if (this.failuresInOutage.getAndIncrement() == 0) {
-			logger.warn("Pushes to the Pushgateway at " + this.gateway + " are failing (" + describe(failure)
+			logger.warn("Pushes to " + this.gateway + " are failing (" + describe(failure)
 					+ "). Jobs go on; each job's newest state is kept and sent again, and recovery will be logged");
 		}
 		else if (logger.isDebugEnabled()) {

@@ -39,13 +39,13 @@ class BatchPushgatewayAutoConfigurationTests {
 	void defaultsWireEveryPartWithDocumentedValues() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(BatchPushListenerRegistrar.class)
-				.hasSingleBean(PushClient.class)
+				.hasSingleBean(BatchPushTargets.class)
 				.hasSingleBean(PushPipeline.class)
 				.hasSingleBean(JobHistoryTracker.class)
 				.hasSingleBean(JobMetricsSnapshotFactory.class)
 				.hasSingleBean(MicrometerPushListener.class);
 			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);
-			assertThat(properties.getAddress()).isEqualTo("localhost:9091");
+			assertThat(properties.gatewayAddresses()).containsExactly("localhost:9091");
 			assertThat(properties.getScheme()).isEqualTo(BatchPushgatewayProperties.Scheme.HTTP);
 			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.PROTOBUF);
 			assertThat(properties.getProgressInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -73,14 +73,14 @@ class BatchPushgatewayAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PushPipeline.class)
 				.doesNotHaveBean(BatchPushListenerRegistrar.class)
-				.doesNotHaveBean(PushClient.class));
+				.doesNotHaveBean(BatchPushTargets.class));
 	}
 
 	@Test
 	void userDefinedBeansWin() {
 		this.contextRunner.withUserConfiguration(UserBeans.class).run((context) -> {
 			assertThat(context).hasSingleBean(PushClient.class).hasSingleBean(BatchPushListenerRegistrar.class);
-			assertThat(context.getBean(PushClient.class)).isSameAs(UserBeans.CLIENT);
+			assertThat(context.getBean(BatchPushTargets.class).clients()).containsExactly(UserBeans.CLIENT);
 			assertThat(context.getBean(BatchPushListenerRegistrar.class)).isSameAs(UserBeans.REGISTRAR);
 		});
 	}
@@ -92,7 +92,7 @@ class BatchPushgatewayAutoConfigurationTests {
 			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
 			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
 			"grouping-key.bad-name|x", "grouping-parameters|job",
-			"retry.redelivery-interval|500us", "read-timeout|30d" })
+			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
@@ -168,7 +168,55 @@ class BatchPushgatewayAutoConfigurationTests {
 	@Test
 	void acceptsAnIpv6AddressAndTextFormat() {
 		this.contextRunner.withPropertyValues("batch.pushgateway.address=[::1]:9091", "batch.pushgateway.format=text")
-			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(PushClient.class));
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(BatchPushTargets.class));
+	}
+
+	@Test
+	void severalAddressesAndATextfileDirectoryAreOneTargetEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.addresses=a:9091,b:9091",
+					"batch.pushgateway.textfile.directory=" + directory)
+			.run((context) -> assertThat(context.getBean(BatchPushTargets.class).clients())
+				.extracting(PushClient::describe)
+				.containsExactly("http://a:9091", "http://b:9091", "textfile:" + directory));
+	}
+
+	@Test
+	void aTextfileDirectoryAloneIsTheOnlyTarget(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+		this.contextRunner.withPropertyValues("batch.pushgateway.textfile.directory=" + directory)
+			.run((context) -> assertThat(context.getBean(BatchPushTargets.class).clients())
+				.extracting(PushClient::describe)
+				.containsExactly("textfile:" + directory));
+	}
+
+	@Test
+	void withoutAnyTargetTheGatewayOnThisMachineIsTheTarget() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(BatchPushTargets.class).clients())
+			.extracting(PushClient::describe)
+			.containsExactly("http://localhost:9091"));
+	}
+
+	@Test
+	void failsFastOnAddressAndAddressesTogether() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.address=a:9091", "batch.pushgateway.addresses=b:9091")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("batch.pushgateway.address")
+					.hasMessageContaining("batch.pushgateway.addresses");
+			});
+	}
+
+	@Test
+	void failsFastOnAMissingTextfileDirectoryNamingTheProperty(
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.textfile.directory=" + directory.resolve("missing"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("batch.pushgateway.textfile.directory");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

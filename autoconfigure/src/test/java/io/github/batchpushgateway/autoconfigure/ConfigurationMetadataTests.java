@@ -122,8 +122,9 @@ class ConfigurationMetadataTests {
 	void hintsAnyValueForFreeFormPropertiesWithSuggestions() {
 		Map<String, List<Map<String, Object>>> hints = hintValues();
 		assertThat(hints.get(PREFIX + ".jobs.include")).extracting((value) -> value.get("value")).containsExactly("*");
+		// No default in the metadata: localhost:9091 applies only when no other target is set.
 		assertThat(hints.get(PREFIX + ".address")).extracting((value) -> value.get("value"))
-			.containsExactly(metadataProperties().get(PREFIX + ".address").get("defaultValue"));
+			.containsExactly("localhost:9091");
 		List<String> anyProvided = this.metadata.read("$.hints[?(@.providers[0].name == 'any')].name");
 		assertThat(anyProvided).contains(PREFIX + ".jobs.include", PREFIX + ".address",
 				PREFIX + ".grouping-key.keys");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -65,12 +66,25 @@ public class TestBatchApplication implements AutoCloseable {
 		return start(url, gatewayAddress, properties);
 	}
 
-	private static TestBatchApplication start(String url, String gatewayAddress, String... properties) {
+	/**
+	 * Starts an application with an in-memory database of its own and no single gateway address:
+	 * its targets come from the properties ({@code addresses}, {@code textfile.directory}).
+	 * @param properties the targets and further properties, as name=value
+	 * @return the running application
+	 */
+	public static TestBatchApplication startWithTargets(String... properties) {
+		return start("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, properties);
+	}
+
+	private static TestBatchApplication start(String url, @Nullable String gatewayAddress, String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + url,
 				"spring.batch.job.enabled=false", "spring.batch.jdbc.initialize-schema=always",
-				"batch.pushgateway.address=" + gatewayAddress, "batch.pushgateway.progress-interval=100ms",
+				"batch.pushgateway.progress-interval=100ms",
 				"batch.pushgateway.flush-timeout=5s", "batch.pushgateway.retry.delay=50ms",
 				"spring.main.banner-mode=off"));
+		if (gatewayAddress != null) {
+			all.add("batch.pushgateway.address=" + gatewayAddress);
+		}
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestBatchApplication.class)
 			.web(WebApplicationType.NONE)

@@ -1,0 +1,93 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.util.Assert;
+
+/**
+ * Delivers every group's state to several targets, each through a sender of its own (its own
+ * newest-state slots, retries and thread), so a target that is down or hangs never delays the
+ * others. A delivery is complete when every target has it; the job's end and the shutdown wait
+ * for all targets within one time budget, not one per target.
+ */
+public final class FanOutSender implements StateSender {
+
+	private final List<? extends StateSender> targets;
+
+	/**
+	 * Creates a sender to the given targets' senders.
+	 * @param targets one sender per target
+	 */
+	public FanOutSender(List<? extends StateSender> targets) {
+		Assert.notEmpty(targets, "'targets' must not be empty");
+		this.targets = List.copyOf(targets);
+	}
+
+	@Override
+	public Delivery request(PushGroup group) {
+		List<Delivery> deliveries = new ArrayList<>(this.targets.size());
+		for (StateSender target : this.targets) {
+			deliveries.add(target.request(group));
+		}
+		return Delivery.all(deliveries);
+	}
+
+	@Override
+	public void refresh(PushGroup group) {
+		this.targets.forEach((target) -> target.refresh(group));
+	}
+
+	@Override
+	public boolean flush(Duration timeout) {
+		return inParallel((target) -> target.flush(timeout), timeout);
+	}
+
+	@Override
+	public void close(Duration timeout) {
+		inParallel((target) -> {
+			target.close(timeout);
+			return true;
+		}, timeout);
+	}
+
+	@Override
+	public List<PushGroup> undeliveredGroups() {
+		Set<PushGroup> groups = new LinkedHashSet<>();
+		this.targets.forEach((target) -> groups.addAll(target.undeliveredGroups()));
+		return new ArrayList<>(groups);
+	}
+
+	/** Runs the call on every target at once, and waits for all within the timeout. */
+	private boolean inParallel(java.util.function.Function<StateSender, Boolean> call, Duration timeout) {
+		ExecutorService executor = Executors.newFixedThreadPool(this.targets.size(), (runnable) -> {
+			Thread thread = new Thread(runnable, "batch-pushgateway-flush");
+			thread.setDaemon(true);
+			return thread;
+		});
+		try {
+			List<CompletableFuture<Boolean>> results = new ArrayList<>();
+			for (StateSender target : this.targets) {
+				results.add(CompletableFuture.supplyAsync(() -> call.apply(target), executor));
+			}
+			return Delivery.all(results.stream().map(Delivery::new).toList()).await(timeout.plusMillis(200));
+		}
+		finally {
+			executor.shutdown();
+			try {
+				executor.awaitTermination(200, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

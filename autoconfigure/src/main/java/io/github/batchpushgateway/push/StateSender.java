@@ -1,0 +1,44 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the batch side asks of the sending side: that a group's state be delivered, now or with
+ * the next attempt; and, at the end, that everything be delivered within a time.
+ */
+public interface StateSender {
+
+	/**
+	 * Says that a group's state changed because of an event. Returns at once.
+	 * @param group the group
+	 * @return the delivery of the group's state as it is now, or newer
+	 */
+	Delivery request(PushGroup group);
+
+	/**
+	 * Says that a group's state may have changed without an event, as a heartbeat does.
+	 * @param group the group
+	 */
+	void refresh(PushGroup group);
+
+	/**
+	 * Waits until every group's state requested so far has been delivered or given up.
+	 * @param timeout the longest wait
+	 * @return whether everything was delivered
+	 */
+	boolean flush(Duration timeout);
+
+	/**
+	 * Flushes for at most the given time, then stops sending.
+	 * @param timeout the longest wait for undelivered state
+	 */
+	void close(Duration timeout);
+
+	/**
+	 * Returns the groups whose newest state has not reached a target.
+	 * @return the undelivered groups
+	 */
+	List<PushGroup> undeliveredGroups();
+
+}

@@ -1,0 +1,64 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link FanOutSender}.
+ */
+class FanOutSenderTests {
+
+	private static final PushGroup GROUP = PushGroup.of("job");
+
+	private final StateSender first = mock(StateSender.class);
+
+	private final StateSender second = mock(StateSender.class);
+
+	private final FanOutSender sender = new FanOutSender(List.of(this.first, this.second));
+
+	@Test
+	void aDeliveryIsCompleteOnlyWhenEveryTargetHasTheState() {
+		given(this.first.request(GROUP)).willReturn(Delivery.failed());
+		given(this.second.request(GROUP)).willReturn(new Delivery(java.util.concurrent.CompletableFuture.completedFuture(true)));
+
+		assertThat(this.sender.request(GROUP).await(Duration.ZERO)).isFalse();
+	}
+
+	@Test
+	void refreshesAndUndeliveredGroupsCoverEveryTarget() {
+		given(this.second.undeliveredGroups()).willReturn(List.of(GROUP));
+
+		this.sender.refresh(GROUP);
+
+		then(this.first).should().refresh(GROUP);
+		then(this.second).should().refresh(GROUP);
+		assertThat(this.sender.undeliveredGroups()).containsExactly(GROUP);
+	}
+
+	@Test
+	void closingWaitsForAllTargetsAtOnceWithinOneBudget() {
+		org.mockito.BDDMockito.willAnswer((invocation) -> {
+			Thread.sleep(800);
+			return null;
+		}).given(this.first).close(Duration.ofSeconds(1));
+		org.mockito.BDDMockito.willAnswer((invocation) -> {
+			Thread.sleep(800);
+			return null;
+		}).given(this.second).close(Duration.ofSeconds(1));
+
+		long start = System.nanoTime();
+		this.sender.close(Duration.ofSeconds(1));
+
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+		then(this.first).should().close(Duration.ofSeconds(1));
+		then(this.second).should().close(Duration.ofSeconds(1));
+	}
+
+}
