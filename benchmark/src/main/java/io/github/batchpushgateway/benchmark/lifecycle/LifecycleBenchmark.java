@@ -271,7 +271,7 @@ public final class LifecycleBenchmark {
 		List<Checkpoint> on = checkpointRuns(name + ", on", true, runs, checkpoints, manySeconds);
 		// Off runs as many runs as on reached, so that both heaps are read at the same points.
 		int reached = on.get(on.size() - 1).runs;
-		List<Checkpoint> off = checkpointRuns(name + ", off", false, reached, checkpoints, 0);
+		List<Checkpoint> off = checkpointRuns(name + ", off", false, reached, checkpoints + "," + reached, 0);
 		if (reached < runs) {
 			this.notes.add(String.format(Locale.ROOT,
 					"many runs: stopped by its %d s budget (benchmark.many.seconds) after %,d of %,d runs",
