@@ -71,7 +71,7 @@ public final class LifecycleBenchmark {
 	/**
 	 * Runs the selected rows and prints the table. System properties:
 	 * <ul>
-	 * <li>{@code benchmark.seconds} [540]: the time budget of the whole run, shared among the
+	 * <li>{@code benchmark.seconds} [480]: the time budget of the whole run, shared among the
 	 * rows (chunk100k 18%, chunk1m 18%, fourstep 14%, cold 14%, many 20% + its off reference,
 	 * grouping case 10%). A row starts no new JVM pair once its share is spent, but runs at
 	 * least its minimum: on a busy machine the run takes longer, on a quiet one it measures
@@ -80,8 +80,9 @@ public final class LifecycleBenchmark {
 	 * chunk100k [3..20], chunk1m [2..12], fourstep [3..20], cold [3..30]; or
 	 * {@code benchmark.<row>.pairs} for a fixed number of JVM pairs.</li>
 	 * <li>{@code benchmark.runsPerJvm} [6] and {@code benchmark.dropped} [2].</li>
-	 * <li>{@code benchmark.fourstep.warmRuns} [40]: further runs of the four-step job in each of
-	 * its JVMs, for the warm figure; {@code benchmark.roundTrips} [25]: loopback pushes timed
+	 * <li>{@code benchmark.fourstep.warmupRuns} [50] and {@code benchmark.fourstep.warmRuns}
+	 * [50]: further runs of the four-step job in each of its JVMs, the second ones timed for the
+	 * warm figure; {@code benchmark.roundTrips} [25]: loopback pushes timed
 	 * after each of its pairs.</li>
 	 * <li>{@code benchmark.many.runs} [10000], {@code benchmark.many.checkpoints}
 	 * [100,1000,5000,10000], {@code benchmark.many.seconds} and
@@ -189,7 +190,8 @@ public final class LifecycleBenchmark {
 	 */
 	private void fourStepRow(Pairs budget) throws Exception {
 		String name = "four-step job (few ms)";
-		int warmRuns = Integer.getInteger("benchmark.fourstep.warmRuns", 40);
+		int warmupRuns = Integer.getInteger("benchmark.fourstep.warmupRuns", 50);
+		int warmRuns = Integer.getInteger("benchmark.fourstep.warmRuns", 50);
 		int roundTripsPerPair = Integer.getInteger("benchmark.roundTrips", 25);
 		Samples youngOn = new Samples();
 		Samples youngOff = new Samples();
@@ -205,10 +207,11 @@ public final class LifecycleBenchmark {
 		for (int pair = 0; budget.more(pair, rowStarted); pair++) {
 			pairs = pair + 1;
 			for (boolean enabled : order(pair)) {
-				List<Long> runs = timedRuns(name, enabled, this.runsPerJvm + warmRuns, "--bench.job=four-step");
+				List<Long> runs = timedRuns(name, enabled, this.runsPerJvm + warmupRuns + warmRuns,
+						"--bench.job=four-step");
 				int young = Math.min(this.runsPerJvm, runs.size());
 				(enabled ? youngOn : youngOff).addAll(runs.subList(Math.min(this.dropped, young), young));
-				(enabled ? warmOn : warmOff).addAll(runs.subList(young, runs.size()));
+				(enabled ? warmOn : warmOff).addAll(runs.subList(runs.size() - warmRuns, runs.size()));
 			}
 			for (int i = 0; i < roundTripsPerPair; i++) {
 				roundTrips.add(roundTrip.push());
@@ -224,7 +227,8 @@ public final class LifecycleBenchmark {
 		row(name + ", added per run, young JVM (runs " + (this.dropped + 1) + "-" + this.runsPerJvm
 				+ "), median / p99", added(youngOn, youngOff), target);
 		if (warmRuns > 0) {
-			row(name + ", added per run, warm (runs " + (this.runsPerJvm + 1) + "-" + (this.runsPerJvm + warmRuns)
+			row(name + ", added per run, warm (runs " + (this.runsPerJvm + warmupRuns + 1) + "-"
+					+ (this.runsPerJvm + warmupRuns + warmRuns)
 					+ "), median / p99", added(warmOn, warmOff), target);
 		}
 	}
@@ -290,8 +294,16 @@ public final class LifecycleBenchmark {
 			difference.append((i > 0) ? " / " : "").append(String.format(Locale.ROOT, "%+.1f", (on.get(i).heap - off.get(i).heap) / 1048576.0));
 		}
 		row(name + ": heap on - off, MiB", difference.toString(), "flat");
-		row(name + ": ms per run, on | off (median of the runs before each checkpoint)",
-				join(on, (c) -> ms(c.recentMedian)) + " | " + join(off, (c) -> ms(c.recentMedian)), "flat");
+		row(name + ": ms per run (median of the runs before each checkpoint)",
+				"on " + join(on, (c) -> ms(c.recentMedian)) + "; off " + join(off, (c) -> ms(c.recentMedian)),
+				"(reference)");
+		Checkpoint lastOn = on.get(on.size() - 1);
+		Checkpoint lastOff = off.get(off.size() - 1);
+		row(name + ": added ms per run before the last checkpoint (on - off medians, separate JVMs)",
+				String.format(Locale.ROOT, "%+.2f ms (on %s / off %s ms, runs %,d-%,d)",
+						(lastOn.recentMedian - lastOff.recentMedian) / 1e6, ms(lastOn.recentMedian),
+						ms(lastOff.recentMedian), (on.size() > 1) ? on.get(on.size() - 2).runs + 1 : 1, lastOn.runs),
+				"(reference)");
 		row("grouping-parameters=run (new value each run): series / groups, after "
 				+ grouping.stream().map((c) -> String.format(Locale.ROOT, "%,d", c.runs)).collect(Collectors.joining(" / "))
 				+ " runs",
@@ -534,13 +546,13 @@ public final class LifecycleBenchmark {
 	/**
 	 * How many JVM pairs a row runs: at least {@code minPairs}, at most {@code maxPairs}, and no new
 	 * pair once the row's time budget is spent. The budget is a share of {@code benchmark.seconds}
-	 * (default 540) unless {@code benchmark.<row>.seconds} sets it; {@code benchmark.<row>.pairs}
+	 * (default 480) unless {@code benchmark.<row>.seconds} sets it; {@code benchmark.<row>.pairs}
 	 * fixes the number of pairs.
 	 */
 	private record Pairs(int minPairs, int maxPairs, long seconds) {
 
 		static long totalSeconds() {
-			return Long.getLong("benchmark.seconds", 540);
+			return Long.getLong("benchmark.seconds", 480);
 		}
 
 		static Pairs of(String row, double share, int minPairs, int maxPairs) {
