@@ -124,10 +124,10 @@ public final class LifecycleBenchmark {
 		String gatewayVersion = gatewayVersion();
 		try {
 			if (rows.contains("chunk100k")) {
-				chunkRow("100,000-item chunk job (~100 ms)", 100_000, Pairs.of("chunk100k", 0.18, 3, 20), "<= 1.01");
+				chunkRow("100,000-item chunk job", 100_000, Pairs.of("chunk100k", 0.18, 3, 20), "<= 1.01");
 			}
 			if (rows.contains("chunk1m")) {
-				chunkRow("1,000,000-item chunk job (~650 ms)", 1_000_000, Pairs.of("chunk1m", 0.18, 2, 12),
+				chunkRow("1,000,000-item chunk job", 1_000_000, Pairs.of("chunk1m", 0.18, 2, 12),
 						"stays <= 1.01");
 			}
 			if (rows.contains("fourstep")) {
@@ -189,7 +189,7 @@ public final class LifecycleBenchmark {
 	 * push round trip measured alongside.
 	 */
 	private void fourStepRow(Pairs budget) throws Exception {
-		String name = "four-step job (few ms)";
+		String name = "four-step job";
 		int warmupRuns = Integer.getInteger("benchmark.fourstep.warmupRuns", 50);
 		int warmRuns = Integer.getInteger("benchmark.fourstep.warmRuns", 50);
 		int roundTripsPerPair = Integer.getInteger("benchmark.roundTrips", 25);
