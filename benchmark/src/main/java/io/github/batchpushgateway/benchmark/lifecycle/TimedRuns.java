@@ -1,0 +1,127 @@
+package io.github.batchpushgateway.benchmark.lifecycle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Runs the application's job {@code bench.runs} times on the main thread, each with the job
+ * parameter {@code run} = 1, 2, ... (so each run is a new job instance, and
+ * {@code batch.pushgateway.grouping-parameters=run} gives each run its own group), and writes
+ * one line per run to {@code bench.results}: {@code run <n> <nanoseconds JobOperator.start took>}.
+ * At each of {@code bench.checkpoints} it also writes
+ * {@code checkpoint <runs> <heap bytes after GC> <series of the job in the gateway> <groups of
+ * the job> <elapsed nanoseconds>}; after {@code bench.max-seconds} it writes a last checkpoint and
+ * stops. Does nothing without {@code bench.runs}.
+ */
+@Configuration(proxyBeanMethods = false)
+class TimedRuns implements ApplicationRunner {
+
+	private final Job job;
+
+	private final JobOperator jobOperator;
+
+	private final int runs;
+
+	private final String results;
+
+	private final Set<Integer> checkpoints;
+
+	private final long maxNanos;
+
+	private final String gatewayAddress;
+
+	TimedRuns(Job job, JobOperator jobOperator, @Value("${bench.runs:0}") int runs,
+			@Value("${bench.results:}") String results, @Value("${bench.checkpoints:}") String checkpoints,
+			@Value("${bench.max-seconds:0}") long maxSeconds,
+			@Value("${batch.pushgateway.address:localhost:9091}") String gatewayAddress) {
+		this.job = job;
+		this.jobOperator = jobOperator;
+		this.runs = runs;
+		this.results = results;
+		this.checkpoints = new HashSet<>();
+		Arrays.stream(checkpoints.split(",")).map(String::trim).filter((s) -> !s.isEmpty())
+			.forEach((s) -> this.checkpoints.add(Integer.parseInt(s)));
+		this.maxNanos = (maxSeconds > 0) ? maxSeconds * 1_000_000_000L : Long.MAX_VALUE;
+		this.gatewayAddress = gatewayAddress;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) throws Exception {
+		if (this.runs <= 0) {
+			return;
+		}
+		try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(this.results)), true)) {
+			long started = System.nanoTime();
+			for (int run = 1; run <= this.runs; run++) {
+				JobParameters parameters = new JobParametersBuilder().addLong("run", (long) run).toJobParameters();
+				long start = System.nanoTime();
+				JobExecution execution = this.jobOperator.start(this.job, parameters);
+				long took = System.nanoTime() - start;
+				if (execution.getStatus() != BatchStatus.COMPLETED) {
+					throw new IllegalStateException("Run " + run + " ended " + execution.getStatus());
+				}
+				out.println("run " + run + " " + took);
+				boolean outOfTime = System.nanoTime() - started > this.maxNanos;
+				if (this.checkpoints.contains(run) || outOfTime) {
+					checkpoint(out, run, System.nanoTime() - started);
+				}
+				if (outOfTime) {
+					break;
+				}
+			}
+		}
+	}
+
+	private void checkpoint(PrintWriter out, int run, long elapsed) throws IOException {
+		System.gc();
+		System.gc();
+		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		String label = "job=\"" + this.job.getName() + "\"";
+		long series = 0;
+		Set<String> groups = new TreeSet<>();
+		for (String line : scrapeGateway().split("\n")) {
+			if (!line.startsWith("#") && line.contains(label)) {
+				series++;
+				if (line.startsWith("push_time_seconds{")) {
+					groups.add(line.substring(0, line.lastIndexOf('}')));
+				}
+			}
+		}
+		out.println("checkpoint " + run + " " + heap + " " + series + " " + groups.size() + " " + elapsed);
+	}
+
+	private String scrapeGateway() throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + this.gatewayAddress + "/metrics")
+			.toURL()
+			.openConnection();
+		try (InputStream in = connection.getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		finally {
+			connection.disconnect();
+		}
+	}
+
+}
