@@ -201,6 +201,24 @@ public final class PushBenchmark {
 				"allocated on the job thread (median)");
 		this.table.row("jobStarted (beforeJob)", started, Table.US, Table.BYTES.format(startedBytes.median()));
 		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
+		summaryRow("job-thread time per lifecycle event, jobStarted, median / p99", started);
+		summaryRow("job-thread time per lifecycle event, stepEnded, median / p99", stepEnded);
+	}
+
+	/** A row of the one summary table that scripts/benchmark prints last, when it asks for one. */
+	private static void summaryRow(String figure, Samples samples) {
+		String file = System.getProperty("benchmark.rowsFile");
+		if (file == null) {
+			return;
+		}
+		String row = String.format(Locale.ROOT, "%s | %s / %s | <= 20 us p99%n", figure, Table.US.format(samples.median()),
+				Table.US.format(samples.percentile(99)));
+		try {
+			java.nio.file.Files.writeString(java.nio.file.Path.of(file), row, java.nio.file.StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	/** (c) How long a job's end waits for its final push to reach the gateway. */
