@@ -241,7 +241,7 @@ public final class PushBenchmark {
 					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1))));
 		// A group of its own, so that the series count of the job's group in (d) is not changed.
 		PushGroup group = new PushGroup("pushBenchmark", Map.of("format", "both"));
-		PushClient[] clients = { text.bean(PushClient.class), protobuf.bean(PushClient.class) };
+		PushClient[] clients = { client(text), client(protobuf) };
 		Samples[] latency = { new Samples(), new Samples() };
 		Samples[] bytes = { new Samples(), new Samples() };
 		for (int i = -this.warmup * 3; i < this.pushes; i++) {
@@ -303,6 +303,10 @@ public final class PushBenchmark {
 				"batch.pushgateway.progress-interval=10s", "batch.pushgateway.flush-timeout=10s"));
 		all.addAll(Arrays.asList(properties));
 		return TestBatchApplication.start(gateway.address(), all.toArray(String[]::new));
+	}
+
+	private static PushClient client(TestBatchApplication application) {
+		return application.bean(io.github.batchpushgateway.autoconfigure.BatchPushTargets.class).clients().get(0);
 	}
 
 	private static Samples[] samples(int count) {
