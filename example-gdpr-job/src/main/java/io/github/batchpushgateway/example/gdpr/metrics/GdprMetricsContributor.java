@@ -159,8 +159,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 	private IntegrityCensus.Result census(JobExecution jobExecution) {
 		boolean ended = !jobExecution.isRunning();
 		TakenCensus last = this.lastCensus;
-		if (last == null || last.executionId() != jobExecution.getId() || (ended && !last.ended())) {
-			last = new TakenCensus(jobExecution.getId(), ended, this.census.take());
+		if (last == null || last.execution() != jobExecution || (ended && !last.ended())) {
+			last = new TakenCensus(jobExecution, ended, this.census.take());
 			this.lastCensus = last;
 		}
 		return last.result();
@@ -246,7 +246,11 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		return GaugeDataPointSnapshot.builder().value(value).build();
 	}
 
-	private record TakenCensus(long executionId, boolean ended, IntegrityCensus.Result result) {
+	/**
+	 * The census of one execution, known by identity: ids repeat where the job repository starts
+	 * afresh (an in-memory database, the resourceless repository).
+	 */
+	private record TakenCensus(JobExecution execution, boolean ended, IntegrityCensus.Result result) {
 	}
 
 }
