@@ -32,6 +32,9 @@ final class GroupRecord {
 	/** Sending side's alone. */
 	@Nullable Instant lastProgress;
 
+	/** When the history was last refreshed from the job repository. Sending side's alone. */
+	@Nullable Instant lastRefresh;
+
 	GroupRecord(PushGroup group, String jobName) {
 		this.group = group;
 		this.jobName = jobName;

@@ -81,13 +81,13 @@ final class JobStateAssembler implements GroupStateSource {
 		}
 		Instant now = this.clock.instant();
 		takeInEnded(record, now);
-		JobHistory history = this.histories.refresh(group, record.jobName);
+		JobSchedule schedule = this.schedules.apply(record.jobName);
+		JobHistory history = refreshedHistory(record, now, schedule);
 		List<JobExecution> running = new ArrayList<>();
 		for (TrackedExecution tracked : record.executions()) {
 			running.add(tracked.execution);
 			progressed(record, tracked, now);
 		}
-		JobSchedule schedule = this.schedules.apply(record.jobName);
 		List<JobExecution> elsewhere = runningElsewhere(record, running, now, schedule);
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
@@ -95,6 +95,20 @@ final class JobStateAssembler implements GroupStateSource {
 		int count = running.size() + elsewhere.size();
 		JobState state = new JobState(count, current, history, record.lastProgress, schedule);
 		return this.snapshots.create(state);
+	}
+
+	/**
+	 * The group's history, with the repository's newest runs merged in at most once per progress
+	 * interval: runs other JVMs sharing the repository ended get in within an interval, while a
+	 * job's own end does not wait for a reading of the repository it has just written.
+	 */
+	private JobHistory refreshedHistory(GroupRecord record, Instant now, JobSchedule schedule) {
+		Instant last = record.lastRefresh;
+		if (last != null && now.isBefore(last.plus(schedule.progressInterval()))) {
+			return this.histories.historyOf(record.group, record.jobName);
+		}
+		record.lastRefresh = now;
+		return this.histories.refresh(record.group, record.jobName);
 	}
 
 	/**
