@@ -1,12 +1,14 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.github.batchpushgateway.metrics.BatchTimes;
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
@@ -21,6 +23,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.util.Assert;
 
 /**
@@ -31,6 +34,8 @@ import org.springframework.util.Assert;
 final class JobStateAssembler implements GroupStateSource {
 
 	private static final Log logger = LogFactory.getLog(JobStateAssembler.class);
+
+	private static final Duration MIN_SILENCE = Duration.ofMinutes(1);
 
 	private final GroupRegistry groups;
 
@@ -74,31 +79,43 @@ final class JobStateAssembler implements GroupStateSource {
 		if (record == null) {
 			return null;
 		}
-		JobHistory history = this.histories.historyOf(group, record.jobName);
 		Instant now = this.clock.instant();
+		takeInEnded(record, now);
+		JobHistory history = this.histories.refresh(group, record.jobName);
 		List<JobExecution> running = new ArrayList<>();
 		for (TrackedExecution tracked : record.executions()) {
-			if (tracked.isOver()) {
-				FinishedRun run = tracked.finishedRun();
-				if (run != null) {
-					history = this.histories.recordFinished(group, record.jobName, run);
-				}
-				this.groups.taken(record, tracked);
-				progressed(record, tracked, now);
-			}
-			else {
-				running.add(tracked.execution);
-				progressed(record, tracked, now);
-			}
+			running.add(tracked.execution);
+			progressed(record, tracked, now);
 		}
-		List<JobExecution> elsewhere = runningElsewhere(record, running);
+		JobSchedule schedule = this.schedules.apply(record.jobName);
+		List<JobExecution> elsewhere = runningElsewhere(record, running, now, schedule);
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
 		JobExecution current = newest(running);
 		int count = running.size() + elsewhere.size();
-		JobState state = new JobState(count, current, history, record.lastProgress,
-				this.schedules.apply(record.jobName));
+		JobState state = new JobState(count, current, history, record.lastProgress, schedule);
 		return this.snapshots.create(state);
+	}
+
+	/**
+	 * Moves the group's ended executions into its history and lets go of them. Also run by the
+	 * heartbeat, so that ended executions are not held while the target cannot be reached.
+	 */
+	synchronized void takeInEnded(GroupRecord record) {
+		takeInEnded(record, this.clock.instant());
+	}
+
+	private void takeInEnded(GroupRecord record, Instant now) {
+		for (TrackedExecution tracked : record.executions()) {
+			if (tracked.isOver()) {
+				progressed(record, tracked, now);
+				FinishedRun run = tracked.finishedRun();
+				if (run != null) {
+					this.histories.recordFinished(record.group, record.jobName, run);
+				}
+				this.groups.taken(record, tracked);
+			}
+		}
 	}
 
 	private static void progressed(GroupRecord record, TrackedExecution tracked, Instant now) {
@@ -110,11 +127,17 @@ final class JobStateAssembler implements GroupStateSource {
 	}
 
 	/**
-	 * Executions the job repository lists as running in this group that this JVM does not run:
-	 * other JVMs sharing the repository, or runs whose process died without ending them (which
-	 * then show as running without a heartbeat, the "process gone" alert).
+	 * Executions the job repository lists as running in this group that this JVM does not run
+	 * and that the repository saw alive recently: other JVMs sharing the repository. An execution
+	 * whose process died without ending it stays "running" in the repository for ever; it counts
+	 * only until it has been silent there for three progress intervals (at least a minute), so
+	 * that a crash long ago does not keep every later run's group running. A step of another JVM
+	 * that saves nothing for longer is then counted by that JVM's own heartbeat pushes only.
 	 */
-	private List<JobExecution> runningElsewhere(GroupRecord record, List<JobExecution> local) {
+	private List<JobExecution> runningElsewhere(GroupRecord record, List<JobExecution> local, Instant now,
+			JobSchedule schedule) {
+		Duration silence = schedule.progressInterval().multipliedBy(3);
+		Instant aliveSince = now.minus((silence.compareTo(MIN_SILENCE) < 0) ? MIN_SILENCE : silence);
 		List<JobExecution> elsewhere = new ArrayList<>();
 		if (this.repository == null) {
 			return elsewhere;
@@ -122,6 +145,7 @@ final class JobStateAssembler implements GroupStateSource {
 		try {
 			for (JobExecution execution : this.repository.findRunningJobExecutions(record.jobName)) {
 				if (!isLocal(execution, local) && !record.endedRecently(execution.getId())
+						&& !lastSaved(execution).isBefore(aliveSince)
 						&& this.groups.resolver().resolve(execution).equals(record.group)) {
 					elsewhere.add(execution);
 				}
@@ -132,6 +156,21 @@ final class JobStateAssembler implements GroupStateSource {
 					+ "' from the job repository; counting this JVM's only", ex);
 		}
 		return elsewhere;
+	}
+
+	/** When the repository last saved the execution or one of its steps. */
+	private static Instant lastSaved(JobExecution execution) {
+		LocalDateTime last = execution.getLastUpdated();
+		if (last == null) {
+			last = execution.getStartTime();
+		}
+		for (StepExecution step : execution.getStepExecutions()) {
+			LocalDateTime stepSaved = step.getLastUpdated();
+			if (stepSaved != null && (last == null || stepSaved.isAfter(last))) {
+				last = stepSaved;
+			}
+		}
+		return (last != null) ? BatchTimes.toInstant(last) : Instant.EPOCH;
 	}
 
 	private static boolean isLocal(JobExecution execution, List<JobExecution> local) {
