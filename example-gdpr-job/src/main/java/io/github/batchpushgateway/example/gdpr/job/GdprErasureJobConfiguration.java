@@ -26,6 +26,7 @@ import io.github.batchpushgateway.example.gdpr.notification.TransientDeliveryExc
 import io.github.batchpushgateway.example.gdpr.retention.RetentionSweepTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ErasureVerificationTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+import io.github.batchpushgateway.micrometer.BatchMeters;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -141,9 +142,9 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier, JdbcClient jdbc,
-			GdprProperties properties, Clock clock) {
+			GdprProperties properties, Clock clock, BatchMeters meters) {
 		return dispatchStep("notifyRecipients", jobRepository, transactionManager, outboxReader, recipientNotifier,
-				jdbc, properties, clock);
+				jdbc, properties, clock, meters);
 	}
 
 	/**
@@ -155,14 +156,15 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> confirmationReader, RecipientNotifier recipientNotifier,
-			JdbcClient jdbc, GdprProperties properties, Clock clock) {
+			JdbcClient jdbc, GdprProperties properties, Clock clock, BatchMeters meters) {
 		return dispatchStep("confirmErasures", jobRepository, transactionManager, confirmationReader,
-				recipientNotifier, jdbc, properties, clock);
+				recipientNotifier, jdbc, properties, clock, meters);
 	}
 
 	private static Step dispatchStep(String name, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, JdbcCursorItemReader<OutboxMessage> reader,
-			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock) {
+			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock,
+			BatchMeters meters) {
 		GdprProperties.Notifications notifications = properties.getNotifications();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
@@ -173,7 +175,7 @@ public class GdprErasureJobConfiguration {
 		return new StepBuilder(name, jobRepository).<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
 			.transactionManager(transactionManager)
 			.reader(reader)
-			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock))
+			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock, meters))
 			.build();
 	}
 

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.batchpushgateway.micrometer.BatchMeters;
+import io.micrometer.core.instrument.Counter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -24,6 +26,11 @@ import org.springframework.util.Assert;
  * {@code gdpr_erasure_recipient_notifications_pending} alert). The outbox id travels as the
  * idempotency key, so a message delivered again after a crash has no second effect.
  *
+ * <p>Counts what this run did through the starter's {@link BatchMeters}, in the job's group:
+ * {@code gdpr_erasure_recipient_notifications_delivered_total} and
+ * {@code ..._deferred_total} (retries ran out, stays queued), by {@code recipient}. What is
+ * still waiting is state in the database, which {@code GdprMetricsContributor} reads.
+ *
  * <p>Any other failure, of the notifier or of the outbox updates, fails the step as a
  * {@link NotificationDeliveryException} carrying the outbox id and an error code, never the
  * original exception, whose message can quote the subject's reference.
@@ -40,16 +47,20 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 
 	private final Clock clock;
 
+	private final BatchMeters meters;
+
 	public NotificationDispatchWriter(RecipientNotifier notifier, RetryPolicy retryPolicy, JdbcClient jdbc,
-			Clock clock) {
+			Clock clock, BatchMeters meters) {
 		Assert.notNull(notifier, "'notifier' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(meters, "'meters' must not be null");
 		this.notifier = notifier;
 		this.retryTemplate = new RetryTemplate(retryPolicy);
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
 	@Override
@@ -83,6 +94,7 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 					WHERE id = ? AND status = 'PENDING'""")
 				.params(LocalDateTime.now(this.clock), attempts.get(), message.id())
 				.update();
+			count("gdpr.erasure.recipient.notifications.delivered", "Notifications delivered by this run.", message);
 		}
 		catch (RetryException ex) {
 			if (!(ex.getCause() instanceof TransientDeliveryException transientFailure)) {
@@ -96,7 +108,18 @@ public class NotificationDispatchWriter implements ItemWriter<OutboxMessage> {
 				.update();
 			logger.warn(message + " not delivered after " + attempts.get() + " attempts ("
 					+ transientFailure.getErrorCode() + "): stays queued for the next run");
+			count("gdpr.erasure.recipient.notifications.deferred",
+					"Notifications this run could not deliver within its retries; they stay queued.", message);
 		}
+	}
+
+	private void count(String name, String description, OutboxMessage message) {
+		// recipient keys are a few configured codes: a bounded label
+		Counter.builder(name)
+			.description(description)
+			.tag("recipient", message.recipientKey())
+			.register(this.meters.registry())
+			.increment();
 	}
 
 }
