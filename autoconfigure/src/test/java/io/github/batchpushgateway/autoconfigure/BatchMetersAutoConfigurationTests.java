@@ -36,6 +36,9 @@ class BatchMetersAutoConfigurationTests {
 			context.getBean(PushPipeline.class).recorder().jobStarted(execution);
 			meters.registry(execution).counter("records.exported").increment(2);
 			assertThat(meters.contribute(execution)).hasSize(1);
+			JobExecution notStarted = running();
+			meters.registry(notStarted).counter("records.exported").increment();
+			assertThat(meters.contribute(notStarted)).isEmpty();
 		});
 	}
 
