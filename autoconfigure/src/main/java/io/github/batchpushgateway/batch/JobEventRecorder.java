@@ -55,6 +55,15 @@ public final class JobEventRecorder {
 	}
 
 	/**
+	 * Returns whether an execution is pushed and its final state not yet built.
+	 * @param execution the execution
+	 * @return whether the execution is tracked
+	 */
+	public boolean isTracked(JobExecution execution) {
+		return this.groups.tracked(execution) != null;
+	}
+
+	/**
 	 * A step of a running job ended.
 	 * @param step the step execution
 	 */

@@ -128,6 +128,8 @@ final class JobStateAssembler implements GroupStateSource {
 					this.histories.recordFinished(record.group, record.jobName, run);
 				}
 				this.groups.taken(record, tracked);
+				// Its end is in the history: what contributors keep for it can go.
+				this.snapshots.executionEnded(tracked.execution);
 			}
 		}
 	}

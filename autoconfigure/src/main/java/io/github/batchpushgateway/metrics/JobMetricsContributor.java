@@ -30,4 +30,14 @@ public interface JobMetricsContributor {
 	 */
 	Collection<MetricSnapshot> contribute(JobExecution jobExecution);
 
+	/**
+	 * Called once an ended execution has been taken into its group's history, so that what a
+	 * contributor keeps for the execution can go; it may still be asked to
+	 * {@link #contribute} for the execution afterwards, while the group shows it. Called on the
+	 * sending side; does nothing by default.
+	 * @param jobExecution the execution that ended
+	 */
+	default void executionEnded(JobExecution jobExecution) {
+	}
+
 }

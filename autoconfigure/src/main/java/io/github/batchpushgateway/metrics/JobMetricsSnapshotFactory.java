@@ -63,6 +63,23 @@ public final class JobMetricsSnapshotFactory {
 		return new MetricSnapshots(metrics);
 	}
 
+	/**
+	 * Tells the contributors that an ended execution has been taken into its group's history.
+	 * @param execution the execution that ended
+	 */
+	public void executionEnded(JobExecution execution) {
+		for (JobMetricsContributor contributor : this.contributors.get()) {
+			try {
+				contributor.executionEnded(execution);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Metrics contributor " + contributor.getClass().getName() + " failed at the end of job '"
+						+ execution.getJobInstance().getJobName() + "' (" + ex.getClass().getName() + ")");
+				logger.debug("Metrics contributor failure", ex);
+			}
+		}
+	}
+
 	private void addJobMetrics(List<MetricSnapshot> metrics, JobState state) {
 		JobExecution current = state.current();
 		JobHistory history = state.history();

@@ -65,6 +65,15 @@ public final class FanOutSender implements StateSender {
 		return new ArrayList<>(groups);
 	}
 
+	/** The earliest failure of each group at any target. */
+	@Override
+	public java.util.Map<PushGroup, java.time.Instant> failingGroups() {
+		java.util.Map<PushGroup, java.time.Instant> failing = new java.util.LinkedHashMap<>();
+		this.targets.forEach((target) -> target.failingGroups()
+			.forEach((group, since) -> failing.merge(group, since, (a, b) -> a.isBefore(b) ? a : b)));
+		return failing;
+	}
+
 	/** Runs the call on every target at once, and waits for all within the timeout. */
 	private boolean inParallel(java.util.function.Function<StateSender, Boolean> call, Duration timeout) {
 		ExecutorService executor = Executors.newFixedThreadPool(this.targets.size(), (runnable) -> {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -180,6 +181,25 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	/**
+	 * Returns the groups whose last attempt failed (their state is being retried, waits for
+	 * redelivery, or was rejected by the target), each with the time of its first failed attempt
+	 * since it was last delivered.
+	 * @return the failing groups and since when they fail
+	 */
+	@Override
+	public Map<PushGroup, Instant> failingGroups() {
+		synchronized (this.lock) {
+			Map<PushGroup, Instant> failing = new LinkedHashMap<>();
+			this.slots.forEach((group, slot) -> {
+				if (slot.failingSince != null) {
+					failing.put(group, slot.failingSince);
+				}
+			});
+			return failing;
+		}
+	}
+
+	/**
 	 * Flushes for at most the given time, then stops sending.
 	 * @param timeout the longest wait for undelivered state
 	 */
@@ -331,6 +351,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		synchronized (this.lock) {
 			slot.running = false;
 			slot.backOff = null;
+			slot.failingSince = null;
 			slot.delivered = Math.max(slot.delivered, built);
 			done = slot.takeWaitersUpTo(built);
 			if (slot.delivered < slot.requested) {
@@ -356,6 +377,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		List<CompletableFuture<Boolean>> done;
 		synchronized (this.lock) {
 			slot.running = false;
+			if (slot.failingSince == null) {
+				slot.failingSince = Instant.now();
+			}
 			if (worthRetrying && !this.closed) {
 				if (slot.backOff == null) {
 					slot.backOff = this.retryPolicy.getBackOff().start();
@@ -428,6 +452,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		/** Identifies the one scheduled attempt that may run. */
 		long ticket;
+
+		/** First failed attempt since the group was last delivered, {@code null} when none. */
+		@Nullable Instant failingSince;
 
 		volatile boolean readBack;
 

@@ -1,7 +1,9 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the batch side asks of the sending side: that a group's state be delivered, now or with
@@ -40,5 +42,12 @@ public interface StateSender {
 	 * @return the undelivered groups
 	 */
 	List<PushGroup> undeliveredGroups();
+
+	/**
+	 * Returns the groups whose last attempt failed (being retried, waiting for redelivery, or
+	 * rejected), each with the time of its first failed attempt since it was last delivered.
+	 * @return the failing groups and since when they fail
+	 */
+	Map<PushGroup, Instant> failingGroups();
 
 }

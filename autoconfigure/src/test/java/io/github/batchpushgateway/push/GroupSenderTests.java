@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.retry.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests for {@link GroupSender}, with a client and a state source of the test's own and a
@@ -207,6 +208,45 @@ class GroupSenderTests {
 		Delivery next = this.sender.request(GROUP);
 		this.scheduler.runDue();
 		assertThat(next.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aGroupIsFailingFromItsFirstFailedAttemptUntilItsStateIsDelivered() {
+		this.client.pushFailures = Integer.MAX_VALUE;
+		this.sender.request(GROUP);
+		Instant before = Instant.now();
+
+		this.scheduler.runDue();
+		Instant since = this.sender.failingGroups().get(GROUP);
+		this.scheduler.advanceToNext();
+		this.scheduler.advanceToNext();
+
+		assertThat(since).isBetween(before, Instant.now());
+		assertThat(this.sender.failingGroups()).containsExactly(entry(GROUP, since));
+		this.client.pushFailures = 0;
+		this.scheduler.advanceToNext();
+		assertThat(this.sender.failingGroups()).isEmpty();
+	}
+
+	@Test
+	void aGroupWhosePushIsOnlyPendingIsNotFailing() {
+		this.sender.request(GROUP);
+
+		assertThat(this.sender.undeliveredGroups()).containsExactly(GROUP);
+		assertThat(this.sender.failingGroups()).isEmpty();
+	}
+
+	@Test
+	void aRejectedGroupIsFailingUntilAPushOfItSucceeds() {
+		this.client.pushRejection = 400;
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.sender.failingGroups()).containsOnlyKeys(GROUP);
+		this.client.pushRejection = 0;
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+		assertThat(this.sender.failingGroups()).isEmpty();
 	}
 
 	@Test

@@ -1,0 +1,231 @@
+package io.github.batchpushgateway.micrometer;
+
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.github.batchpushgateway.metrics.JobMetricsContributor;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.scope.context.JobContext;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.util.Assert;
+
+/**
+ * Micrometer meters for the job execution that is running: job code (readers, processors,
+ * writers, tasklets, listeners) records counters, gauges, timers and distribution summaries in
+ * {@link #registry()}, and they appear in the job's Pushgateway group at every push, named by
+ * micrometer-registry-prometheus's convention (a counter {@code records.exported} becomes
+ * {@code records_exported_total}).
+ *
+ * <pre class="code">
+ * batchMeters.registry().counter("records.exported", "kind", "invoice").increment();
+ * </pre>
+ *
+ * <p>Each execution gets a registry of its own, found through Spring Batch's step and job
+ * context of the calling thread, so a new execution starts from zero and meters of one job never
+ * appear in another job's group. The registry is dropped once the starter has taken the
+ * execution's end into the group's history (for its final push, or at the next heartbeat); what
+ * it held then is still pushed while the group shows that execution (a redelivered final state
+ * included), and goes with the execution. Give meters a description: it becomes their help text
+ * (meters without one get a generic help text). Meters whose
+ * name clashes with the starter's own metrics ({@code batch_job_*}, {@code batch_step_*}) or the
+ * Pushgateway's ({@code push_time_seconds}, {@code push_failure_time_seconds}) are refused with
+ * an {@link IllegalArgumentException}. Keep tags bounded: every tag value is a series in the
+ * gateway.
+ *
+ * <p>For executions the starter does not push (a job excluded by {@code jobs.exclude}, or the
+ * starter disabled), {@link #registry()} returns a registry whose meters record nothing, so job
+ * code never has to check.
+ *
+ * <p>As a {@link JobMetricsContributor}, it hands the meters of the shown execution to the
+ * group's state; the auto-configuration registers it.
+ */
+public final class BatchMeters implements JobMetricsContributor {
+
+	private static final List<String> RESERVED_PREFIXES = List.of("batch_job_", "batch_step_");
+
+	private static final List<String> RESERVED_NAMES = List.of("batch_job", "batch_step", "push_time_seconds",
+			"push_failure_time_seconds");
+
+	private final Predicate<JobExecution> pushed;
+
+	private final MeterRegistry discarding = new CompositeMeterRegistry();
+
+	/** Registries of running executions, by identity. Guarded by itself. */
+	private final Map<JobExecution, PrometheusMeterRegistry> registries = new IdentityHashMap<>();
+
+	private final FinalScrapes finalScrapes = new FinalScrapes();
+
+	/** The last registry handed out: the lookup of a job's thread that records again and again. */
+	private volatile @Nullable Entry last;
+
+	/**
+	 * Creates the meters of executions for which the given predicate holds.
+	 * @param pushed whether the starter pushes an execution and has not yet taken in its end
+	 * (it calls {@link #executionEnded} when it does)
+	 */
+	public BatchMeters(Predicate<JobExecution> pushed) {
+		Assert.notNull(pushed, "'pushed' must not be null");
+		this.pushed = pushed;
+	}
+
+	/**
+	 * Returns the registry of the job execution running on the calling thread.
+	 * @return the execution's registry
+	 * @throws IllegalStateException when no job execution runs on the calling thread
+	 */
+	public MeterRegistry registry() {
+		JobExecution execution = currentExecution();
+		if (execution == null) {
+			throw new IllegalStateException("No Spring Batch job execution runs on this thread: record meters from "
+					+ "a reader, processor, writer, tasklet or listener of a running job, or pass its execution "
+					+ "to registry(JobExecution)");
+		}
+		return registry(execution);
+	}
+
+	/**
+	 * Returns the registry of the given job execution, for code that runs outside the
+	 * execution's step and job context (a thread of its own, say).
+	 * @param execution a running execution
+	 * @return the execution's registry
+	 */
+	public MeterRegistry registry(JobExecution execution) {
+		Assert.notNull(execution, "'execution' must not be null");
+		Entry last = this.last;
+		if (last != null && last.execution == execution) {
+			return last.registry;
+		}
+		MeterRegistry registry = lookUp(execution);
+		if (registry == null) {
+			return this.discarding;
+		}
+		return registry;
+	}
+
+	private @Nullable MeterRegistry lookUp(JobExecution execution) {
+		synchronized (this.registries) {
+			PrometheusMeterRegistry registry = this.registries.get(execution);
+			if (registry == null) {
+				if (!this.pushed.test(execution)) {
+					return null;
+				}
+				registry = newRegistry();
+				this.registries.put(execution, registry);
+			}
+			this.last = new Entry(execution, registry);
+			return registry;
+		}
+	}
+
+	private static PrometheusMeterRegistry newRegistry() {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+				new PrometheusRegistry(), Clock.SYSTEM);
+		registry.config().meterFilter(new GroupMeterFilter(registry));
+		return registry;
+	}
+
+	private static @Nullable JobExecution currentExecution() {
+		StepContext step = StepSynchronizationManager.getContext();
+		if (step != null) {
+			return step.getStepExecution().getJobExecution();
+		}
+		JobContext job = JobSynchronizationManager.getContext();
+		return (job != null) ? job.getJobExecution() : null;
+	}
+
+	/**
+	 * Returns the meters of the execution the group shows: recorded so far while it runs, as they
+	 * were at its end afterwards.
+	 */
+	@Override
+	public Collection<MetricSnapshot> contribute(JobExecution jobExecution) {
+		PrometheusMeterRegistry registry;
+		synchronized (this.registries) {
+			registry = this.registries.get(jobExecution);
+		}
+		MetricSnapshots scrape = (registry != null) ? registry.getPrometheusRegistry().scrape()
+				: this.finalScrapes.get(jobExecution);
+		return (scrape != null) ? scrape.stream().toList() : List.of();
+	}
+
+	/**
+	 * Keeps what the execution's meters hold now and drops its registry.
+	 */
+	@Override
+	public void executionEnded(JobExecution jobExecution) {
+		PrometheusMeterRegistry registry;
+		synchronized (this.registries) {
+			registry = this.registries.remove(jobExecution);
+			Entry last = this.last;
+			if (last != null && last.execution == jobExecution) {
+				this.last = null;
+			}
+		}
+		if (registry != null) {
+			this.finalScrapes.put(jobExecution, registry.getPrometheusRegistry().scrape());
+			registry.close();
+		}
+	}
+
+	/** Returns how many executions have a registry, for tests of the bound. */
+	int liveRegistries() {
+		synchronized (this.registries) {
+			return this.registries.size();
+		}
+	}
+
+	/** Returns how many ended executions keep their final meters, for tests of the bound. */
+	int finalScrapes() {
+		return this.finalScrapes.size();
+	}
+
+	private record Entry(JobExecution execution, MeterRegistry registry) {
+	}
+
+	/**
+	 * Refuses meters the group already has under the same name, and gives meters without a
+	 * description a help text, which Prometheus' lint asks for.
+	 */
+	private static final class GroupMeterFilter implements MeterFilter {
+
+		private final MeterRegistry registry;
+
+		GroupMeterFilter(MeterRegistry registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public Meter.Id map(Meter.Id id) {
+			String name = this.registry.config().namingConvention().name(id.getName(), id.getType(), id.getBaseUnit());
+			if (RESERVED_NAMES.contains(name) || RESERVED_PREFIXES.stream().anyMatch(name::startsWith)) {
+				throw new IllegalArgumentException("Meter '" + id.getName() + "' would be pushed as '" + name
+						+ "', which clashes with the metrics batch-pushgateway pushes itself (batch_job_*, batch_step_*, "
+						+ "push_time_seconds, push_failure_time_seconds): choose another name");
+			}
+			if (id.getDescription() == null || id.getDescription().isBlank()) {
+				return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(),
+						"Meter " + id.getName() + " recorded by the job.", id.getType());
+			}
+			return id;
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.batchpushgateway.autoconfigure;
+
+import java.time.LocalDateTime;
+
+import io.github.batchpushgateway.batch.PushPipeline;
+import io.github.batchpushgateway.metrics.JobMetricsContributor;
+import io.github.batchpushgateway.micrometer.BatchMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link BatchMetersAutoConfiguration}.
+ */
+class BatchMetersAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(BatchPushgatewayAutoConfiguration.class,
+				BatchMetersAutoConfiguration.class));
+
+	@Test
+	void batchMetersContributeToEveryGroupOfExecutionsThePipelinePushes() {
+		this.contextRunner.run((context) -> {
+			BatchMeters meters = context.getBean(BatchMeters.class);
+			assertThat(context.getBeanProvider(JobMetricsContributor.class).orderedStream()).containsExactly(meters);
+			JobExecution execution = running();
+			context.getBean(PushPipeline.class).recorder().jobStarted(execution);
+			meters.registry(execution).counter("records.exported").increment(2);
+			assertThat(meters.contribute(execution)).hasSize(1);
+			JobExecution notStarted = running();
+			meters.registry(notStarted).counter("records.exported").increment();
+			assertThat(meters.contribute(notStarted)).isEmpty();
+		});
+	}
+
+	@Test
+	void batchMetersRecordNothingWhenTheStarterIsDisabledSoJobCodeStillStarts() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(PushPipeline.class).hasSingleBean(BatchMeters.class);
+			BatchMeters meters = context.getBean(BatchMeters.class);
+			JobExecution execution = running();
+			MeterRegistry registry = meters.registry(execution);
+			registry.counter("records.exported").increment();
+			assertThat(meters.contribute(execution)).isEmpty();
+		});
+	}
+
+	@Test
+	void backsOffWithoutMicrometerRegistryPrometheus() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(PrometheusMeterRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(PushPipeline.class).doesNotHaveBean(BatchMeters.class));
+	}
+
+	@Test
+	void userDefinedBatchMetersWin() {
+		BatchMeters own = new BatchMeters((execution) -> false);
+		this.contextRunner.withBean(BatchMeters.class, () -> own)
+			.run((context) -> assertThat(context).getBean(BatchMeters.class).isSameAs(own));
+	}
+
+	private static JobExecution running() {
+		JobExecution execution = new JobExecution(1L, new JobInstance(1L, "importJob"), new JobParameters());
+		execution.setStartTime(LocalDateTime.now());
+		execution.setStatus(BatchStatus.STARTED);
+		return execution;
+	}
+
+}
