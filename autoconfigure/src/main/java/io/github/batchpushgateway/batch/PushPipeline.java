@@ -126,7 +126,8 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Ends every execution still tracked and delivers, within the flush timeout.
+	 * Ends every execution still tracked and delivers, within the flush timeout. The pipeline
+	 * goes on working: a stopped context may be started again.
 	 */
 	@Override
 	public void stop() {
@@ -151,13 +152,19 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Ends what the lifecycle did not (a context that was never started, or a test), then stops the
-	 * scheduler.
+	 * Ends what the lifecycle did not (a context that was never started, or a test), closes the
+	 * sender, so that a job thread still running does not wait for a push that can no longer
+	 * happen, then stops the scheduler threads.
 	 */
 	@Override
 	public void close() {
-		stop();
-		this.finisher.finish();
+		if (this.running) {
+			stop();
+		}
+		else {
+			this.finisher.finish();
+		}
+		this.sender.close(Duration.ZERO);
 		this.ownSchedulers.forEach(ThreadPoolTaskScheduler::shutdown);
 	}
 

@@ -28,9 +28,9 @@ import org.springframework.util.Assert;
  * ended, else as interrupted ({@code UNKNOWN}, exit code {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all.
  *
  * <p>Run by the pipeline's {@link SmartLifecycle#stop()}, which comes before the application's
- * executors and data sources are stopped, while a stopping job can still save its state. The
- * sender is closed at the end, so that a job thread still running afterwards does not wait for a
- * push that can no longer happen.
+ * executors and data sources are stopped, while a stopping job can still save its state. It only
+ * flushes: a stopped context may be started again (Spring's test framework pauses the contexts
+ * a test class does not use); the pipeline's close, at the context's end, closes the sender.
  */
 final class ShutdownFinisher {
 
@@ -98,7 +98,7 @@ final class ShutdownFinisher {
 			// held up a second time; what stays undelivered is named in the sender's WARN.
 			left = 0;
 		}
-		this.sender.close(Duration.ofNanos(left));
+		this.sender.flush(Duration.ofNanos(left));
 	}
 
 	private @Nullable JobExecution stored(JobExecution execution) {

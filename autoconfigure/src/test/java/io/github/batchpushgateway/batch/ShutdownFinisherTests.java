@@ -56,7 +56,7 @@ class ShutdownFinisherTests {
 		this.finisher.finish();
 
 		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
-		then(this.sender).should().close(any());
+		then(this.sender).should().flush(any());
 	}
 
 	@Test
@@ -116,7 +116,7 @@ class ShutdownFinisherTests {
 
 		this.finisher.finish();
 
-		then(this.sender).should().close(Duration.ZERO);
+		then(this.sender).should().flush(Duration.ZERO);
 	}
 
 	@Test
