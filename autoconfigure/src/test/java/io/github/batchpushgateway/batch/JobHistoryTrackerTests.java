@@ -1,0 +1,305 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.batchpushgateway.metrics.BatchTimes;
+import io.github.batchpushgateway.metrics.JobHistory;
+import io.github.batchpushgateway.push.GroupOutcomes;
+import io.github.batchpushgateway.push.PushGroup;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/**
+ * Tests for {@link JobHistoryTracker}, seeding from a mocked {@link JobRepository} that holds a
+ * job's instances newest first.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class JobHistoryTrackerTests {
+
+	private static final String JOB = "import";
+
+	private static final PushGroup GROUP = PushGroup.of(JOB);
+
+	private static final LocalDateTime BASE = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).minusDays(1);
+
+	private final JobRepository repository = mock(JobRepository.class);
+
+	/** The job's instances, newest first, with their executions. */
+	private final List<JobInstance> instances = new ArrayList<>();
+
+	private final Map<JobInstance, List<JobExecution>> executions = new HashMap<>();
+
+	private final PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
+
+	@BeforeEach
+	void repositoryServesPages() {
+		given(this.repository.getJobInstances(eq(JOB), anyInt(), anyInt())).willAnswer((invocation) -> {
+			int start = invocation.getArgument(1);
+			int count = invocation.getArgument(2);
+			int from = Math.min(start, this.instances.size());
+			return List.copyOf(this.instances.subList(from, Math.min(from + count, this.instances.size())));
+		});
+		given(this.repository.getJobExecutions(any(JobInstance.class)))
+			.willAnswer((invocation) -> this.executions.getOrDefault(invocation.getArgument(0), List.of()));
+	}
+
+	@Test
+	void withoutRepositoryHistoryStartsEmpty() {
+		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 100);
+
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.refresh(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+	}
+
+	@Test
+	void seedingStopsAtThePageThatHoldsASuccess() {
+		// given: newest first, 25 failures then a success, then more older instances
+		for (int i = 0; i < 25; i++) {
+			addInstance(BatchStatus.FAILED, 100 - i);
+		}
+		addInstance(BatchStatus.COMPLETED, 50);
+		for (int i = 0; i < 30; i++) {
+			addInstance(BatchStatus.COMPLETED, 40 - i);
+		}
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		// when
+		JobHistory history = tracker.historyOf(GROUP, JOB);
+		// then
+		assertThat(history.lastSuccess()).isEqualTo(at(50));
+		assertThat(history.lastFailure()).isEqualTo(at(100));
+		assertThat(history.lastFinished().end()).isEqualTo(at(100));
+		verify(this.repository).getJobInstances(JOB, 0, 20);
+		verify(this.repository).getJobInstances(JOB, 20, 20);
+		verify(this.repository, never()).getJobInstances(JOB, 40, 20);
+	}
+
+	@Test
+	void seedingReadsOnePageWhenItHoldsASuccess() {
+		for (int i = 0; i < 40; i++) {
+			addInstance(BatchStatus.COMPLETED, 100 - i);
+		}
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+
+		assertThat(tracker.historyOf(GROUP, JOB).lastSuccess()).isEqualTo(at(100));
+		verify(this.repository, times(1)).getJobInstances(eq(JOB), anyInt(), anyInt());
+	}
+
+	@Test
+	void seedingOfAJobThatNeverSucceededStopsAtTheLimit() {
+		// given
+		for (int i = 0; i < 60; i++) {
+			addInstance(BatchStatus.FAILED, 100 - i);
+		}
+		addInstance(BatchStatus.COMPLETED, 10);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 30);
+		// when
+		JobHistory history = tracker.historyOf(GROUP, JOB);
+		// then
+		assertThat(history.lastSuccess()).isNull();
+		assertThat(history.lastFailure()).isEqualTo(at(100));
+		verify(this.repository).getJobInstances(JOB, 0, 20);
+		verify(this.repository).getJobInstances(JOB, 20, 10);
+		verify(this.repository, times(2)).getJobInstances(eq(JOB), anyInt(), anyInt());
+	}
+
+	@Test
+	void seedingWithALimitOfZeroReadsNothing() {
+		addInstance(BatchStatus.COMPLETED, 10);
+
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 0);
+
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+	}
+
+	@Test
+	void seedingIgnoresRunsOfOtherGroups() {
+		// given
+		PushGroupResolver byRegion = new PushGroupResolver(Map.of(), List.of("region"));
+		addInstance(BatchStatus.COMPLETED, 100, "us");
+		addInstance(BatchStatus.FAILED, 90, "eu");
+		addInstance(BatchStatus.COMPLETED, 80, "eu");
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
+		// when
+		JobHistory history = tracker.historyOf(new PushGroup(JOB, Map.of("region", "eu")), JOB);
+		// then
+		assertThat(history.lastSuccess()).isEqualTo(at(80));
+		assertThat(history.lastFailure()).isEqualTo(at(90));
+	}
+
+	@Test
+	void seedingIgnoresRunningExecutions() {
+		JobInstance instance = new JobInstance(1L, JOB);
+		JobExecution running = new JobExecution(1L, instance, new JobParametersBuilder().toJobParameters());
+		running.setStartTime(BASE);
+		running.setStatus(BatchStatus.STARTED);
+		this.instances.add(instance);
+		this.executions.put(instance, List.of(running));
+
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+	}
+
+	@Test
+	void historyIsSeededOnlyOnce() {
+		addInstance(BatchStatus.COMPLETED, 10);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+
+		tracker.historyOf(GROUP, JOB);
+		tracker.historyOf(GROUP, JOB);
+
+		verify(this.repository, times(1)).getJobInstances(eq(JOB), anyInt(), anyInt());
+	}
+
+	@Test
+	void refreshMergesRunsOfTheNewestInstances() {
+		// given
+		addInstance(BatchStatus.FAILED, 10);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		// when: another JVM ends a run
+		addNewestInstance(BatchStatus.COMPLETED, 20);
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(20));
+		assertThat(refreshed.lastFailure()).isEqualTo(at(10));
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(refreshed);
+		verify(this.repository).getJobInstances(JOB, 0, 3);
+	}
+
+	@Test
+	void refreshIgnoresRunsOfOtherGroups() {
+		// given
+		PushGroupResolver byRegion = new PushGroupResolver(Map.of(), List.of("region"));
+		PushGroup eu = new PushGroup(JOB, Map.of("region", "eu"));
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
+		tracker.historyOf(eu, JOB);
+		// when
+		addNewestInstance(BatchStatus.COMPLETED, 20, "us");
+		// then
+		assertThat(tracker.refresh(eu, JOB)).isEqualTo(JobHistory.EMPTY);
+	}
+
+	@Test
+	void recordFinishedAddsTheRun() {
+		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 1000);
+
+		JobHistory history = tracker.recordFinished(GROUP, JOB,
+				JobHistory.FinishedRun.of(finished(new JobInstance(1L, JOB), BatchStatus.COMPLETED, 30, null)));
+
+		assertThat(history.lastSuccess()).isEqualTo(at(30));
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(history);
+	}
+
+	@Test
+	void absorbKeepsTheNewestOfEachOutcome() {
+		// given
+		addInstance(BatchStatus.COMPLETED, 50);
+		addInstance(BatchStatus.FAILED, 40);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		// when: the target holds an older success and a newer failure
+		JobHistory history = tracker.absorb(GROUP, JOB, new GroupOutcomes(at(10), at(60)));
+		// then
+		assertThat(history.lastSuccess()).isEqualTo(at(50));
+		assertThat(history.lastFailure()).isEqualTo(at(60));
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(history);
+	}
+
+	@Test
+	void absorbFillsWhatTheRepositoryDoesNotKnow() {
+		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 1000);
+
+		JobHistory history = tracker.absorb(GROUP, JOB, new GroupOutcomes(at(10), null));
+
+		assertThat(history.lastSuccess()).isEqualTo(at(10));
+		assertThat(history.lastFailure()).isNull();
+	}
+
+	@Test
+	void seedingFailureIsLoggedAndStartsEmpty(CapturedOutput output) {
+		given(this.repository.getJobInstances(eq(JOB), anyInt(), anyInt()))
+			.willThrow(new IllegalStateException("database down"));
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+
+		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(output).contains("WARN").contains("Could not read the history of job 'import'");
+	}
+
+	@Test
+	void refreshFailureKeepsTheHistoryInHand() {
+		// given
+		addInstance(BatchStatus.COMPLETED, 10);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		JobHistory seeded = tracker.historyOf(GROUP, JOB);
+		given(this.repository.getJobInstances(eq(JOB), anyInt(), anyInt()))
+			.willThrow(new IllegalStateException("database down"));
+		// when
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then
+		assertThat(refreshed).isEqualTo(seeded);
+	}
+
+	private void addInstance(BatchStatus status, int minute) {
+		addInstance(status, minute, null);
+	}
+
+	private void addInstance(BatchStatus status, int minute, String region) {
+		JobInstance instance = new JobInstance((long) this.instances.size() + 1000, JOB);
+		this.instances.add(instance);
+		this.executions.put(instance, List.of(finished(instance, status, minute, region)));
+	}
+
+	private void addNewestInstance(BatchStatus status, int minute, String region) {
+		JobInstance instance = new JobInstance((long) this.instances.size() + 5000, JOB);
+		this.instances.add(0, instance);
+		this.executions.put(instance, List.of(finished(instance, status, minute, region)));
+	}
+
+	private void addNewestInstance(BatchStatus status, int minute) {
+		addNewestInstance(status, minute, null);
+	}
+
+	private static JobExecution finished(JobInstance instance, BatchStatus status, int minute, String region) {
+		JobParametersBuilder parameters = new JobParametersBuilder();
+		if (region != null) {
+			parameters.addString("region", region);
+		}
+		JobExecution execution = new JobExecution(instance.getInstanceId(), instance, parameters.toJobParameters());
+		execution.setStartTime(BASE.plusMinutes(minute).minusSeconds(30));
+		execution.setEndTime(BASE.plusMinutes(minute));
+		execution.setStatus(status);
+		execution.setExitStatus(new ExitStatus(status.name()));
+		return execution;
+	}
+
+	private static Instant at(int minute) {
+		return BatchTimes.toInstant(BASE.plusMinutes(minute));
+	}
+
+}

@@ -1,0 +1,248 @@
+package io.github.batchpushgateway.batch;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
+import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.push.ManualScheduler;
+import io.github.batchpushgateway.push.PushClient;
+import io.github.batchpushgateway.push.PushGroup;
+import io.github.batchpushgateway.push.PushListener;
+import io.github.batchpushgateway.push.PushRejectedException;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.core.retry.RetryPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link PushPipeline}, assembled with a {@link ManualScheduler} and recording clients,
+ * so that every push is a step of the test.
+ */
+class PushPipelineTests {
+
+	private static final PushGroup GROUP = PushGroup.of("importJob");
+
+	private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
+
+	private final ManualScheduler scheduler = new ManualScheduler();
+
+	private final RecordingClient client = new RecordingClient();
+
+	private final List<PushPipeline> pipelines = new ArrayList<>();
+
+	@AfterEach
+	void closePipelines() {
+		this.pipelines.forEach(PushPipeline::close);
+	}
+
+	@Test
+	void jobStartReachesTheClientWhenTheSchedulerRuns() {
+		// given
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
+		// when
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		// then
+		assertThat(this.client.pushes()).isEmpty();
+		this.scheduler.runDue();
+		assertThat(this.client.pushes()).hasSize(1);
+		assertThat(this.client.last().group()).isEqualTo(GROUP);
+		assertThat(running(this.client.last().metrics())).isEqualTo(1);
+	}
+
+	@Test
+	void jobEndReachesTheClientWithTheFinalState() {
+		// given
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
+		JobExecution execution = Executions.running("importJob");
+		pipeline.recorder().jobStarted(execution);
+		this.scheduler.runDue();
+		// when
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		boolean deliveredInTime = pipeline.recorder().jobEnded(execution);
+		this.scheduler.runDue();
+		// then: the scheduler had not run within the flush timeout, but the state stays queued
+		assertThat(deliveredInTime).isFalse();
+		assertThat(this.client.pushes()).hasSize(2);
+		assertThat(running(this.client.last().metrics())).isZero();
+		assertThat(exitCode(this.client.last().metrics())).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void heartbeatIsScheduledAtTheProgressIntervalAndPushesRunningExecutions() {
+		// given
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		this.scheduler.runDue();
+		// when
+		this.scheduler.tick();
+		this.scheduler.runDue();
+		// then
+		assertThat(this.scheduler.periods()).containsExactly(PROGRESS_INTERVAL);
+		assertThat(this.client.pushes()).hasSize(2);
+		assertThat(running(this.client.last().metrics())).isEqualTo(1);
+	}
+
+	@Test
+	void stopFinishesRunningExecutionsAndCloses() throws Exception {
+		// given
+		PushPipeline pipeline = pipeline(Duration.ofSeconds(5), this.client);
+		pipeline.start();
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		this.scheduler.runDue();
+		assertThat(pipeline.isRunning()).isTrue();
+		// when: a scheduler thread runs while the shutdown waits for delivery
+		AtomicBoolean stopped = new AtomicBoolean();
+		Thread schedulerThread = new Thread(() -> {
+			while (!stopped.get()) {
+				this.scheduler.runDue();
+				Thread.onSpinWait();
+			}
+		});
+		schedulerThread.start();
+		try {
+			pipeline.stop();
+		}
+		finally {
+			stopped.set(true);
+			schedulerThread.join();
+		}
+		// then
+		assertThat(pipeline.isRunning()).isFalse();
+		assertThat(this.client.pushes()).hasSize(2);
+		assertThat(running(this.client.last().metrics())).isZero();
+		assertThat(exitCode(this.client.last().metrics())).isEqualTo(TrackedExecution.INTERRUPTED);
+		assertThat(pipeline.recorder().isTracked(Executions.running("importJob"))).isFalse();
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		assertThat(this.scheduler.runDue()).isZero();
+		assertThat(this.client.pushes()).hasSize(2);
+	}
+
+	@Test
+	void stopOfAPipelineNeverStartedDoesNothing() {
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+
+		pipeline.stop();
+
+		assertThat(pipeline.sender().undeliveredGroups()).containsExactly(GROUP);
+		assertThat(this.scheduler.runDue()).isOne();
+		assertThat(this.client.pushes()).hasSize(1);
+	}
+
+	@Test
+	void everyClientGetsTheState() {
+		// given
+		RecordingClient other = new RecordingClient();
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client, other);
+		// when
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		this.scheduler.runDue();
+		// then
+		assertThat(this.client.pushes()).hasSize(1);
+		assertThat(other.pushes()).hasSize(1);
+		assertThat(running(other.last().metrics())).isEqualTo(1);
+	}
+
+	@Test
+	void aClientThatFailsDoesNotKeepTheStateFromTheOther() {
+		// given
+		RecordingClient failing = new RecordingClient();
+		failing.rejectWith = 400;
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), failing, this.client);
+		// when
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		this.scheduler.runDue();
+		// then
+		assertThat(this.client.pushes()).hasSize(1);
+		assertThat(failing.pushes()).isEmpty();
+		assertThat(pipeline.sender().failingGroups()).containsOnlyKeys(GROUP);
+	}
+
+	@Test
+	void settingsAreChecked() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), 1))
+			.withMessageContaining("progressInterval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ofSeconds(-1), Duration.ofMinutes(1), 1))
+			.withMessageContaining("flushTimeout");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, 1))
+			.withMessageContaining("redeliveryInterval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ofMinutes(1), 0))
+			.withMessageContaining("maxGroupsPerJob");
+	}
+
+	private PushPipeline pipeline(Duration flushTimeout, PushClient... clients) {
+		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
+		PushPipeline pipeline = new PushPipeline(
+				new PushPipeline.Settings(PROGRESS_INTERVAL, flushTimeout, Duration.ofMinutes(1), 10), resolver,
+				new JobHistoryTracker(null, resolver, 0), null, new JobMetricsSnapshotFactory(List::of),
+				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
+				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
+				(client) -> new PushListener() {
+				}, null, this.scheduler, Clock.systemUTC());
+		this.pipelines.add(pipeline);
+		return pipeline;
+	}
+
+	private static double running(MetricSnapshots metrics) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getName().equals("batch_job_running"))
+			.map((metric) -> ((GaugeSnapshot) metric).getDataPoints().get(0).getValue())
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static String exitCode(MetricSnapshots metrics) {
+		return metrics.stream()
+			.filter((metric) -> metric instanceof InfoSnapshot)
+			.filter((metric) -> metric.getMetadata().getName().startsWith("batch_job_exit"))
+			.map((metric) -> ((InfoSnapshot) metric).getDataPoints().get(0).getLabels().get("exit_code"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private record Push(PushGroup group, MetricSnapshots metrics) {
+	}
+
+	private static final class RecordingClient implements PushClient {
+
+		private final List<Push> pushes = new ArrayList<>();
+
+		volatile int rejectWith;
+
+		@Override
+		public synchronized void push(PushGroup group, MetricSnapshots metrics) throws IOException {
+			if (this.rejectWith != 0) {
+				throw new PushRejectedException(this.rejectWith, "rejected");
+			}
+			this.pushes.add(new Push(group, metrics));
+		}
+
+		synchronized List<Push> pushes() {
+			return List.copyOf(this.pushes);
+		}
+
+		synchronized Push last() {
+			return this.pushes.get(this.pushes.size() - 1);
+		}
+
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+
+import io.github.batchpushgateway.metrics.BatchTimes;
+import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.push.PushGroup;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link TrackedExecution}.
+ */
+class TrackedExecutionTests {
+
+	private static final PushGroup GROUP = PushGroup.of("importJob");
+
+	@Test
+	void runningExecutionIsNotOverAndHasNoFinishedRun() {
+		TrackedExecution tracked = new TrackedExecution(Executions.running("importJob"), GROUP);
+
+		assertThat(tracked.isOver()).isFalse();
+		assertThat(tracked.endedWithoutAfterJob()).isFalse();
+		assertThat(tracked.finishedRun()).isNull();
+	}
+
+	@Test
+	void endedExecutionIsOverWithItsOwnRun() {
+		// given
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		// when
+		tracked.end();
+		// then
+		assertThat(tracked.isOver()).isTrue();
+		assertThat(tracked.endedWithoutAfterJob()).isFalse();
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(tracked.finishedRun().execution()).isSameAs(execution);
+	}
+
+	@Test
+	void executionFinishedBySpringBatchBeforeAfterJobIsEndedWithoutAfterJob() {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+
+		Executions.ended(execution, BatchStatus.FAILED);
+
+		assertThat(tracked.endedWithoutAfterJob()).isTrue();
+		assertThat(tracked.isOver()).isFalse();
+	}
+
+	@Test
+	void concludedWithoutStoredExecutionIsInterruptedFromItsStartToNow() {
+		// given
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		Instant now = Instant.now().plusSeconds(5);
+		// when
+		tracked.conclude(null, now);
+		// then
+		FinishedRun run = tracked.finishedRun();
+		assertThat(tracked.isOver()).isTrue();
+		assertThat(run.status()).isEqualTo(BatchStatus.UNKNOWN);
+		assertThat(run.exitCode()).isEqualTo(TrackedExecution.INTERRUPTED);
+		assertThat(run.start()).isEqualTo(BatchTimes.toInstant(execution.getStartTime()));
+		assertThat(run.end()).isEqualTo(now);
+	}
+
+	@Test
+	void concludedWithAStoredExecutionStillRunningIsInterrupted() {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+
+		tracked.conclude(Executions.running("importJob"), Instant.now());
+
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo(TrackedExecution.INTERRUPTED);
+	}
+
+	@Test
+	void concludedWithoutAStartTimeStartsAtTheConclusion() {
+		JobExecution execution = Executions.running("importJob");
+		execution.setStartTime(null);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		Instant now = Instant.now();
+
+		tracked.conclude(null, now);
+
+		assertThat(tracked.finishedRun().start()).isEqualTo(now);
+	}
+
+	@Test
+	void concludedAsTheRepositoryRecordsAnEndedExecution() {
+		// given: the execution object was marked STOPPED, the repository recorded the graceful end
+		JobExecution execution = Executions.running("importJob");
+		execution.setStatus(BatchStatus.STOPPING);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		JobExecution stored = Executions.ended(Executions.running("importJob"), BatchStatus.STOPPED);
+		// when
+		tracked.conclude(stored, Instant.now());
+		// then
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(tracked.finishedRun().execution()).isSameAs(stored);
+	}
+
+	@Test
+	void afterJobWinsOverAConclusion() {
+		// given
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		tracked.conclude(null, Instant.now());
+		// when
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		execution.setExitStatus(new ExitStatus("CUSTOM"));
+		tracked.end();
+		// then
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("CUSTOM");
+	}
+
+	@Test
+	void progressChangesWhenAStepStartsMovesOrEnds() {
+		// given
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		long none = tracked.progress();
+		// when / then
+		StepExecution step = Executions.step(execution, "load");
+		long started = tracked.progress();
+		assertThat(started).isNotEqualTo(none);
+		step.setReadCount(10);
+		long read = tracked.progress();
+		assertThat(read).isNotEqualTo(started);
+		step.setWriteCount(10);
+		long written = tracked.progress();
+		assertThat(written).isNotEqualTo(read);
+		step.setStatus(BatchStatus.COMPLETED);
+		assertThat(tracked.progress()).isNotEqualTo(written);
+	}
+
+	@Test
+	void progressIsStableWithoutChange() {
+		JobExecution execution = Executions.running("importJob");
+		Executions.step(execution, "load").setReadCount(3);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+
+		assertThat(tracked.progress()).isEqualTo(tracked.progress());
+		assertThat(tracked.progressFingerprint).isEqualTo(Long.MIN_VALUE);
+	}
+
+	@Test
+	void endTimeAloneWhileStillRunningIsNotAnEnd() {
+		JobExecution execution = Executions.running("importJob");
+		execution.setEndTime(LocalDateTime.now());
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+
+		assertThat(tracked.endedWithoutAfterJob()).isFalse();
+		assertThat(tracked.finishedRun()).isNull();
+	}
+
+}
