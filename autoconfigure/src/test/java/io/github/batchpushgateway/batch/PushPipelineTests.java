@@ -97,7 +97,7 @@ class PushPipelineTests {
 	}
 
 	@Test
-	void stopFinishesRunningExecutionsAndCloses() throws Exception {
+	void stopFinishesRunningExecutionsAndAStartedAgainPipelineStillPushes() throws Exception {
 		// given
 		PushPipeline pipeline = pipeline(Duration.ofSeconds(5), this.client);
 		pipeline.start();
@@ -126,9 +126,16 @@ class PushPipelineTests {
 		assertThat(running(this.client.last().metrics())).isZero();
 		assertThat(exitCode(this.client.last().metrics())).isEqualTo(TrackedExecution.INTERRUPTED);
 		assertThat(pipeline.recorder().isTracked(Executions.running("importJob"))).isFalse();
+		// and a context started again (Spring's test framework pauses and resumes contexts) pushes
+		pipeline.start();
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		this.scheduler.runDue();
+		assertThat(this.client.pushes()).hasSize(3);
+		// while a closed one does not
+		pipeline.close();
 		pipeline.recorder().jobStarted(Executions.running("importJob"));
 		assertThat(this.scheduler.runDue()).isZero();
-		assertThat(this.client.pushes()).hasSize(2);
+		assertThat(this.client.pushes()).hasSize(3);
 	}
 
 	@Test

@@ -14,7 +14,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,9 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @Import(NotificationFailurePrivacyTests.RejectingCreditAgency.class)
-// A context of its own (the import): closed after the class, so that it does not go on pushing
-// the job's group next to the shared context of the other tests, as two applications would.
-@DirtiesContext
 class NotificationFailurePrivacyTests extends ErasureJobTestSupport {
 
 	@Test
