@@ -49,10 +49,11 @@ class DeploymentFilesTests {
 	private static final Pattern ARGUMENT = Pattern.compile("^--([a-z0-9\\-]+\\.[a-z0-9.\\-\\[\\]]+)=.*$");
 
 	/**
-	 * Flags of the Prometheus, Alertmanager and Pushgateway servers, which look like properties
-	 * of the application but are not.
+	 * Flags of the Prometheus, Alertmanager, Pushgateway and node exporter servers, which look like
+	 * properties of the application but are not.
 	 */
-	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.");
+	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.",
+			"--collector.");
 
 	@TempDir
 	static Path unpacked;
