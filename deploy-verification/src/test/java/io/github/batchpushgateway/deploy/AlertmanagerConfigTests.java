@@ -65,6 +65,12 @@ class AlertmanagerConfigTests {
 
 		// then
 		assertThat(Yaml.list(gatewayRule.get("target_matchers"))).containsExactly("metrics_source=\"pushgateway\"");
+		// Only when no gateway is up: while one of two is down, the other holds every job's state and
+		// the per-job alerts are true (the rules read the freshest copy), so they must still be sent.
+		assertThat(Yaml.list(gatewayRule.get("source_matchers"))).contains("severity=\"critical\"");
+		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.name().equals("PushgatewayDown"))
+			.extracting((rule) -> rule.labels().get("severity"))
+			.containsExactlyInAnyOrder("critical", "warning");
 		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.name().equals("PushgatewayDown"))
 			.isNotEmpty()
 			.allSatisfy((rule) -> assertThat(rule.labels()).doesNotContainKey("metrics_source"));

@@ -49,10 +49,11 @@ class DeploymentFilesTests {
 	private static final Pattern ARGUMENT = Pattern.compile("^--([a-z0-9\\-]+\\.[a-z0-9.\\-\\[\\]]+)=.*$");
 
 	/**
-	 * Flags of the Prometheus, Alertmanager and Pushgateway servers, which look like properties
-	 * of the application but are not.
+	 * Flags of the Prometheus, Alertmanager, Pushgateway and node exporter servers, which look like
+	 * properties of the application but are not.
 	 */
-	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.");
+	private static final List<String> PROMETHEUS_FLAGS = List.of("--config.", "--storage.", "--web.", "--persistence.",
+			"--collector.");
 
 	@TempDir
 	static Path unpacked;
@@ -82,7 +83,10 @@ class DeploymentFilesTests {
 		Map<String, Object> config = Yaml.read(PROMETHEUS_CONFIG);
 		Map<String, Object> pushgateway = scrapeJob(config, "pushgateway");
 		assertThat(pushgateway).containsEntry("honor_labels", true);
-		assertThat(targets(pushgateway)).containsExactly("pushgateway:9091");
+		assertThat(targets(pushgateway)).containsExactly("pushgateway:9091", "pushgateway-2:9091");
+		Map<String, Object> node = scrapeJob(config, "node");
+		assertThat(node).containsEntry("honor_labels", true);
+		assertThat(targets(node)).containsExactly("node-exporter:9100");
 		assertThat(config.get("rule_files")).isEqualTo(List.of("rules/*.yml"));
 		assertThat(PROMETHEUS_CONFIG.resolveSibling("rules")).isDirectoryContaining("glob:**.yml");
 		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:9093");
@@ -94,7 +98,8 @@ class DeploymentFilesTests {
 	void composeMountsThatPrometheusConfigurationAndWiresTheServicesItNames() {
 		Map<String, Object> compose = yaml(DEPLOY.resolve("docker-compose.yml")).get(0);
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-		assertThat(services).containsKeys("prometheus", "pushgateway", "alertmanager", "grafana", "gdpr-erasure-job");
+		assertThat(services).containsKeys("prometheus", "pushgateway", "pushgateway-2", "node-exporter", "alertmanager",
+				"grafana", "gdpr-erasure-job");
 
 		Map<String, Object> prometheus = services.get("prometheus");
 		assertThat((List<String>) prometheus.get("command")).contains("--config.file=/etc/prometheus/prometheus.yml");
@@ -105,13 +110,20 @@ class DeploymentFilesTests {
 		assertThat(hostPath(services.get("grafana"), "/var/lib/grafana/dashboards")).isDirectoryContaining("glob:**.json");
 
 		Map<String, Object> config = Yaml.read(PROMETHEUS_CONFIG);
-		String gatewayTarget = targets(scrapeJob(config, "pushgateway")).get(0);
-		assertThat(gatewayTarget).isEqualTo("pushgateway:" + publishedPort(services.get("pushgateway")));
+		List<String> gatewayTargets = targets(scrapeJob(config, "pushgateway"));
+		assertThat(gatewayTargets).allSatisfy((target) -> assertThat(target)
+			.isEqualTo(serviceName(target) + ":" + publishedPort(services.get(serviceName(target)))));
+		String nodeTarget = targets(scrapeJob(config, "node")).get(0);
+		assertThat(nodeTarget).isEqualTo("node-exporter:" + publishedPort(services.get("node-exporter")));
+		assertThat((List<String>) services.get("node-exporter").get("command"))
+			.contains("--collector.textfile", "--collector.textfile.directory=/textfile");
 		assertThat(alertmanagerTargets(config)).containsExactly("alertmanager:" + publishedPort(services.get("alertmanager")));
 
 		Map<String, Object> job = services.get("gdpr-erasure-job");
 		Map<String, Object> environment = (Map<String, Object>) job.get("environment");
-		assertThat(environment).containsEntry("BATCH_PUSHGATEWAY_ADDRESS", gatewayTarget)
+		// The job pushes to every gateway Prometheus scrapes.
+		assertThat(environment).containsEntry("BATCH_PUSHGATEWAY_ADDRESSES", String.join(",", gatewayTargets))
+			.doesNotContainKey("BATCH_PUSHGATEWAY_ADDRESS")
 			.containsKey(keyVariable);
 		Map<String, Object> build = (Map<String, Object>) job.get("build");
 		assertThat(DEPLOY.resolve((String) build.get("context")).resolve((String) build.get("dockerfile")).normalize())
@@ -248,6 +260,10 @@ class DeploymentFilesTests {
 			}
 		}
 		throw new AssertionError("No volume mounted at " + containerPath + " in " + service);
+	}
+
+	private static String serviceName(String target) {
+		return target.substring(0, target.indexOf(':'));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -43,12 +43,28 @@ final class LongTaskletJobProcess implements AutoCloseable {
 	 */
 	static LongTaskletJobProcess start(String jobName, Duration taskletDuration, String gatewayAddress, Path directory,
 			String... properties) {
+		return startWithTargets(jobName, taskletDuration, "batch.pushgateway.address=" + gatewayAddress, directory,
+				properties);
+	}
+
+	/**
+	 * Starts the application with other targets than one gateway, such as several gateways or a
+	 * textfile directory.
+	 * @param jobName the job's name, its group in the targets
+	 * @param taskletDuration how long its one step sleeps
+	 * @param targets the {@code name=value} property that names the targets, for example
+	 * {@code batch.pushgateway.addresses=a:9091,b:9091}
+	 * @param directory where the log goes
+	 * @param properties further {@code name=value} properties
+	 * @return the running process
+	 */
+	static LongTaskletJobProcess startWithTargets(String jobName, Duration taskletDuration, String targets,
+			Path directory, String... properties) {
 		Path log = directory.resolve(jobName + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				// Start fast on a loaded machine: the test waits for the job, not for the JIT.
 				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				LongTaskletJobApplication.class.getName(), "--spring.main.web-application-type=none",
-				"--batch.pushgateway.address=" + gatewayAddress,
+				LongTaskletJobApplication.class.getName(), "--spring.main.web-application-type=none", "--" + targets,
 				"--batch.pushgateway.progress-interval=" + PROGRESS_INTERVAL.toSeconds() + "s",
 				"--test-job.name=" + jobName, "--test-job.tasklet-duration=" + taskletDuration.toMillis() + "ms"));
 		for (String property : properties) {

@@ -67,6 +67,39 @@ class PrometheusConfigTests {
 	}
 
 	@Test
+	void everyGatewaysSeriesAreToldApartByThePushgatewayLabel() {
+		// Pushed series have no instance once scraped with honor_labels (the gateway's empty one is
+		// dropped): without this label two gateways' copies of a group would be one series. The
+		// rules aggregate exactly this label away.
+		Map<String, Object> scrape = scrapeJob("pushgateway");
+		assertThat(Yaml.list(scrape.get("relabel_configs"))).map(Yaml::map)
+			.anySatisfy((relabel) -> assertThat(relabel)
+				.containsEntry("source_labels", List.of("__address__"))
+				.containsEntry("target_label", "pushgateway")
+				.doesNotContainKey("action"));
+		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.file().getFileName().toString().equals("batch-jobs.yml"))
+			.filteredOn((rule) -> rule.labels().containsKey("metrics_source"))
+			.filteredOn((rule) -> !rule.name().equals("BatchJobPushesUndelivered"))
+			.as("per-job alerts read from the gateways")
+			.allSatisfy((rule) -> assertThat(rule.expr()).as(rule.name()).contains("without (pushgateway)"));
+	}
+
+	@Test
+	void nodeExporterIsScrapedAsJobNodeWithHonorLabels() {
+		// The textfile's samples carry job="<Spring Batch job name>": honor_labels keeps it.
+		assertThat(scrapeJob("node")).containsEntry("honor_labels", true);
+	}
+
+	private Map<String, Object> scrapeJob(String name) {
+		return Yaml.list(this.config.get("scrape_configs"))
+			.stream()
+			.map(Yaml::map)
+			.filter((candidate) -> name.equals(candidate.get("job_name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No scrape job named " + name));
+	}
+
+	@Test
 	void grafanaKnowsTheScrapeInterval() {
 		// $__rate_interval is only right when Grafana's data source knows the scrape interval.
 		Map<String, Object> datasource = Yaml.map(Yaml
