@@ -69,7 +69,9 @@ public final class OutageLogger implements PushListener {
 	}
 
 	private static String describe(Throwable failure) {
-		StringBuilder description = new StringBuilder(String.valueOf(failure.getMessage()));
+		// A failure without a message (a bare SocketTimeoutException) is named by its class.
+		StringBuilder description = new StringBuilder(
+				(failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName());
 		Throwable cause = failure.getCause();
 		if (cause != null && cause != failure && cause.getMessage() != null
 				&& !description.toString().contains(cause.getMessage())) {
