@@ -412,13 +412,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		done.forEach((outcome) -> outcome.complete(false));
 	}
 
-	/** Returns the number of groups with a slot, for tests of the bound. */
-	int slotCount() {
-		synchronized (this.lock) {
-			return this.slots.size();
-		}
-	}
-
 	/**
 	 * One group's delivery. Slots are kept for the life of the sender, so the read-back happens
 	 * once per group; their number is bounded by the groups the batch side allows per job.
