@@ -96,7 +96,7 @@ public final class JobHistoryTracker {
 	}
 
 	/**
-	 * Adds a finished run to its group's history.
+	 * Adds a finished run this JVM ran to its group's history.
 	 * @param group the run's group
 	 * @param jobName the name of the group's job
 	 * @param run the finished run
@@ -104,7 +104,7 @@ public final class JobHistoryTracker {
 	 */
 	public JobHistory recordFinished(PushGroup group, String jobName, FinishedRun run) {
 		historyOf(group, jobName);
-		return this.histories.compute(group, (key, history) -> history.with(run));
+		return this.histories.compute(group, (key, history) -> history.withRunInHand(run));
 	}
 
 	/**

@@ -24,20 +24,42 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 	public static final JobHistory EMPTY = new JobHistory(null, null, null);
 
 	/**
-	 * Returns this history with one more finished run. The run ending last is shown, except that a
-	 * {@code COMPLETED} run never hides a {@code FAILED} one it overlapped: only a run started
-	 * after the failure ended can show that the job works again.
+	 * Returns this history with one more finished run, a copy read from the job repository. The
+	 * run ending last is shown, except that a {@code COMPLETED} run never hides a {@code FAILED}
+	 * one it overlapped: only a run started after the failure ended can show that the job works
+	 * again. A copy ending at the same instant as the shown run does not replace it: it is the
+	 * repository's copy of a run this JVM has at hand.
 	 * @param run the finished run
 	 * @return the updated history
 	 */
 	public JobHistory with(FinishedRun run) {
-		Instant success = (run.completed() && isLater(run.end(), this.lastSuccess)) ? run.end() : this.lastSuccess;
-		Instant failure = (run.failed() && isLater(run.end(), this.lastFailure)) ? run.end() : this.lastFailure;
-		return new JobHistory(success, failure, shown(this.lastFinished, run));
+		return with(run, false);
 	}
 
-	private static FinishedRun shown(@Nullable FinishedRun current, FinishedRun run) {
+	/**
+	 * Returns this history with one more finished run that this JVM ran and has at hand. As
+	 * {@link #with(FinishedRun)}, except that it replaces a shown copy of itself: Spring Batch
+	 * saves a job's end before it calls the afterJob listeners, so a refresh from the repository
+	 * can take the run in first, without what those listeners changed (the exit code) and as
+	 * another object than the execution contributors keep their metrics for.
+	 * @param run the finished run
+	 * @return the updated history
+	 */
+	public JobHistory withRunInHand(FinishedRun run) {
+		return with(run, true);
+	}
+
+	private JobHistory with(FinishedRun run, boolean inHand) {
+		Instant success = (run.completed() && isLater(run.end(), this.lastSuccess)) ? run.end() : this.lastSuccess;
+		Instant failure = (run.failed() && isLater(run.end(), this.lastFailure)) ? run.end() : this.lastFailure;
+		return new JobHistory(success, failure, shown(this.lastFinished, run, inHand));
+	}
+
+	private static FinishedRun shown(@Nullable FinishedRun current, FinishedRun run, boolean inHand) {
 		if (current == null) {
+			return run;
+		}
+		if (inHand && run.isCopyOf(current)) {
 			return run;
 		}
 		if (!run.end().isAfter(current.end())) {
@@ -93,6 +115,20 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 					: (execution.getCreateTime() != null) ? execution.getCreateTime() : end;
 			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end), execution.getStatus(),
 					execution.getExitStatus().getExitCode(), execution);
+		}
+
+		/**
+		 * Returns whether this run and the other are the same execution: same start and end, and
+		 * the same execution id where both have their execution at hand.
+		 * @param other another run
+		 * @return whether they describe one execution
+		 */
+		boolean isCopyOf(FinishedRun other) {
+			if (!this.start.equals(other.start) || !this.end.equals(other.end)) {
+				return false;
+			}
+			return this.execution == null || other.execution == null
+					|| this.execution.getId() == other.execution.getId();
 		}
 
 		/**

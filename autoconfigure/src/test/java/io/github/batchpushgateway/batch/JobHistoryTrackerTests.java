@@ -218,6 +218,22 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
+	void theRunInHandIsShownEvenWhenARefreshTookInItsRepositoryCopyFirst() {
+		// given: Spring Batch saved the job's end, and a refresh read it before afterJob ran
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.refresh(GROUP, JOB);
+		// when the execution in hand, which an afterJob listener gave its exit code, is recorded
+		JobExecution inHand = finished(stored.getJobInstance(), BatchStatus.COMPLETED, 30, null);
+		inHand.setExitStatus(new ExitStatus("EXPORTED"));
+		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(inHand));
+		// then the group shows the execution in hand, also after the next refresh
+		assertThat(tracker.historyOf(GROUP, JOB).lastFinished().execution()).isSameAs(inHand);
+		assertThat(tracker.refresh(GROUP, JOB).lastFinished().exitCode()).isEqualTo("EXPORTED");
+	}
+
+	@Test
 	void absorbKeepsTheNewestOfEachOutcome() {
 		// given
 		addInstance(BatchStatus.COMPLETED, 50);

@@ -53,6 +53,26 @@ class JobHistoryTests {
 	}
 
 	@Test
+	void theRunInHandReplacesTheRepositorysCopyOfItTakenInFirst() {
+		// Spring Batch saves the end before afterJob: a refresh may read the copy before the run
+		// in hand is taken in
+		FinishedRun repositoryCopy = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "COMPLETED", null);
+		FinishedRun inHand = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "EXIT_1", null);
+
+		assertThat(JobHistory.EMPTY.with(repositoryCopy).withRunInHand(inHand).lastFinished()).isEqualTo(inHand);
+		assertThat(JobHistory.EMPTY.withRunInHand(inHand).with(repositoryCopy).lastFinished()).isEqualTo(inHand);
+	}
+
+	@Test
+	void aRunInHandEndingWithAnotherRunStillNeverHidesAFailureItOverlapped() {
+		FinishedRun failedElsewhere = run(0, 10, BatchStatus.FAILED);
+		FinishedRun inHand = run(5, 10, BatchStatus.COMPLETED);
+
+		assertThat(JobHistory.EMPTY.with(failedElsewhere).withRunInHand(inHand).lastFinished())
+			.isEqualTo(failedElsewhere);
+	}
+
+	@Test
 	void outcomesATargetHoldsJoinOnlyWhenNewer() {
 		JobHistory history = JobHistory.EMPTY.with(run(0, 10, BatchStatus.COMPLETED));
 
