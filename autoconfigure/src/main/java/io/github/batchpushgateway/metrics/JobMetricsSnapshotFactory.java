@@ -23,6 +23,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.util.Assert;
@@ -88,8 +89,12 @@ public final class JobMetricsSnapshotFactory {
 		String exitCode;
 		Instant start;
 		if (current != null) {
-			status = current.getStatus();
-			exitCode = current.getExitStatus().getExitCode();
+			// Spring Batch sets a job's outcome before it calls the afterJob listeners, which may
+			// still change it. Until the end is taken in, with its last success or failure, the
+			// execution shows as running: a push never shows an outcome without its timestamp.
+			boolean inAfterJob = !current.getStatus().isRunning();
+			status = inAfterJob ? BatchStatus.STARTED : current.getStatus();
+			exitCode = inAfterJob ? ExitStatus.UNKNOWN.getExitCode() : current.getExitStatus().getExitCode();
 			start = (current.getStartTime() != null) ? instant(current.getStartTime()) : null;
 		}
 		else if (finished != null) {

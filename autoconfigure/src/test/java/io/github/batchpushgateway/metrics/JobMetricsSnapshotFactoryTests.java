@@ -2,6 +2,7 @@ package io.github.batchpushgateway.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -11,6 +12,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +43,22 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(gauge(metrics, "batch_job_last_progress_timestamp_seconds")).isEqualTo(150);
 		assertThat(names(metrics)).doesNotContain("batch_job_last_success_timestamp_seconds",
 				"batch_job_stall_timeout_seconds", "batch_job_max_duration_seconds");
+	}
+
+	@Test
+	void aRunningExecutionWhoseOutcomeIsSetButNotYetTakenInShowsRunningNotAnOutcomeWithoutItsTime() {
+		// Spring Batch has set COMPLETED and saved it, and is calling the afterJob listeners
+		JobExecution ending = new JobExecution(7L, new JobInstance(7L, "importJob"), new JobParameters());
+		ending.setStartTime(LocalDateTime.now().minusSeconds(5));
+		ending.setStatus(BatchStatus.COMPLETED);
+		ending.setExitStatus(ExitStatus.COMPLETED);
+		ending.setEndTime(LocalDateTime.now());
+
+		MetricSnapshots metrics = this.factory.create(new JobState(1, ending, JobHistory.EMPTY, null, this.schedule));
+
+		assertThat(statusShown(metrics)).isEqualTo("STARTED");
+		assertThat(exitCode(metrics)).isEqualTo("UNKNOWN");
+		assertThat(names(metrics)).doesNotContain("batch_job_last_success_timestamp_seconds");
 	}
 
 	@Test
