@@ -11,6 +11,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Format;
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
+import io.github.batchpushgateway.batch.GracefulStop;
 import io.github.batchpushgateway.batch.JobEventRecorder;
 import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
@@ -33,7 +34,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.AbstractJob;
-import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -160,7 +161,7 @@ public final class BatchPushgatewayAutoConfiguration {
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
 			JobHistoryTracker histories, ObjectProvider<JobRepository> jobRepository,
 			JobMetricsSnapshotFactory snapshots, BatchPushTargets targets, ObjectProvider<PushListener> listeners,
-			ObjectProvider<JobOperator> jobOperator) {
+			ObjectProvider<JobRegistry> jobRegistry) {
 		BatchPushgatewayProperties.Retry retry = properties.getRetry();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.maxRetries(retry.getMaxRetries())
@@ -172,7 +173,10 @@ public final class BatchPushgatewayAutoConfiguration {
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getFlushTimeout(), retry.getRedeliveryInterval(), properties.getMaxGroupsPerJob());
-		return new PushPipeline(settings, groups, histories, jobRepository.getIfAvailable(), snapshots,
+		JobRepository repository = jobRepository.getIfAvailable();
+		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
+				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
+		return new PushPipeline(settings, groups, histories, repository, snapshots,
 				schedules(properties), targets.clients(), retryPolicy, (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();
@@ -182,7 +186,7 @@ public final class BatchPushgatewayAutoConfiguration {
 							? micrometer.forTarget(client.describe()) : listener));
 					return new CompositePushListener(all);
 				},
-				properties.isStopJobsOnShutdown() ? jobOperator.getIfUnique() : null);
+				gracefulStop);
 	}
 
 	private static Function<String, JobSchedule> schedules(BatchPushgatewayProperties properties) {

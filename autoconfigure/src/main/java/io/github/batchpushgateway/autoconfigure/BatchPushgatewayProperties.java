@@ -109,9 +109,10 @@ public class BatchPushgatewayProperties {
 	private int maxGroupsPerJob = 100;
 
 	/**
-	 * Whether executions still running when the application shuts down are asked to stop
-	 * through Spring Batch's JobOperator (so the job repository shows them STOPPED and
-	 * restartable) before they are pushed as interrupted.
+	 * Whether executions still running when the application shuts down are asked to stop (saved
+	 * as STOPPING, which a chunk step sees at its next chunk boundary; stoppable tasklets are
+	 * told), so that the job repository shows them STOPPED and restartable, before they are
+	 * pushed as interrupted.
 	 */
 	private boolean stopJobsOnShutdown = true;
 

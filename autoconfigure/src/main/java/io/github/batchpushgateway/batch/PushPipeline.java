@@ -14,7 +14,6 @@ import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.StateSender;
 import org.jspecify.annotations.Nullable;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.retry.RetryPolicy;
@@ -55,21 +54,21 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param clients one per target: Pushgateways, a textfile collector's directory
 	 * @param retryPolicy which failures to retry, how often and how fast
 	 * @param listeners gives each target's listener, told about every push attempt to it
-	 * @param jobOperator stops running executions gracefully at shutdown, or {@code null} to push
+	 * @param gracefulStop stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
 	 */
 	public PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
 			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
-			Function<PushClient, PushListener> listeners, @Nullable JobOperator jobOperator) {
+			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop) {
 		this(settings, resolver, histories, repository, snapshots, schedules, clients, retryPolicy, listeners,
-				jobOperator, null, Clock.systemUTC());
+				gracefulStop, null, Clock.systemUTC());
 	}
 
 	PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
 			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
-			Function<PushClient, PushListener> listeners, @Nullable JobOperator jobOperator,
+			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop,
 			@Nullable TaskScheduler scheduler, Clock clock) {
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notEmpty(clients, "'clients' must not be empty");
@@ -83,7 +82,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
-		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, jobOperator, repository,
+		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, repository,
 				settings.flushTimeout(), clock);
 		TaskScheduler heartbeats = (scheduler != null) ? scheduler
 				: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");

@@ -13,7 +13,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
@@ -22,10 +21,11 @@ import org.springframework.util.Assert;
  * Makes sure no execution stays "running" in the gateway once the application shuts down
  * (SIGTERM, a Kubernetes eviction, {@code systemctl stop}, or any close of the context). Within
  * the flush timeout: executions whose afterJob Spring Batch skipped are ended as they are; running
- * executions are asked to stop through Spring Batch's {@link JobOperator}, so that the job
- * repository agrees (STOPPED, restartable), and given half the timeout to do so; those that did
- * not reach their end by then are pushed as the job repository records them if it shows them
- * ended, else as interrupted ({@code UNKNOWN}, exit code {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all.
+ * executions are asked to stop ({@link GracefulStop}), so that the job repository agrees
+ * (STOPPED, restartable), and given half the timeout to do so; those that did not reach their end
+ * by then are saved as stopped ({@link GracefulStop#endAsStopped}) and pushed as the job
+ * repository records them if it shows them ended, else as interrupted ({@code UNKNOWN}, exit code
+ * {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all.
  *
  * <p>Run by the pipeline's {@link SmartLifecycle#stop()}, which comes before the application's
  * executors and data sources are stopped, while a stopping job can still save its state. It only
@@ -44,7 +44,7 @@ final class ShutdownFinisher {
 
 	private final JobEventRecorder recorder;
 
-	private final @Nullable JobOperator jobOperator;
+	private final @Nullable GracefulStop gracefulStop;
 
 	private final @Nullable JobRepository repository;
 
@@ -53,7 +53,7 @@ final class ShutdownFinisher {
 	private final Clock clock;
 
 	ShutdownFinisher(GroupRegistry groups, StateSender sender, JobEventRecorder recorder,
-			@Nullable JobOperator jobOperator,
+			@Nullable GracefulStop gracefulStop,
 			@Nullable JobRepository repository, Duration flushTimeout, Clock clock) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
@@ -63,7 +63,7 @@ final class ShutdownFinisher {
 		this.groups = groups;
 		this.sender = sender;
 		this.recorder = recorder;
-		this.jobOperator = jobOperator;
+		this.gracefulStop = gracefulStop;
 		this.repository = repository;
 		this.flushTimeout = flushTimeout;
 		this.clock = clock;
@@ -79,6 +79,7 @@ final class ShutdownFinisher {
 			Instant now = this.clock.instant();
 			for (TrackedExecution tracked : running) {
 				if (!tracked.isOver()) {
+					endAsStopped(tracked.execution);
 					JobExecution stored = stored(tracked.execution);
 					tracked.conclude(stored, now);
 					changed.add(tracked.group);
@@ -99,6 +100,18 @@ final class ShutdownFinisher {
 			left = 0;
 		}
 		this.sender.flush(Duration.ofNanos(left));
+	}
+
+	private void endAsStopped(JobExecution execution) {
+		if (this.gracefulStop == null) {
+			return;
+		}
+		try {
+			this.gracefulStop.endAsStopped(execution);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not save execution " + execution.getId() + " as stopped", ex);
+		}
 	}
 
 	private @Nullable JobExecution stored(JobExecution execution) {
@@ -127,13 +140,13 @@ final class ShutdownFinisher {
 	}
 
 	private void stopGracefully(List<TrackedExecution> running, long until) {
-		if (this.jobOperator == null) {
+		if (this.gracefulStop == null) {
 			return;
 		}
 		logger.info("Stopping " + running.size() + " running job execution(s) at shutdown");
 		for (TrackedExecution tracked : running) {
 			try {
-				this.jobOperator.stop(tracked.execution);
+				this.gracefulStop.request(tracked.execution);
 			}
 			catch (Exception ex) {
 				logger.debug("Could not stop execution " + tracked.execution.getId(), ex);

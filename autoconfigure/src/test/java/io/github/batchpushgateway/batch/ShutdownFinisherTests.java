@@ -11,7 +11,6 @@ import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,7 @@ class ShutdownFinisherTests {
 
 	private final GroupSender sender = mock(GroupSender.class);
 
-	private final JobOperator jobOperator = mock(JobOperator.class);
+	private final GracefulStop gracefulStop = mock(GracefulStop.class);
 
 	private final JobRepository repository = mock(JobRepository.class);
 
@@ -40,7 +39,7 @@ class ShutdownFinisherTests {
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
 
 	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
-			this.jobOperator, this.repository, Duration.ofMillis(400), Clock.systemUTC());
+			this.gracefulStop, this.repository, Duration.ofMillis(400), Clock.systemUTC());
 
 	@Test
 	void aRunningExecutionIsAskedToStopAndEndsAsItsJobDoes() throws Exception {
@@ -51,7 +50,7 @@ class ShutdownFinisherTests {
 			Executions.ended(execution, BatchStatus.STOPPED);
 			tracked.end();
 			return true;
-		}).given(this.jobOperator).stop(execution);
+		}).given(this.gracefulStop).request(execution);
 
 		this.finisher.finish();
 
@@ -85,7 +84,7 @@ class ShutdownFinisherTests {
 		willAnswer((invocation) -> {
 			execution.setStatus(BatchStatus.STOPPED);
 			return true;
-		}).given(this.jobOperator).stop(execution);
+		}).given(this.gracefulStop).request(execution);
 
 		this.finisher.finish();
 
@@ -95,15 +94,33 @@ class ShutdownFinisherTests {
 	}
 
 	@Test
-	void withoutAJobOperatorNothingIsAskedToStop() throws Exception {
-		ShutdownFinisher withoutOperator = new ShutdownFinisher(this.groups, this.sender, this.recorder, null, null,
+	void anExecutionThatDidNotStopInTimeIsEndedAsStoppedAndPushedSo() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		JobExecution stored = Executions.ended(Executions.running("importJob"), BatchStatus.STOPPED);
+		given(this.gracefulStop.endAsStopped(execution)).willAnswer((invocation) -> {
+			given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+			return true;
+		});
+
+		this.finisher.finish();
+
+		then(this.gracefulStop).should().request(execution);
+		then(this.gracefulStop).should().endAsStopped(execution);
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void withoutAGracefulStopNothingIsAskedToStop() throws Exception {
+		ShutdownFinisher withoutStop = new ShutdownFinisher(this.groups, this.sender, this.recorder, null, null,
 				Duration.ofMillis(100), Clock.systemUTC());
 		TrackedExecution tracked = this.groups.track(Executions.running("importJob"));
 
-		withoutOperator.finish();
+		withoutStop.finish();
 
 		assertThat(tracked.finishedRun().exitCode()).isEqualTo("INTERRUPTED");
-		then(this.jobOperator).should(never()).stop(any(JobExecution.class));
+		then(this.gracefulStop).should(never()).request(any(JobExecution.class));
 	}
 
 	@Test
@@ -128,7 +145,7 @@ class ShutdownFinisherTests {
 		this.finisher.finish();
 
 		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
-		then(this.jobOperator).should(never()).stop(any(JobExecution.class));
+		then(this.gracefulStop).should(never()).request(any(JobExecution.class));
 		then(this.sender).should().request(GROUP);
 	}
 

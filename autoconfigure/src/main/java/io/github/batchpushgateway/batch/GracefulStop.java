@@ -1,0 +1,107 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.LocalDateTime;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepLocator;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.batch.core.step.tasklet.TaskletStep;
+import org.springframework.util.Assert;
+
+/**
+ * Asks a running job execution to stop, the way Spring Batch's steps look for it: the execution
+ * is saved as {@code STOPPING}; each step sees that when it next saves its progress (a chunk
+ * step at its next chunk boundary) and ends {@code STOPPED}, and so does the job, restartable.
+ * Tasklets that can be stopped ({@link StoppableTasklet}) are told as well. An execution whose
+ * step does not get there before the process exits (a tasklet that sleeps through the request) is
+ * then {@linkplain #endAsStopped ended as stopped}, so that it can be restarted.
+ *
+ * <p>Spring Batch 6's {@code JobOperator.stop} does this too, but it also saves the running step
+ * execution from the calling thread while the step's own thread saves it at its chunk
+ * boundaries: when the two meet, the step fails with an {@code OptimisticLockingFailureException}
+ * and the job ends {@code FAILED} instead of {@code STOPPED} (spring-batch issues 5120 and 5484).
+ * Here only the step's own thread saves the step. Not for steps that run in other processes
+ * (remote partitioning): they see the stop through the job repository as Spring Batch intends.
+ */
+public final class GracefulStop {
+
+	private final JobRepository repository;
+
+	private final @Nullable JobRegistry registry;
+
+	/**
+	 * Creates a stop that saves through the given repository.
+	 * @param repository the job repository the executions run in
+	 * @param registry finds the running steps, to tell stoppable tasklets, or {@code null} to ask
+	 * through the repository only
+	 */
+	public GracefulStop(JobRepository repository, @Nullable JobRegistry registry) {
+		Assert.notNull(repository, "'repository' must not be null");
+		this.repository = repository;
+		this.registry = registry;
+	}
+
+	/**
+	 * Asks the execution to stop, unless it is no longer running.
+	 * @param execution the running execution, the object its job's thread works on
+	 * @return whether it was asked
+	 */
+	public boolean request(JobExecution execution) {
+		BatchStatus status = execution.getStatus();
+		if (status != BatchStatus.STARTED && status != BatchStatus.STARTING) {
+			return false;
+		}
+		execution.setStatus(BatchStatus.STOPPING);
+		this.repository.update(execution);
+		stopTasklets(execution);
+		return true;
+	}
+
+	/**
+	 * Saves an execution that was asked to stop and has not reached its end as {@code STOPPED},
+	 * ended now: the process is about to exit, and the step will not save again. Spring Batch's
+	 * {@code JobOperator.stop} saves a job so at once; here it is the last resort, and the step's
+	 * execution is still left to its own thread.
+	 * @param execution an execution this stop was requested for
+	 * @return whether it was saved as stopped
+	 */
+	public boolean endAsStopped(JobExecution execution) {
+		if (execution.getStatus() != BatchStatus.STOPPING) {
+			return false;
+		}
+		execution.setStatus(BatchStatus.STOPPED);
+		execution.setExitStatus(ExitStatus.STOPPED);
+		execution.setEndTime(LocalDateTime.now());
+		this.repository.update(execution);
+		return true;
+	}
+
+	private void stopTasklets(JobExecution execution) {
+		Job job = (this.registry != null) ? this.registry.getJob(execution.getJobInstance().getJobName()) : null;
+		if (!(job instanceof StepLocator steps)) {
+			return;
+		}
+		for (StepExecution stepExecution : execution.getStepExecutions()) {
+			Step step = stepExecution.getStatus().isRunning() ? steps.getStep(stepExecution.getStepName()) : null;
+			if (step instanceof TaskletStep taskletStep && taskletStep.getTasklet() instanceof StoppableTasklet tasklet) {
+				StepSynchronizationManager.register(stepExecution);
+				try {
+					tasklet.stop(stepExecution);
+				}
+				finally {
+					StepSynchronizationManager.release();
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.github.batchpushgateway.batch;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepLocator;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.batch.core.step.tasklet.TaskletStep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.withSettings;
+
+/**
+ * Tests for {@link GracefulStop}, with a mocked job repository and registry.
+ */
+class GracefulStopTests {
+
+	private final JobRepository repository = mock(JobRepository.class);
+
+	private final JobRegistry registry = mock(JobRegistry.class);
+
+	private final GracefulStop stop = new GracefulStop(this.repository, this.registry);
+
+	@Test
+	void aRunningExecutionIsSavedStoppingWhileOnlyItsStepsOwnThreadSavesTheStep() {
+		JobExecution execution = Executions.running("importJob");
+		Executions.step(execution, "load");
+		given(this.registry.getJob("importJob")).willReturn(mock(Job.class));
+
+		assertThat(this.stop.request(execution)).isTrue();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPING);
+		assertThat(execution.getEndTime()).as("the job has not ended: its step is still running").isNull();
+		then(this.repository).should().update(execution);
+		then(this.repository).should(never()).update(any(StepExecution.class));
+		then(this.repository).should(never()).updateExecutionContext(any(StepExecution.class));
+	}
+
+	@Test
+	void anExecutionThatNoLongerRunsIsLeftAsItIs() {
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+
+		assertThat(this.stop.request(execution)).isFalse();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.repository).should(never()).update(any(JobExecution.class));
+	}
+
+	@Test
+	void theStoppableTaskletOfTheRunningStepIsToldWithItsStepInContext() {
+		JobExecution execution = Executions.running("importJob");
+		Executions.step(execution, "done").setStatus(BatchStatus.COMPLETED);
+		StepExecution running = Executions.step(execution, "command");
+		StoppableTasklet tasklet = mock(StoppableTasklet.class);
+		StoppableTasklet finishedTasklet = mock(StoppableTasklet.class);
+		Job job = mock(Job.class, withSettings().extraInterfaces(StepLocator.class));
+		TaskletStep command = taskletStep(tasklet);
+		TaskletStep done = taskletStep(finishedTasklet);
+		given(((StepLocator) job).getStep("command")).willReturn(command);
+		given(((StepLocator) job).getStep("done")).willReturn(done);
+		given(this.registry.getJob("importJob")).willReturn(job);
+		StepExecution[] inContext = new StepExecution[1];
+		willAnswer((invocation) -> {
+			inContext[0] = StepSynchronizationManager.getContext().getStepExecution();
+			return null;
+		}).given(tasklet).stop(running);
+
+		this.stop.request(execution);
+
+		then(tasklet).should().stop(running);
+		then(finishedTasklet).should(never()).stop(any(StepExecution.class));
+		assertThat(inContext[0]).isSameAs(running);
+		assertThat(StepSynchronizationManager.getContext()).as("context released").isNull();
+	}
+
+	@Test
+	void withoutARegistryTheStopGoesThroughTheRepositoryOnly() {
+		JobExecution execution = Executions.running("importJob");
+		Executions.step(execution, "load");
+
+		assertThat(new GracefulStop(this.repository, null).request(execution)).isTrue();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPING);
+		then(this.repository).should().update(execution);
+	}
+
+	@Test
+	void anExecutionAskedToStopThatDidNotGetThereIsEndedAsStoppedLeavingItsStepToItsThread() {
+		JobExecution execution = Executions.running("importJob");
+		StepExecution step = Executions.step(execution, "sleep");
+		this.stop.request(execution);
+
+		assertThat(this.stop.endAsStopped(execution)).isTrue();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("STOPPED");
+		assertThat(execution.getEndTime()).isNotNull();
+		then(this.repository).should(org.mockito.Mockito.times(2)).update(execution);
+		then(this.repository).should(never()).update(any(StepExecution.class));
+		assertThat(step.getStatus()).isEqualTo(BatchStatus.STARTED);
+	}
+
+	@Test
+	void onlyAnExecutionAskedToStopIsEndedAsStopped() {
+		JobExecution running = Executions.running("importJob");
+		JobExecution completed = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+
+		assertThat(this.stop.endAsStopped(running)).isFalse();
+		assertThat(this.stop.endAsStopped(completed)).isFalse();
+
+		assertThat(running.getStatus()).isEqualTo(BatchStatus.STARTED);
+		assertThat(completed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.repository).should(never()).update(any(JobExecution.class));
+	}
+
+	private static TaskletStep taskletStep(StoppableTasklet tasklet) {
+		TaskletStep step = mock(TaskletStep.class);
+		given(step.getTasklet()).willReturn(tasklet);
+		return step;
+	}
+
+}
