@@ -178,7 +178,7 @@ class AlertRulesTests {
 		String freshest = " (push_time_seconds == ignoring (pushgateway) group_left max without (pushgateway) (push_time_seconds)"
 				+ " or group without (status) (batch_job_status) unless push_time_seconds)";
 		String runningInFreshest = "batch_job_running > 0 and" + freshest + ")";
-		return Stream.of(
+		Stream<GuardMutation> batchJobs = Stream.of(
 				new GuardMutation("BatchJobProcessGone", "push age read at evaluation, not at the scrape",
 						"timestamp(push_time_seconds)", "time()"),
 				new GuardMutation("BatchJobProcessGone", "only one running execution counts", "batch_job_running > 0",
@@ -223,6 +223,26 @@ class AlertRulesTests {
 						" unless on () (up{job=\"pushgateway\"} == 1)", ""),
 				new GuardMutation("PushgatewayDown", "every gateway down is only a warning",
 						" and on () (up{job=\"pushgateway\"} == 1)", ""));
+		return Stream.concat(batchJobs, gdprGuardMutations(freshest));
+	}
+
+	/**
+	 * Every alert of {@code gdpr-erasure.yml} reads its job's series from the freshest copy and
+	 * aggregates the gateways away: both are taken out of each alert on its own. The outer
+	 * aggregation is the one followed by a space (the freshest copy's own is followed by its
+	 * argument).
+	 */
+	private static Stream<GuardMutation> gdprGuardMutations(String freshest) {
+		return AlertRule.readAll()
+			.stream()
+			.filter((rule) -> rule.group().equals("gdpr-erasure"))
+			.map(AlertRule::name)
+			.distinct()
+			.flatMap((alertName) -> Stream.of(
+					new GuardMutation(alertName, "a gateway that missed the last run reports the run before it",
+							freshest, " push_time_seconds"),
+					new GuardMutation(alertName, "one answer per gateway, not per job", "max without (pushgateway) ( ",
+							"max without () ( ")));
 	}
 
 	/**

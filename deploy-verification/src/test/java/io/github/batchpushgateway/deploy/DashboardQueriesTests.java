@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
+import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every query of every shipped dashboard, its variables filled in as Grafana does, parses and
  * returns data from a real Prometheus scraping a real Pushgateway that holds a finished run of
  * the example GDPR erasure job ({@code java -jar}, as its users run it, with a stall timeout and a
- * maximum duration set).
+ * maximum duration set). Prometheus scrapes the gateway as two targets, labelled as
+ * {@code deploy/prometheus/prometheus.yml} labels two gateways, so every group is held twice,
+ * equally fresh, as by two gateways that both took the last push: every query of pushed series
+ * must still give one answer per job.
  */
 class DashboardQueriesTests {
 
@@ -54,10 +58,31 @@ class DashboardQueriesTests {
 		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300, "batch.pushgateway.jobs.stall-timeout=10m",
 				"batch.pushgateway.jobs.max-duration=1h");
 		assertThat(exitCode).as(ExampleJobProcess.tail(directory.resolve("example-job.log"))).isZero();
-		prometheus = PrometheusServer.start(PrometheusServer.scrapeConfigFor(gateway.address(), Duration.ofSeconds(1)));
-		// a few scrapes, so that range queries see more than one point
+		prometheus = PrometheusServer.start(scrapeConfigForTwoGateways(gateway.address()));
+		// a few scrapes of both copies, so that range queries see more than one point
 		prometheus.awaitQuery("count_over_time(batch_job_status{job=\"" + EXAMPLE_JOB + "\",status=\"COMPLETED\"}[1m])",
-				(result) -> !result.isEmpty() && result.get(0).value() >= 3, Duration.ofSeconds(30));
+				(result) -> result.size() == 2 && result.stream().allMatch((copy) -> copy.value() >= 3),
+				Duration.ofSeconds(30));
+	}
+
+	/**
+	 * The one gateway as two scrape targets, each with the label that tells two gateways' copies
+	 * apart.
+	 */
+	private static String scrapeConfigForTwoGateways(String address) {
+		return """
+				global:
+				  scrape_interval: 1s
+				  evaluation_interval: 1s
+				scrape_configs:
+				  - job_name: pushgateway
+				    honor_labels: true
+				    static_configs:
+				      - targets: ['%1$s']
+				        labels: {pushgateway: gateway-a}
+				      - targets: ['%1$s']
+				        labels: {pushgateway: gateway-b}
+				""".formatted(address);
 	}
 
 	@AfterAll
@@ -72,6 +97,15 @@ class DashboardQueriesTests {
 
 	static Stream<Dashboard.PanelQuery> panelQueries() {
 		return Dashboard.readAll().stream().flatMap((dashboard) -> dashboard.queries().stream());
+	}
+
+	/**
+	 * The queries of series the gateways hold (pushed, and the gateway's own push times); the
+	 * others, the gateways' up, are per gateway on purpose.
+	 */
+	static Stream<Dashboard.PanelQuery> pushedSeriesQueries() {
+		Pattern pushed = Pattern.compile("\\b(batch_|gdpr_|push_)");
+		return panelQueries().filter((query) -> pushed.matcher(query.expr()).find());
 	}
 
 	static Stream<Dashboard> dashboards() {
@@ -99,6 +133,23 @@ class DashboardQueriesTests {
 
 		// then
 		assertThat(result).as("%s returns data:%n%s", query, promql).isNotEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("pushedSeriesQueries")
+	void panelQueryGivesOneAnswerPerJobHoweverManyGatewaysHoldIt(Dashboard.PanelQuery query) {
+		// given
+		String promql = fillInVariables(query);
+
+		// when
+		List<QueryResult> result = prometheus.query(promql);
+
+		// then
+		assertThat(result).extracting(QueryResult::labels)
+			.as("%s gives one answer per job and label set:%n%s", query, promql)
+			.isNotEmpty()
+			.doesNotHaveDuplicates()
+			.allSatisfy((labels) -> assertThat(labels).doesNotContainKey("pushgateway"));
 	}
 
 	private static String fillInVariables(Dashboard.PanelQuery query) {

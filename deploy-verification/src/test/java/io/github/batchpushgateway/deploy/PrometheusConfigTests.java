@@ -77,8 +77,7 @@ class PrometheusConfigTests {
 				.containsEntry("source_labels", List.of("__address__"))
 				.containsEntry("target_label", "pushgateway")
 				.doesNotContainKey("action"));
-		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.file().getFileName().toString().equals("batch-jobs.yml"))
-			.filteredOn((rule) -> rule.labels().containsKey("metrics_source"))
+		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.labels().containsKey("metrics_source"))
 			.filteredOn((rule) -> !rule.name().equals("BatchJobPushesUndelivered"))
 			.as("per-job alerts read from the gateways")
 			.allSatisfy((rule) -> assertThat(rule.expr()).as(rule.name()).contains("without (pushgateway)"));

@@ -3,6 +3,10 @@ package io.github.batchpushgateway.example.gdpr;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.jayway.jsonpath.JsonPath;
 import io.github.batchpushgateway.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +69,11 @@ class DemoScriptIT {
 				.contains("http://127.0.0.1:" + this.pushgatewayPort);
 			assertThat(listening(this.pushgatewayPort)).isTrue();
 			assertThat(listening(this.prometheusPort)).isTrue();
+			// deploy/prometheus/prometheus.yml also scrapes a second gateway and node exporter, which
+			// the demo does not start: as targets they would be down, and PushgatewayDown would warn
+			assertThat(activeScrapeUrls()).as("what the demo's Prometheus scrapes")
+				.containsExactlyInAnyOrder("http://127.0.0.1:" + this.pushgatewayPort + "/metrics",
+						"http://127.0.0.1:" + this.prometheusPort + "/metrics");
 			assertThat(run("--no-build").output()).contains("still running");
 		}
 		finally {
@@ -95,6 +105,15 @@ class DemoScriptIT {
 			throw new AssertionError("scripts/demo did not finish: " + Files.readString(output));
 		}
 		return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+	}
+
+	private List<String> activeScrapeUrls() throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.prometheusPort + "/api/v1/targets?state=active"))
+			.build();
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JsonPath.read(response.body(), "$.data.activeTargets[*].scrapeUrl");
 	}
 
 	private static boolean listening(int port) {
