@@ -178,6 +178,11 @@ class EndToEndTests {
 				count(database, "SELECT COUNT(*) FROM notification_outbox WHERE status = 'PENDING' AND attempts > 0"));
 		assertThat(single(runTotal("given_up")))
 			.isEqualTo(count(database, "SELECT COUNT(*) FROM notification_outbox WHERE status = 'UNDELIVERABLE'"));
+		double requestsTimed = single("gdpr_erasure_request_duration_seconds_count{job=\"" + JOB + "\"}");
+		assertThat(requestsTimed).as("every request the erase step wrote, timed once")
+			.isPositive()
+			.isEqualTo(single("batch_step_written_items_total{job=\"" + JOB + "\",step=\"eraseSubjects\"}"));
+		assertThat(single("gdpr_erasure_request_duration_seconds_sum{job=\"" + JOB + "\"}")).isPositive();
 	}
 
 	private static String runTotal(String outcome) {

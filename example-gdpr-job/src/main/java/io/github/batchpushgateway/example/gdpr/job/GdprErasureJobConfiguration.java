@@ -113,12 +113,12 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, JdbcClient jdbc,
-			ErasureRunStatistics statistics, GdprProperties properties) {
+			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
 		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(1)
 			.transactionManager(transactionManager)
 			.reader(erasureRequestReader)
-			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics))
+			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics, meters))
 			.faultTolerant()
 			.retryPolicy(RetryPolicy.builder()
 				.includes(TransientDataAccessException.class)
