@@ -115,6 +115,7 @@ class EndToEndTests {
 
 		assertLastRunRequests(database, runStart);
 		assertLastRunRecords(database);
+		assertRunMeters(database);
 		String gdprMetrics = gateway.scrapeText()
 			.lines()
 			.filter((line) -> line.startsWith("gdpr_") || line.startsWith("# HELP gdpr_")
@@ -154,6 +155,39 @@ class EndToEndTests {
 					+ "\",action=\"" + row.get("ACTION").toString().toLowerCase(Locale.ROOT) + "\"}";
 			assertThat(single(selector)).as(selector).isEqualTo(((Number) row.get("RECORDS")).doubleValue());
 		}
+	}
+
+	/**
+	 * What the run counted itself, through {@code BatchMeters}, as it happened. On a new
+	 * database every message the outbox holds was handled by this run.
+	 */
+	private void assertRunMeters(JdbcClient database) {
+		List<Map<String, Object>> sent = database
+			.sql("SELECT recipient_key, COUNT(*) AS messages FROM notification_outbox WHERE status = 'SENT' GROUP BY recipient_key")
+			.query()
+			.listOfRows();
+		assertThat(sent).extracting((row) -> row.get("RECIPIENT_KEY")).contains("requester", "ad-network");
+		for (Map<String, Object> row : sent) {
+			String selector = "gdpr_erasure_recipient_notifications_total{job=\"" + JOB + "\",recipient=\""
+					+ row.get("RECIPIENT_KEY") + "\",outcome=\"delivered\"}";
+			assertThat(single(selector)).as(selector).isEqualTo(((Number) row.get("MESSAGES")).doubleValue());
+		}
+		assertThat(single(runTotal("delivered")))
+			.isEqualTo(count(database, "SELECT COUNT(*) FROM notification_outbox WHERE status = 'SENT'"));
+		assertThat(single(runTotal("deferred"))).isEqualTo(
+				count(database, "SELECT COUNT(*) FROM notification_outbox WHERE status = 'PENDING' AND attempts > 0"));
+		assertThat(single(runTotal("given_up")))
+			.isEqualTo(count(database, "SELECT COUNT(*) FROM notification_outbox WHERE status = 'UNDELIVERABLE'"));
+		double requestsTimed = single("gdpr_erasure_request_duration_seconds_count{job=\"" + JOB + "\"}");
+		assertThat(requestsTimed).as("every request the erase step wrote, timed once")
+			.isPositive()
+			.isEqualTo(single("batch_step_written_items_total{job=\"" + JOB + "\",step=\"eraseSubjects\"}"));
+		assertThat(single("gdpr_erasure_request_duration_seconds_sum{job=\"" + JOB + "\"}")).isPositive();
+	}
+
+	private static String runTotal(String outcome) {
+		return "sum(gdpr_erasure_recipient_notifications_total{job=\"" + JOB + "\",outcome=\"" + outcome
+				+ "\"}) or vector(0)";
 	}
 
 	@Test

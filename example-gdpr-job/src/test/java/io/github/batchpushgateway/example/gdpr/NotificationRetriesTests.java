@@ -3,6 +3,7 @@ package io.github.batchpushgateway.example.gdpr;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
 import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
@@ -10,26 +11,33 @@ import io.github.batchpushgateway.example.gdpr.notification.OutboxMessage;
 import io.github.batchpushgateway.example.gdpr.notification.SimulatedRecipientNotifier;
 import io.github.batchpushgateway.example.gdpr.notification.TransientDeliveryException;
 import io.github.batchpushgateway.example.gdpr.notification.UndeliverableNotifications;
+import io.github.batchpushgateway.micrometer.BatchMeters;
+import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.core.retry.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * A delivery whose retries run out stays queued with its attempts and error code, and goes
  * out on a later run with the same idempotency key; one that fails for longer than the
  * configured attempts or time is given up (GDPR Art. 19: impossible or disproportionate
- * effort), its reference removed and the decision audited.
+ * effort), its reference removed and the decision audited. Each run counts what became of its
+ * messages, from zero, by recipient and outcome, once their chunk commits.
  */
 class NotificationRetriesTests extends ErasureJobTestSupport {
 
 	private static final long JOB_EXECUTION = 4711;
+
+	private final BatchMeters meters = new BatchMeters((execution) -> true);
 
 	@Test
 	void deliveryStaysQueuedWhenRetriesRunOutAndIsSentLater() {
@@ -37,22 +45,25 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 		long request = this.shop.verifiedRequest(this.shop.customer());
 		long id = queuedNotice(request, this.shop.now());
 		SimulatedRecipientNotifier endpoint = new SimulatedRecipientNotifier("ad-network", 1, 4);
-		NotificationDispatchWriter writer = writer(endpoint, 40, Duration.ofDays(30));
 		OutboxMessage message = message(id, request);
+		Run firstRun = run(1);
 
 		// when
-		writer.write(Chunk.of(message));
+		writeAndCommit(writer(endpoint, 40, Duration.ofDays(30), firstRun), firstRun, message);
 
 		// then
+		assertThat(counts(firstRun)).containsOnly(entry("ad-network/deferred", 1.0));
 		assertThat(this.shop.row("notification_outbox", id)).containsEntry("STATUS", "PENDING")
 			.containsEntry("ATTEMPTS", 3)
 			.containsEntry("LAST_ERROR_CODE", "ENDPOINT_UNAVAILABLE")
 			.containsEntry("SUBJECT_REFERENCE", "ad-ref-1");
 
 		// when the next run tries again
-		writer.write(Chunk.of(message));
+		Run nextRun = run(2);
+		writeAndCommit(writer(endpoint, 40, Duration.ofDays(30), nextRun), nextRun, message);
 
-		// then
+		// then: its counts start from zero
+		assertThat(counts(nextRun)).containsOnly(entry("ad-network/delivered", 1.0));
 		assertThat(this.shop.row("notification_outbox", id)).containsEntry("STATUS", "SENT")
 			.containsEntry("ATTEMPTS", 5)
 			.containsEntry("LAST_ERROR_CODE", null)
@@ -68,19 +79,22 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 		long request = this.shop.verifiedRequest(this.shop.customer());
 		long id = queuedNotice(request, this.shop.now());
 		SimulatedRecipientNotifier endpoint = new SimulatedRecipientNotifier("ad-network", 1, Integer.MAX_VALUE);
-		NotificationDispatchWriter writer = writer(endpoint, 6, Duration.ofDays(30));
+		Run firstRun = run(1);
+		Run secondRun = run(2);
 
 		// when: the first run uses three
-		writer.write(Chunk.of(message(id, request)));
+		writeAndCommit(writer(endpoint, 6, Duration.ofDays(30), firstRun), firstRun, message(id, request));
 
 		// then: still queued
 		assertThat(this.shop.row("notification_outbox", id)).containsEntry("STATUS", "PENDING")
 			.containsEntry("GIVE_UP_REASON", null);
 
 		// when: the second run uses the rest
-		writer.write(Chunk.of(message(id, request)));
+		writeAndCommit(writer(endpoint, 6, Duration.ofDays(30), secondRun), secondRun, message(id, request));
 
 		// then
+		assertThat(counts(firstRun)).containsOnly(entry("ad-network/deferred", 1.0));
+		assertThat(counts(secondRun)).containsOnly(entry("ad-network/given_up", 1.0));
 		Map<String, Object> givenUp = this.shop.row("notification_outbox", id);
 		assertThat(givenUp).containsEntry("STATUS", "UNDELIVERABLE")
 			.containsEntry("ATTEMPTS", 6)
@@ -106,12 +120,33 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 		SimulatedRecipientNotifier endpoint = new SimulatedRecipientNotifier("ad-network", 1, Integer.MAX_VALUE);
 
 		// when
-		writer(endpoint, 40, Duration.ofDays(30)).write(Chunk.of(message(id, request)));
+		Run run = run(1);
+		writeAndCommit(writer(endpoint, 40, Duration.ofDays(30), run), run, message(id, request));
 
 		// then
 		assertThat(this.shop.row("notification_outbox", id)).containsEntry("STATUS", "UNDELIVERABLE")
 			.containsEntry("ATTEMPTS", 3)
 			.containsEntry("SUBJECT_REFERENCE", null);
+		assertThat(counts(run)).containsOnly(entry("ad-network/given_up", 1.0));
+	}
+
+	@Test
+	void messagesOfAChunkThatFailsAreNotCounted() {
+		// given
+		long request = this.shop.verifiedRequest(this.shop.customer());
+		long id = queuedNotice(request, this.shop.now());
+		Run run = run(1);
+		NotificationDispatchWriter writer = writer(new SimulatedRecipientNotifier(), 40, Duration.ofDays(30), run);
+
+		// when: delivered, but the chunk then fails (its outbox update is rolled back)
+		inStep(run, () -> {
+			writer.beforeChunk(Chunk.of(message(id, request)));
+			writer.write(Chunk.of(message(id, request)));
+			writer.onChunkError(new IllegalStateException("commit failed"), Chunk.of(message(id, request)));
+		});
+
+		// then
+		assertThat(counts(run)).isEmpty();
 	}
 
 	private long queuedNotice(long request, LocalDateTime queuedAt) {
@@ -128,16 +163,72 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 	}
 
 	private NotificationDispatchWriter writer(SimulatedRecipientNotifier endpoint, int giveUpAfterAttempts,
-			Duration giveUpAfter) {
+			Duration giveUpAfter, Run run) {
 		NotificationDispatchWriter writer = new NotificationDispatchWriter(endpoint, RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
 			.maxRetries(2)
 			.delay(Duration.ofMillis(1))
-			.build(), this.jdbc, this.clock, new UndeliverableNotifications(this.jdbc,
-					new ErasureAudit(this.jdbc, this.clock), giveUpAfterAttempts, giveUpAfter, this.clock));
-		writer.beforeStep(new StepExecution("notifyRecipients", new JobExecution(JOB_EXECUTION,
-				new JobInstance(1L, "gdprErasureJob"), new JobParameters())));
+			.build(), this.jdbc, this.clock,
+				new UndeliverableNotifications(this.jdbc, new ErasureAudit(this.jdbc, this.clock), giveUpAfterAttempts,
+						giveUpAfter, this.clock),
+				this.meters);
+		writer.beforeStep(run.step());
 		return writer;
+	}
+
+	/**
+	 * A run with a job execution of its own.
+	 */
+	private static Run run(long number) {
+		return new Run(
+				new JobExecution(JOB_EXECUTION + number, new JobInstance(number, "gdprErasureJob"), new JobParameters()));
+	}
+
+	/**
+	 * Writes a chunk as its step does: on the step's thread, counted when the chunk commits.
+	 */
+	private static void writeAndCommit(NotificationDispatchWriter writer, Run run, OutboxMessage message) {
+		inStep(run, () -> {
+			writer.beforeChunk(Chunk.of(message));
+			writer.write(Chunk.of(message));
+			writer.afterChunk(Chunk.of(message));
+		});
+	}
+
+	private static void inStep(Run run, Runnable work) {
+		StepSynchronizationManager.register(run.step());
+		try {
+			work.run();
+		}
+		finally {
+			StepSynchronizationManager.release();
+		}
+	}
+
+	/**
+	 * The run's notification counts, by {@code recipient/outcome}.
+	 */
+	private Map<String, Double> counts(Run run) {
+		Map<String, Double> counts = new TreeMap<>();
+		for (Counter counter : this.meters.registry(run.execution())
+			.find("gdpr.erasure.recipient.notifications")
+			.counters()) {
+			counts.put(counter.getId().getTag("recipient") + "/" + counter.getId().getTag("outcome"), counter.count());
+		}
+		return counts;
+	}
+
+	/**
+	 * A job execution, wrapped: {@code @SpringBatchTest} takes any method of the test class that
+	 * returns a {@code JobExecution} or {@code StepExecution} for its factory of the test's
+	 * execution.
+	 */
+	private record Run(JobExecution execution) {
+
+		StepExecution step() {
+			return new StepExecution("notifyRecipients", this.execution);
+		}
+
 	}
 
 }

@@ -2,8 +2,11 @@ package io.github.batchpushgateway.example.gdpr.erasure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
+import io.github.batchpushgateway.micrometer.BatchMeters;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.listener.ChunkListener;
@@ -28,7 +31,9 @@ import org.springframework.util.Assert;
  * message.
  *
  * <p>Outcomes are counted once their chunk commits, and kept in the step's execution context
- * (counts only) so that a restarted step goes on counting where the crashed one stopped.
+ * (counts only) so that a restarted step goes on counting where the crashed one stopped. The
+ * time each committed request took is recorded then too, through the starter's
+ * {@link BatchMeters}, as {@code gdpr_erasure_request_duration_seconds} of this execution.
  */
 public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionListener, ChunkListener<Long, Long> {
 
@@ -36,21 +41,27 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private final TransactionTemplate savepoint;
 
+	static final String DURATION_METER = "gdpr.erasure.request.duration";
+
 	private final ErasureRunStatistics statistics;
 
-	private final List<ErasureOutcome> uncommitted = new ArrayList<>();
+	private final BatchMeters meters;
+
+	private final List<Processed> uncommitted = new ArrayList<>();
 
 	private @Nullable StepExecution stepExecution;
 
 	public SubjectErasureWriter(SubjectEraser eraser, PlatformTransactionManager transactionManager,
-			ErasureRunStatistics statistics) {
+			ErasureRunStatistics statistics, BatchMeters meters) {
 		Assert.notNull(eraser, "'eraser' must not be null");
 		Assert.notNull(transactionManager, "'transactionManager' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
+		Assert.notNull(meters, "'meters' must not be null");
 		this.eraser = eraser;
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.statistics = statistics;
+		this.meters = meters;
 	}
 
 	@Override
@@ -64,7 +75,9 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 		Assert.state(this.stepExecution != null, "beforeStep has not been called");
 		this.uncommitted.clear(); // a retried write starts over
 		for (Long requestId : requestIds) {
-			this.uncommitted.add(erase(requestId, this.stepExecution.getJobExecutionId()));
+			long start = System.nanoTime();
+			ErasureOutcome outcome = erase(requestId, this.stepExecution.getJobExecutionId());
+			this.uncommitted.add(new Processed(outcome, System.nanoTime() - start));
 		}
 	}
 
@@ -91,7 +104,14 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 	@Override
 	public void afterChunk(Chunk<Long> chunk) {
 		// runs inside the chunk's transaction, just before the execution context is saved
-		this.uncommitted.forEach(this.statistics::count);
+		for (Processed processed : this.uncommitted) {
+			this.statistics.count(processed.outcome());
+			Timer.builder(DURATION_METER)
+				.description("Time this execution took to process one erasure request (one subject's transaction: "
+						+ "checks, then erasure, hold or refusal), for requests whose transaction committed.")
+				.register(this.meters.registry())
+				.record(processed.nanos(), TimeUnit.NANOSECONDS);
+		}
 		this.uncommitted.clear();
 		if (this.stepExecution != null) {
 			this.statistics.saveTo(this.stepExecution.getExecutionContext());
@@ -101,6 +121,12 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 	@Override
 	public void onChunkError(Exception exception, Chunk<Long> chunk) {
 		this.uncommitted.clear();
+	}
+
+	/**
+	 * A request the chunk processed, and how long it took.
+	 */
+	private record Processed(ErasureOutcome outcome, long nanos) {
 	}
 
 }

@@ -30,6 +30,7 @@ import io.github.batchpushgateway.example.gdpr.notification.UndeliverableNotific
 import io.github.batchpushgateway.example.gdpr.retention.RetentionSweepTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ErasureVerificationTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+import io.github.batchpushgateway.micrometer.BatchMeters;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -112,12 +113,12 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, JdbcClient jdbc,
-			ErasureRunStatistics statistics, GdprProperties properties) {
+			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
 		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(1)
 			.transactionManager(transactionManager)
 			.reader(erasureRequestReader)
-			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics))
+			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics, meters))
 			.faultTolerant()
 			.retryPolicy(RetryPolicy.builder()
 				.includes(TransientDataAccessException.class)
@@ -161,9 +162,9 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier, JdbcClient jdbc,
-			GdprProperties properties, Clock clock, ErasureAudit audit) {
+			GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters) {
 		return dispatchStep("notifyRecipients", jobRepository, transactionManager, outboxReader, recipientNotifier,
-				jdbc, properties, clock, audit);
+				jdbc, properties, clock, audit, meters);
 	}
 
 	/**
@@ -175,15 +176,15 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> confirmationReader, RecipientNotifier recipientNotifier,
-			JdbcClient jdbc, GdprProperties properties, Clock clock, ErasureAudit audit) {
+			JdbcClient jdbc, GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters) {
 		return dispatchStep("confirmErasures", jobRepository, transactionManager, confirmationReader,
-				recipientNotifier, jdbc, properties, clock, audit);
+				recipientNotifier, jdbc, properties, clock, audit, meters);
 	}
 
 	private static Step dispatchStep(String name, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, JdbcCursorItemReader<OutboxMessage> reader,
 			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock,
-			ErasureAudit audit) {
+			ErasureAudit audit, BatchMeters meters) {
 		GdprProperties.Notifications notifications = properties.getNotifications();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
@@ -196,7 +197,8 @@ public class GdprErasureJobConfiguration {
 			.reader(reader)
 			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock,
 					new UndeliverableNotifications(jdbc, audit, notifications.getGiveUpAfterAttempts(),
-							notifications.getGiveUpAfter(), clock)))
+							notifications.getGiveUpAfter(), clock),
+					meters))
 			.build();
 	}
 

@@ -45,6 +45,11 @@ import org.springframework.util.Assert;
  * subjects the current run touched (and requests still failed on residual data), not every
  * request ever completed; and the {@link IntegrityCensus}, which reads whole status columns, is
  * taken when a run starts and when it ends, not at every push.
+ *
+ * <p>What a run does as it happens, and only for its current execution (notifications by
+ * recipient and outcome, time per request), the writers record through the starter's
+ * {@code BatchMeters} instead. The run's decisions and audited records stay here: they span a
+ * failed execution and its restart, and verification can take a decision back.
  */
 public class GdprMetricsContributor implements JobMetricsContributor {
 
