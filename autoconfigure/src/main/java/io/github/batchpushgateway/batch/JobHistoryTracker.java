@@ -104,7 +104,7 @@ public final class JobHistoryTracker {
 	 */
 	public JobHistory recordFinished(PushGroup group, String jobName, FinishedRun run) {
 		historyOf(group, jobName);
-		return this.histories.compute(group, (key, history) -> history.with(run));
+		return this.histories.compute(group, (key, history) -> history.withOwn(run));
 	}
 
 	/**

@@ -36,6 +36,25 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		return new JobHistory(success, failure, shown(this.lastFinished, run));
 	}
 
+	/**
+	 * Returns this history with a run this JVM ran, as {@link #with(FinishedRun)} does, except that
+	 * it replaces a shown run with the same start and end: the job repository's copy of this very
+	 * run, read by a push between Spring Batch's saving of its end and the starter's afterJob.
+	 * That copy lacks what afterJob listeners changed (the exit code), and it is not the execution
+	 * object contributors keep their metrics for.
+	 * @param run the finished run of an execution this JVM ran
+	 * @return the updated history
+	 */
+	public JobHistory withOwn(FinishedRun run) {
+		JobHistory history = with(run);
+		FinishedRun shown = this.lastFinished;
+		if (shown != null && history.lastFinished == shown && shown.start().equals(run.start())
+				&& shown.end().equals(run.end())) {
+			return new JobHistory(history.lastSuccess, history.lastFailure, run);
+		}
+		return history;
+	}
+
 	private static FinishedRun shown(@Nullable FinishedRun current, FinishedRun run) {
 		if (current == null) {
 			return run;

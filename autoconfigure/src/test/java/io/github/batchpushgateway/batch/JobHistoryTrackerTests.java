@@ -218,6 +218,23 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
+	void recordFinishedReplacesTheRepositorysCopyOfTheSameRunThatARefreshReadFirst() {
+		// given a refresh that read the run between Spring Batch's save of its end and afterJob
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobExecution copy = this.executions.get(this.instances.get(0)).get(0);
+		tracker.refresh(GROUP, JOB);
+		// when the execution in hand, an afterJob listener having changed its exit code, is recorded
+		JobExecution inHand = finished(copy.getJobInstance(), BatchStatus.COMPLETED, 30, null);
+		inHand.setExitStatus(new ExitStatus("EXPORTED"));
+		JobHistory history = tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(inHand));
+		// then the group shows the execution in hand
+		assertThat(history.lastFinished().execution()).isSameAs(inHand);
+		assertThat(history.lastFinished().exitCode()).isEqualTo("EXPORTED");
+	}
+
+	@Test
 	void absorbKeepsTheNewestOfEachOutcome() {
 		// given
 		addInstance(BatchStatus.COMPLETED, 50);

@@ -53,6 +53,27 @@ class JobHistoryTests {
 	}
 
 	@Test
+	void theRunInHandReplacesTheRepositorysCopyReadBeforeIt() {
+		// A push between Spring Batch's save of the end and the starter's afterJob reads the copy.
+		FinishedRun repositoryCopy = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "COMPLETED", null);
+		FinishedRun local = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "EXIT_1", null);
+
+		assertThat(JobHistory.EMPTY.with(repositoryCopy).withOwn(local).lastFinished()).isSameAs(local);
+		assertThat(JobHistory.EMPTY.with(local).with(repositoryCopy).lastFinished()).isSameAs(local);
+	}
+
+	@Test
+	void aRunInHandFollowsTheRulesForOtherRuns() {
+		FinishedRun failed = run(0, 10, BatchStatus.FAILED);
+		FinishedRun overlapping = run(5, 10, BatchStatus.COMPLETED);
+		FinishedRun later = run(20, 30, BatchStatus.COMPLETED);
+
+		assertThat(JobHistory.EMPTY.with(failed).withOwn(overlapping).lastFinished()).isEqualTo(failed);
+		assertThat(JobHistory.EMPTY.with(later).withOwn(failed).lastFinished()).isEqualTo(later);
+		assertThat(JobHistory.EMPTY.with(later).withOwn(failed).lastFailure()).isEqualTo(at(10));
+	}
+
+	@Test
 	void outcomesATargetHoldsJoinOnlyWhenNewer() {
 		JobHistory history = JobHistory.EMPTY.with(run(0, 10, BatchStatus.COMPLETED));
 
