@@ -77,12 +77,20 @@ public final class BatchPushgatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	static BatchPushListenerRegistrar batchPushListenerRegistrar(Environment environment,
 			ObjectProvider<PushPipeline> pipeline) {
+		SingletonSupplier<JobEventRecorder> lookup = SingletonSupplier.of(() -> pipeline.getObject().recorder());
+		return new BatchPushListenerRegistrar(jobNameFilter(environment), new JobPushListener(lookup),
+				new StepPushListener(lookup));
+	}
+
+	/**
+	 * Which jobs push, bound directly from the environment for the post-processors that exist
+	 * before the properties bean.
+	 */
+	static JobNameFilter jobNameFilter(Environment environment) {
 		BatchPushgatewayProperties.Jobs jobs = Binder.get(environment)
 			.bind("batch.pushgateway.jobs", BatchPushgatewayProperties.Jobs.class)
 			.orElseGet(BatchPushgatewayProperties.Jobs::new);
-		SingletonSupplier<JobEventRecorder> lookup = SingletonSupplier.of(() -> pipeline.getObject().recorder());
-		return new BatchPushListenerRegistrar(new JobNameFilter(jobs.getInclude(), jobs.getExclude()),
-				new JobPushListener(lookup), new StepPushListener(lookup));
+		return new JobNameFilter(jobs.getInclude(), jobs.getExclude());
 	}
 
 	@Bean

@@ -124,6 +124,8 @@ public class BatchPushgatewayProperties {
 
 	private final Retry retry = new Retry();
 
+	private final Observations observations = new Observations();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -289,6 +291,10 @@ public class BatchPushgatewayProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
 	}
 
 	/**
@@ -574,6 +580,29 @@ public class BatchPushgatewayProperties {
 
 		public void setRedeliveryInterval(Duration redeliveryInterval) {
 			this.redeliveryInterval = redeliveryInterval;
+		}
+
+	}
+
+	/**
+	 * Spring Batch's own observations of pushed jobs, in their groups.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether Spring Batch's item read, item process and chunk write observations of each
+		 * pushed execution are pushed in its group, as the histograms batch_item_read_seconds,
+		 * batch_item_process_seconds and batch_chunk_write_seconds by step and status. Without
+		 * an ObservationRegistry bean the starter defines one.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -98,6 +98,7 @@ class BatchPushgatewayPropertiesCheckAutoConfigurationTests {
 				"1d", "batch.pushgateway.jobs.overrides[my.job].expectedInterval", "1d",
 				"batch.pushgateway.ssl.bundle", "b", "batch.pushgateway.test.push", "true")))
 			.isEmpty();
+		assertThat(unknownProperties(Map.of("batch.pushgateway.observations.enabled", "true"))).isEmpty();
 	}
 
 	@ParameterizedTest
@@ -112,6 +113,7 @@ class BatchPushgatewayPropertiesCheckAutoConfigurationTests {
 			batch.pushgateway.grouping-keys.env                    | batch.pushgateway.grouping-key.env
 			batch.pushgateway.ssl.bundel                           | batch.pushgateway.ssl.bundle
 			batch.pushgateway.address.port                         | batch.pushgateway.address
+			batch.pushgateway.observation.enabled                  | batch.pushgateway.observations.enabled
 			""")
 	void unknownKeyIsNamedWithTheNearestKnownKey(String unknown, String nearest) {
 		assertThat(unknownProperties(Map.of(unknown, "x"))).singleElement()

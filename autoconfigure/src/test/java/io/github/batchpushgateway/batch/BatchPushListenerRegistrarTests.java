@@ -8,9 +8,9 @@ import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.step.AbstractStep;
 import org.springframework.batch.core.step.Step;
 
+import static io.github.batchpushgateway.batch.MockJobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -83,19 +83,6 @@ class BatchPushListenerRegistrarTests {
 		Object bean = new Object();
 
 		assertThat(this.registrar.postProcessAfterInitialization(bean, "bean")).isSameAs(bean);
-	}
-
-	private static AbstractJob job(String name, Step... steps) {
-		AbstractJob job = mock(AbstractJob.class);
-		given(job.getName()).willReturn(name);
-		List<String> names = new java.util.ArrayList<>();
-		for (int i = 0; i < steps.length; i++) {
-			String stepName = "step" + i;
-			names.add(stepName);
-			given(job.getStep(stepName)).willReturn(steps[i]);
-		}
-		given(job.getStepNames()).willReturn(names);
-		return job;
 	}
 
 }
