@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import org.h2.tools.Server;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,14 +36,22 @@ class ShutdownTests {
 
 	private static PushgatewayServer gateway;
 
+	/**
+	 * The job repository's database server, in this JVM: what the terminated process committed is
+	 * there, as with any database server, whatever the process did not get to close.
+	 */
+	private static Server databaseServer;
+
 	@BeforeAll
-	static void start() {
+	static void start() throws Exception {
 		gateway = PushgatewayServer.start();
+		databaseServer = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
 	}
 
 	@AfterAll
 	static void stop() {
 		gateway.close();
+		databaseServer.stop();
 	}
 
 	@Test
@@ -133,10 +142,7 @@ class ShutdownTests {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", System.getProperty("java.class.path"), ShutdownTestApplication.class.getName(),
 				"--spring.batch.job.name=" + jobName,
-				// H2 would close the database in a shutdown hook of its own, under the stopping job. The
-				// stopping job's transaction keeps the database open to the end, so commits are
-				// written at once, as a database server's are, not up to half a second later.
-				"--spring.datasource.url=jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
+				"--spring.datasource.url=" + url(database),
 				"--spring.batch.jdbc.initialize-schema=always", "--spring.main.banner-mode=off",
 				"--batch.pushgateway.address=" + gateway.address(), "--batch.pushgateway.progress-interval=200ms",
 				"--spring.datasource.username=sa", "--batch.pushgateway.flush-timeout=10s"));
@@ -183,8 +189,12 @@ class ShutdownTests {
 		return process.exitValue();
 	}
 
+	private static String url(Path file) {
+		return "jdbc:h2:tcp://127.0.0.1:" + databaseServer.getPort() + "/" + file;
+	}
+
 	private static String repositoryStatus(Path database, String jobName) throws Exception {
-		try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + database, "sa", "");
+		try (Connection connection = DriverManager.getConnection(url(database), "sa", "");
 				ResultSet result = connection.createStatement()
 					.executeQuery("SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
 							+ " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID WHERE i.JOB_NAME = '" + jobName + "'")) {
