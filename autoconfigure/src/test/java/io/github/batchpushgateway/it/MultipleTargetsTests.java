@@ -1,5 +1,8 @@
 package io.github.batchpushgateway.it;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +71,54 @@ class MultipleTargetsTests {
 			assertThat(ending).isLessThan(Duration.ofSeconds(3).plusSeconds(2));
 			assertThat(output.getOut()).contains("Pushes to the Pushgateway at " + second.url() + " are failing")
 				.doesNotContain("Pushes to the Pushgateway at " + first.url() + " are failing");
+		}
+	}
+
+	@Test
+	void aGatewayThatHangsDelaysNeitherTheOtherGatewayNorTheJobBeyondTheFlushTimeout() throws Exception {
+		// A gateway that accepts connections and never answers: a fault a real one does not produce
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				TestBatchApplication application = TestBatchApplication.startWithTargets(
+						"batch.pushgateway.addresses=" + gateway.address() + ",127.0.0.1:" + hanging.getLocalPort(),
+						"batch.pushgateway.flush-timeout=2s", "batch.pushgateway.read-timeout=60s")) {
+			List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+			Thread acceptor = new Thread(() -> {
+				while (!hanging.isClosed()) {
+					try {
+						accepted.add(hanging.accept());
+					}
+					catch (java.io.IOException ex) {
+						return;
+					}
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+
+			// when a job runs to its end
+			long start = System.nanoTime();
+			CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> application.run("twoStepJob",
+					new JobParametersBuilder().addLong("items", 40L).toJobParameters()));
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> gateway.metrics().value("batch_job_last_success_timestamp_seconds", JOB).isPresent());
+			Duration delivered = Duration.ofNanos(System.nanoTime() - start);
+			JobExecution finished = run.get(30, TimeUnit.SECONDS);
+			Duration ended = Duration.ofNanos(System.nanoTime() - start);
+
+			// then the real gateway had the end long before the job's end gave up on the hanging one,
+			// which took the flush timeout, no more
+			System.out.printf("Two gateways, one hanging: final state in the other after %d ms, job ended after %d ms "
+					+ "(flush-timeout 2000 ms)%n", delivered.toMillis(), ended.toMillis());
+			assertThat(finished.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(accepted).as("pushes reached the hanging gateway").isNotEmpty();
+			assertThat(gateway.metrics().require("batch_job_running", JOB)).isEqualTo(0);
+			assertThat(delivered).isLessThan(ended);
+			assertThat(ended).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(2).plusSeconds(3));
+			for (Socket socket : accepted) {
+				socket.close();
+			}
 		}
 	}
 
