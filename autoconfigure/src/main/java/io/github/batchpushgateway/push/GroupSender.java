@@ -302,6 +302,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	/** One attempt; runs on the scheduler's thread. */
 	void send(PushGroup group, long ticket) {
+		// A job's thread has usually just woken this one, and with every core busy the scheduler
+		// may run this one on the job's core at once: give way, so that the job goes on while the
+		// state is built and pushed rather than wait for it.
+		Thread.yield();
 		Slot slot;
 		long building;
 		synchronized (this.lock) {
