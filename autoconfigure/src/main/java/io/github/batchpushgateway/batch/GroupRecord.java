@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.batchpushgateway.push.PushGroup;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.job.JobExecution;
 
 /**
  * What this JVM tracks of one group: its executions not yet taken in by the sending side, and,
@@ -34,6 +35,15 @@ final class GroupRecord {
 
 	/** When the history was last refreshed from the job repository. Sending side's alone. */
 	@Nullable Instant lastRefresh;
+
+	/**
+	 * Executions of other JVMs the job repository listed as running in the group at its last
+	 * reading. Sending side's alone.
+	 */
+	List<JobExecution> runningElsewhere = List.of();
+
+	/** When the repository was last asked for them, {@code null} if never. Sending side's alone. */
+	@Nullable Instant runningElsewhereRead;
 
 	GroupRecord(PushGroup group, String jobName) {
 		this.group = group;

@@ -149,29 +149,70 @@ final class JobStateAssembler implements GroupStateSource {
 	 * only until it has been silent there for three progress intervals (at least a minute), so
 	 * that a crash long ago does not keep every later run's group running. A step of another JVM
 	 * that saves nothing for longer is then counted by that JVM's own heartbeat pushes only.
+	 *
+	 * <p>The repository is asked at most once per progress interval: the query reads every
+	 * execution of the job, so asking at every push made each run slower the more runs the
+	 * repository held. While this JVM still runs an execution of the group, its next heartbeat
+	 * corrects within an interval what changed elsewhere meanwhile. The push that leaves the group
+	 * without one here is the last this JVM makes, so there the executions counted before are
+	 * looked up again, by id: one that ended must not stay counted, as no later push of this JVM
+	 * would take it back. One that started elsewhere since is counted by its own JVM's pushes.
 	 */
 	private List<JobExecution> runningElsewhere(GroupRecord record, List<JobExecution> local, Instant now,
 			JobSchedule schedule) {
+		if (this.repository == null) {
+			return List.of();
+		}
 		Duration silence = schedule.progressInterval().multipliedBy(3);
 		Instant aliveSince = now.minus((silence.compareTo(MIN_SILENCE) < 0) ? MIN_SILENCE : silence);
-		List<JobExecution> elsewhere = new ArrayList<>();
-		if (this.repository == null) {
-			return elsewhere;
-		}
+		Instant read = record.runningElsewhereRead;
 		try {
-			for (JobExecution execution : this.repository.findRunningJobExecutions(record.jobName)) {
-				if (!isLocal(execution, local) && !record.endedRecently(execution.getId())
-						&& !lastSaved(execution).isBefore(aliveSince)
-						&& this.groups.resolver().resolve(execution).equals(record.group)) {
-					elsewhere.add(execution);
-				}
+			if (read == null || !now.isBefore(read.plus(schedule.progressInterval()))) {
+				record.runningElsewhere = listedRunning(record, local, aliveSince);
+				record.runningElsewhereRead = now;
+			}
+			else if (local.isEmpty() && !record.runningElsewhere.isEmpty()) {
+				record.runningElsewhere = stillRunning(record.runningElsewhere, aliveSince);
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the running executions of job '" + record.jobName
 					+ "' from the job repository; counting this JVM's only", ex);
+			record.runningElsewhere = List.of();
+			record.runningElsewhereRead = null;
+		}
+		List<JobExecution> elsewhere = new ArrayList<>();
+		for (JobExecution execution : record.runningElsewhere) {
+			if (!isLocal(execution, local) && !record.endedRecently(execution.getId())) {
+				elsewhere.add(execution);
+			}
 		}
 		return elsewhere;
+	}
+
+	/** Asks the repository for the group's running executions that are not this JVM's. */
+	private List<JobExecution> listedRunning(GroupRecord record, List<JobExecution> local, Instant aliveSince) {
+		List<JobExecution> listed = new ArrayList<>();
+		for (JobExecution execution : this.repository.findRunningJobExecutions(record.jobName)) {
+			if (!isLocal(execution, local) && !record.endedRecently(execution.getId())
+					&& !lastSaved(execution).isBefore(aliveSince)
+					&& this.groups.resolver().resolve(execution).equals(record.group)) {
+				listed.add(execution);
+			}
+		}
+		return listed;
+	}
+
+	/** Looks the given executions up again and keeps those still running and alive. */
+	private List<JobExecution> stillRunning(List<JobExecution> executions, Instant aliveSince) {
+		List<JobExecution> running = new ArrayList<>();
+		for (JobExecution execution : executions) {
+			JobExecution stored = this.repository.getJobExecution(execution.getId());
+			if (stored != null && stored.getStatus().isRunning() && !lastSaved(stored).isBefore(aliveSince)) {
+				running.add(stored);
+			}
+		}
+		return running;
 	}
 
 	/** When the repository last saved the execution or one of its steps. */

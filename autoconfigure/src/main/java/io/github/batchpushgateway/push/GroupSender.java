@@ -98,6 +98,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	@Override
 	public Delivery request(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
+		CompletableFuture<Boolean> outcome;
+		Due due;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return Delivery.failed();
@@ -105,15 +107,16 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			slot.requested++;
 			slot.lastEvent = slot.requested;
-			CompletableFuture<Boolean> outcome = slot.waiterFor(slot.requested);
+			outcome = slot.waiterFor(slot.requested);
 			if (slot.parked) {
 				// Redelivery was waiting for its interval: newer state goes now.
 				slot.parked = false;
 				slot.cancelTimer();
 			}
-			scheduleNow(group, slot);
-			return new Delivery(outcome);
+			due = dueNow(group, slot);
 		}
+		submit(due);
+		return new Delivery(outcome);
 	}
 
 	/**
@@ -126,6 +129,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	@Override
 	public void refresh(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
+		Due due = null;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return;
@@ -133,9 +137,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			slot.requested++;
 			if (!slot.parked) {
-				scheduleNow(group, slot);
+				due = dueNow(group, slot);
 			}
 		}
+		submit(due);
 	}
 
 	/**
@@ -147,6 +152,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	@Override
 	public boolean flush(Duration timeout) {
 		List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
+		List<@Nullable Due> due = new ArrayList<>();
 		synchronized (this.lock) {
 			this.slots.forEach((group, slot) -> {
 				if (slot.delivered < slot.requested) {
@@ -154,11 +160,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 					if (slot.parked) {
 						slot.parked = false;
 						slot.cancelTimer();
-						scheduleNow(group, slot);
+						due.add(dueNow(group, slot));
 					}
 				}
 			});
 		}
+		due.forEach(this::submit);
 		return new Delivery(CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
 			.thenApply((ignored) -> outcomes.stream().allMatch(CompletableFuture::join))).await(timeout);
 	}
@@ -238,10 +245,42 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		close(this.closeTimeout);
 	}
 
-	/** Guarded by {@code lock}. */
-	private void scheduleNow(PushGroup group, Slot slot) {
-		if (!slot.running && slot.timer == null) {
-			scheduleLater(group, slot, Duration.ZERO);
+	/**
+	 * Guarded by {@code lock}. Marks an attempt of the group as due now, unless one is already
+	 * due, waiting for its delay, or running.
+	 * @return the attempt to {@link #submit} once the lock is released, {@code null} when there
+	 * is none
+	 */
+	private @Nullable Due dueNow(PushGroup group, Slot slot) {
+		if (slot.running || slot.timer != null || slot.due) {
+			return null;
+		}
+		slot.due = true;
+		return new Due(group, slot, ++slot.ticket);
+	}
+
+	/**
+	 * Hands an attempt marked due to the scheduler. Called without the lock: the scheduler's
+	 * thread, woken by this, takes the lock at once, and a job's thread that still held it would
+	 * have to wake that thread a second time on its way out.
+	 */
+	private void submit(@Nullable Due due) {
+		if (due == null) {
+			return;
+		}
+		try {
+			// Kept without the lock, only so that close() can take the task off the scheduler; a
+			// task it misses runs with an outdated ticket and does nothing.
+			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket), Instant.now());
+		}
+		catch (TaskRejectedException ex) {
+			// The scheduler is shutting down: close() tells whoever waits.
+			logger.debug("Scheduler rejected the push of " + due.group, ex);
+			synchronized (this.lock) {
+				if (due.slot.ticket == due.ticket) {
+					due.slot.due = false;
+				}
+			}
 		}
 	}
 
@@ -263,6 +302,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	/** One attempt; runs on the scheduler's thread. */
 	void send(PushGroup group, long ticket) {
+		// A job's thread has usually just woken this one, and with every core busy the scheduler
+		// may run this one on the job's core at once: give way, so that the job goes on while the
+		// state is built and pushed rather than wait for it.
+		Thread.yield();
 		Slot slot;
 		long building;
 		synchronized (this.lock) {
@@ -271,6 +314,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				return;
 			}
 			slot.timer = null;
+			slot.due = false;
 			if (slot.delivered >= slot.requested) {
 				return;
 			}
@@ -347,7 +391,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	private void succeeded(PushGroup group, Slot slot, long built) {
 		List<CompletableFuture<Boolean>> done;
-		List<PushGroup> parked = new ArrayList<>();
+		List<@Nullable Due> due = new ArrayList<>();
 		synchronized (this.lock) {
 			slot.running = false;
 			slot.backOff = null;
@@ -355,26 +399,24 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			slot.delivered = Math.max(slot.delivered, built);
 			done = slot.takeWaitersUpTo(built);
 			if (slot.delivered < slot.requested) {
-				scheduleNow(group, slot);
+				due.add(dueNow(group, slot));
 			}
 			// The target is back: what waits for its redelivery interval goes now.
 			this.slots.forEach((other, otherSlot) -> {
 				if (otherSlot.parked) {
-					parked.add(other);
+					otherSlot.parked = false;
+					otherSlot.cancelTimer();
+					due.add(dueNow(other, otherSlot));
 				}
 			});
-			for (PushGroup other : parked) {
-				Slot otherSlot = this.slots.get(other);
-				otherSlot.parked = false;
-				otherSlot.cancelTimer();
-				scheduleNow(other, otherSlot);
-			}
 		}
 		done.forEach((outcome) -> outcome.complete(true));
+		due.forEach(this::submit);
 	}
 
 	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying) {
 		List<CompletableFuture<Boolean>> done;
+		Due due = null;
 		synchronized (this.lock) {
 			slot.running = false;
 			if (slot.failingSince == null) {
@@ -394,7 +436,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			done = slot.takeWaitersUpTo(built);
 			if (worthRetrying && !this.closed && slot.lastEvent > built) {
 				// An event came while the retries ran: its state was never tried. Try it at once.
-				scheduleNow(group, slot);
+				due = dueNow(group, slot);
 			}
 			else if (worthRetrying && !this.closed) {
 				slot.parked = true;
@@ -405,11 +447,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				// as usual.
 				slot.delivered = Math.max(slot.delivered, built);
 				if (slot.delivered < slot.requested) {
-					scheduleNow(group, slot);
+					due = dueNow(group, slot);
 				}
 			}
 		}
 		done.forEach((outcome) -> outcome.complete(false));
+		submit(due);
 	}
 
 	/**
@@ -436,7 +479,14 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		/** Waiting for the redelivery interval after exhausted retries. */
 		boolean parked;
 
+		/** A delayed attempt (retry, redelivery) waits for its time. */
 		@Nullable ScheduledFuture<?> timer;
+
+		/** An attempt was handed, or is about to be handed, to the scheduler to run now. */
+		boolean due;
+
+		/** The last attempt handed to the scheduler to run now; written without the lock. */
+		volatile @Nullable ScheduledFuture<?> dueTask;
 
 		@Nullable BackOffExecution backOff;
 
@@ -479,6 +529,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		void cancelTimer() {
 			this.ticket++;
+			this.due = false;
+			ScheduledFuture<?> dueTask = this.dueTask;
+			if (dueTask != null) {
+				dueTask.cancel(false);
+				this.dueTask = null;
+			}
 			if (this.timer != null) {
 				this.timer.cancel(false);
 				this.timer = null;
@@ -497,6 +553,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			this.generation = generation;
 		}
 
+	}
+
+	/** An attempt marked due under the lock, to hand to the scheduler after it. */
+	private record Due(PushGroup group, Slot slot, long ticket) {
 	}
 
 	/**

@@ -21,8 +21,12 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 
 /**
  * Tests for {@link JobStateAssembler}, which gathers a group's state on the sending side.
@@ -101,6 +105,72 @@ class JobStateAssemblerTests {
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(crashedLongAgo));
 
 		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
+	}
+
+	@Test
+	void theRepositoryIsAskedForOtherJvmsExecutionsAtMostOncePerProgressInterval() {
+		// given an execution here and one of another JVM
+		JobExecution mine = Executions.running("importJob");
+		JobExecution elsewhere = Executions.running("importJob");
+		elsewhere.setLastUpdated(localTime(this.now));
+		this.groups.track(mine);
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, elsewhere));
+
+		// when this JVM pushes three times, the last a progress interval (10 s) after the first
+		this.assembler.snapshot(GROUP);
+		this.now = this.now.plusSeconds(5);
+		Executions.step(mine, "load");
+		MetricSnapshots withinTheInterval = this.assembler.snapshot(GROUP);
+		this.now = this.now.plusSeconds(5);
+		this.assembler.snapshot(GROUP);
+
+		// then the repository was read twice, and the push in between still counted both
+		then(this.repository).should(times(2)).findRunningJobExecutions("importJob");
+		assertThat(value(withinTheInterval, "batch_job_running")).isEqualTo(2);
+	}
+
+	@Test
+	void theLastPushOfThisJvmLooksUpAgainTheExecutionsItCountedElsewhere() {
+		// given an execution here and two of another JVM, counted at the start
+		JobExecution mine = Executions.running("importJob");
+		JobExecution endsMeanwhile = Executions.running("importJob");
+		JobExecution goesOn = Executions.running("importJob");
+		endsMeanwhile.setLastUpdated(localTime(this.now));
+		goesOn.setLastUpdated(localTime(this.now));
+		this.groups.track(mine);
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, endsMeanwhile, goesOn));
+		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(3);
+
+		// when one of the other JVM's ends, then the one here, within the progress interval
+		this.now = this.now.plusSeconds(2);
+		Executions.ended(endsMeanwhile, BatchStatus.COMPLETED);
+		given(this.repository.getJobExecution(endsMeanwhile.getId())).willReturn(endsMeanwhile);
+		given(this.repository.getJobExecution(goesOn.getId())).willReturn(goesOn);
+		this.groups.tracked(mine).end();
+		Executions.ended(mine, BatchStatus.COMPLETED);
+		MetricSnapshots last = this.assembler.snapshot(GROUP);
+
+		// then the final push counts only the one still running, read by id, not by reading the
+		// whole job again
+		assertThat(value(last, "batch_job_running")).isEqualTo(1);
+		then(this.repository).should(times(1)).findRunningJobExecutions("importJob");
+	}
+
+	@Test
+	void withNothingRunningElsewhereTheLastPushWithinTheIntervalReadsNothingMore() {
+		JobExecution mine = Executions.running("importJob");
+		this.groups.track(mine);
+		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine));
+		this.assembler.snapshot(GROUP);
+
+		this.now = this.now.plusSeconds(2);
+		this.groups.tracked(mine).end();
+		Executions.ended(mine, BatchStatus.COMPLETED);
+		MetricSnapshots last = this.assembler.snapshot(GROUP);
+
+		assertThat(value(last, "batch_job_running")).isEqualTo(0);
+		then(this.repository).should(times(1)).findRunningJobExecutions("importJob");
+		then(this.repository).should(never()).getJobExecution(anyLong());
 	}
 
 	private static java.time.LocalDateTime localTime(Instant instant) {

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -55,6 +58,20 @@ class GroupSenderTests {
 		assertThat(this.source.built).hasValue(1);
 		assertThat(this.client.pushed).containsExactly("job:1");
 		assertThat(delivery.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aRequestAsksTheSchedulerForTheAttemptWithoutHoldingTheSendersLock() {
+		// The scheduler's thread, woken by the request, takes the lock at once: a job's thread that
+		// still held it would have to wake that thread a second time.
+		AtomicBoolean lockFree = new AtomicBoolean();
+		this.scheduler.onSchedule(() -> lockFree.set(CompletableFuture.supplyAsync(this.sender::failingGroups)
+			.completeOnTimeout(null, 1, TimeUnit.SECONDS)
+			.join() != null));
+
+		this.sender.request(GROUP);
+
+		assertThat(lockFree).isTrue();
 	}
 
 	@Test

@@ -26,6 +26,14 @@ public final class ManualScheduler implements TaskScheduler {
 
 	private Instant now = Instant.now();
 
+	private Runnable onSchedule = () -> {
+	};
+
+	/** Runs the given code on the caller's thread whenever a task is scheduled. */
+	public void onSchedule(Runnable hook) {
+		this.onSchedule = hook;
+	}
+
 	/** Runs every task due now, including those they schedule for now. */
 	public synchronized int runDue() {
 		int ran = 0;
@@ -76,7 +84,12 @@ public final class ManualScheduler implements TaskScheduler {
 	}
 
 	@Override
-	public synchronized ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
+	public ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
+		this.onSchedule.run();
+		return add(task, startTime);
+	}
+
+	private synchronized ScheduledFuture<?> add(Runnable task, Instant startTime) {
 		// Scheduled times are taken relative to the real clock at the call: keep them relative to
 		// the manual clock instead, so a test controls time.
 		Duration delay = Duration.between(Instant.now(), startTime);
