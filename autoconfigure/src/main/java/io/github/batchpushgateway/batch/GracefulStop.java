@@ -19,8 +19,9 @@ import org.springframework.util.Assert;
 
 /**
  * Asks a running job execution to stop, the way Spring Batch's steps look for it: the execution
- * is saved as {@code STOPPING}; each step sees that when it next saves its progress (a chunk
- * step at its next chunk boundary) and ends {@code STOPPED}, and so does the job, restartable.
+ * is saved as {@code STOPPING} and its running steps are marked to terminate (in memory, not
+ * saved); a chunk step sees that at its next chunk boundary and ends {@code STOPPED}, and so does
+ * the job, restartable.
  * Tasklets that can be stopped ({@link StoppableTasklet}) are told as well. An execution whose
  * step does not get there before the process exits (a tasklet that sleeps through the request) is
  * then {@linkplain #endAsStopped ended as stopped}, so that it can be restarted.
@@ -62,6 +63,13 @@ public final class GracefulStop {
 		}
 		execution.setStatus(BatchStatus.STOPPING);
 		this.repository.update(execution);
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus().isRunning()) {
+				// What the repository does when a step saves while its job is stopping, in memory
+				// only: the resourceless repository does it for STOPPED jobs alone.
+				step.setTerminateOnly();
+			}
+		}
 		stopTasklets(execution);
 		return true;
 	}

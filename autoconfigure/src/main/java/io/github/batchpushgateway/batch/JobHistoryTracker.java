@@ -3,6 +3,7 @@ package io.github.batchpushgateway.batch;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -75,6 +76,20 @@ public final class JobHistoryTracker {
 	 * @return the group's history
 	 */
 	public JobHistory refresh(PushGroup group, String jobName) {
+		return refresh(group, jobName, (execution) -> false);
+	}
+
+	/**
+	 * Returns a group's history with the runs of its job's newest instances in the repository
+	 * merged in, except those this JVM still has in hand: Spring Batch saves a job's end before it
+	 * calls the afterJob listeners, which may still change its outcome, so a copy read then could
+	 * give the group a last success the run does not end with.
+	 * @param group the group
+	 * @param jobName the name of the group's job
+	 * @param inHand whether an execution is one this JVM runs and has not yet taken in
+	 * @return the group's history
+	 */
+	public JobHistory refresh(PushGroup group, String jobName, Predicate<JobExecution> inHand) {
 		JobHistory history = historyOf(group, jobName);
 		if (this.repository == null) {
 			return history;
@@ -83,7 +98,7 @@ public final class JobHistoryTracker {
 			for (JobInstance instance : this.repository.getJobInstances(jobName, 0, REFRESHED_INSTANCES)) {
 				for (JobExecution execution : this.repository.getJobExecutions(instance)) {
 					FinishedRun run = FinishedRun.of(execution);
-					if (run != null && this.groups.resolve(execution).equals(group)) {
+					if (run != null && !inHand.test(execution) && this.groups.resolve(execution).equals(group)) {
 						history = this.histories.compute(group, (key, current) -> current.with(run));
 					}
 				}

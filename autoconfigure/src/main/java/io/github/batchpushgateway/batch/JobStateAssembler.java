@@ -108,7 +108,9 @@ final class JobStateAssembler implements GroupStateSource {
 			return this.histories.historyOf(record.group, record.jobName);
 		}
 		record.lastRefresh = now;
-		return this.histories.refresh(record.group, record.jobName);
+		List<TrackedExecution> inHand = record.executions();
+		return this.histories.refresh(record.group, record.jobName,
+				(execution) -> inHand.stream().anyMatch((tracked) -> tracked.execution.getId() == execution.getId()));
 	}
 
 	/**

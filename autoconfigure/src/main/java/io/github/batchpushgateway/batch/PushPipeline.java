@@ -40,6 +40,9 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 
 	private volatile boolean running;
 
+	/** Whether the lifecycle's stop has ended and delivered everything since the last start. */
+	private volatile boolean finished;
+
 	/**
 	 * Creates a pipeline with scheduler threads of its own: one per target, so a target that
 	 * hangs never delays another, daemons so that an unreachable target never keeps the JVM alive
@@ -121,6 +124,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 
 	@Override
 	public void start() {
+		this.finished = false;
 		this.running = true;
 	}
 
@@ -133,6 +137,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		if (this.running) {
 			this.running = false;
 			this.finisher.finish();
+			this.finished = true;
 		}
 	}
 
@@ -153,14 +158,15 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	/**
 	 * Ends what the lifecycle did not (a context that was never started, or a test), closes the
 	 * sender, so that a job thread still running does not wait for a push that can no longer
-	 * happen, then stops the scheduler threads.
+	 * happen, then stops the scheduler threads. After the lifecycle's stop it does not wait a
+	 * second time for a target that did not answer then.
 	 */
 	@Override
 	public void close() {
 		if (this.running) {
 			stop();
 		}
-		else {
+		else if (!this.finished) {
 			this.finisher.finish();
 		}
 		this.sender.close(Duration.ZERO);

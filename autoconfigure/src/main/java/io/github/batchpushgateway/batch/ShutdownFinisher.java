@@ -3,6 +3,7 @@ package io.github.batchpushgateway.batch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -119,12 +120,29 @@ final class ShutdownFinisher {
 			return null;
 		}
 		try {
-			return this.repository.getJobExecution(execution.getId());
+			JobExecution stored = this.repository.getJobExecution(execution.getId());
+			return (stored != null && isCopyOf(stored, execution)) ? stored : null;
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read execution " + execution.getId() + " from the job repository", ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Whether the repository's execution is the one in hand: the resourceless repository gives
+	 * every execution the same id and returns its latest, which may be another job's run.
+	 */
+	private static boolean isCopyOf(JobExecution stored, JobExecution execution) {
+		if (stored == execution) {
+			return true;
+		}
+		LocalDateTime storedStart = stored.getStartTime();
+		LocalDateTime start = execution.getStartTime();
+		return stored.getJobInstance().getJobName().equals(execution.getJobInstance().getJobName())
+				&& stored.getJobInstance().getInstanceId() == execution.getJobInstance().getInstanceId()
+				&& (storedStart == null || start == null
+						|| Duration.between(storedStart, start).abs().compareTo(Duration.ofSeconds(1)) < 0);
 	}
 
 	private List<TrackedExecution> endSkippedAfterJobs(Set<PushGroup> changed) {

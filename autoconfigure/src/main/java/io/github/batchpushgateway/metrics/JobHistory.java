@@ -59,8 +59,10 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		if (current == null) {
 			return run;
 		}
-		if (inHand && run.isCopyOf(current)) {
-			return run;
+		if (run.isCopyOf(current)) {
+			// One execution: the copy in hand wins whatever the times, which a repository may
+			// have rounded (to the millisecond, the second, or SQL Server's 1/300 s).
+			return inHand ? run : current;
 		}
 		if (!run.end().isAfter(current.end())) {
 			// Equal ends keep the run in hand: the job repository's copy of a run this JVM just
@@ -118,17 +120,20 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		}
 
 		/**
-		 * Returns whether this run and the other are the same execution: same start and end, and
-		 * the same execution id where both have their execution at hand.
+		 * Returns whether this run and the other are the same execution: where both have their
+		 * execution at hand, the same execution and instance ids and starts within a second of
+		 * each other (a repository may round times); else the same start and end.
 		 * @param other another run
 		 * @return whether they describe one execution
 		 */
 		boolean isCopyOf(FinishedRun other) {
-			if (!this.start.equals(other.start) || !this.end.equals(other.end)) {
-				return false;
+			if (this.execution == null || other.execution == null) {
+				return this.start.equals(other.start) && this.end.equals(other.end);
 			}
-			return this.execution == null || other.execution == null
-					|| this.execution.getId() == other.execution.getId();
+			// Ids alone do not tell: the resourceless repository gives every execution the same.
+			return this.execution.getId() == other.execution.getId()
+					&& this.execution.getJobInstance().getInstanceId() == other.execution.getJobInstance().getInstanceId()
+					&& Duration.between(this.start, other.start).abs().compareTo(Duration.ofSeconds(1)) < 0;
 		}
 
 		/**

@@ -273,8 +273,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			// task it misses runs with an outdated ticket and does nothing.
 			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket), Instant.now());
 		}
-		catch (TaskRejectedException ex) {
-			// The scheduler is shutting down: close() tells whoever waits.
+		catch (RuntimeException ex) {
+			// The scheduler is shutting down (close() tells whoever waits) or failed: the group is
+			// not left marked due, so that its next request schedules it again.
 			logger.debug("Scheduler rejected the push of " + due.group, ex);
 			synchronized (this.lock) {
 				if (due.slot.ticket == due.ticket) {

@@ -37,6 +37,15 @@ final class Executions {
 		return execution;
 	}
 
+	/** The job repository's copy of an execution: another object, same ids and start. */
+	static JobExecution copyOf(JobExecution execution) {
+		JobExecution copy = new JobExecution(execution.getId(), execution.getJobInstance(),
+				execution.getJobParameters());
+		copy.setStartTime(execution.getStartTime());
+		copy.setStatus(execution.getStatus());
+		return copy;
+	}
+
 	static StepExecution step(JobExecution execution, String name) {
 		StepExecution step = new StepExecution(ids.incrementAndGet(), name, execution);
 		step.setStartTime(LocalDateTime.now());

@@ -42,6 +42,7 @@ class GracefulStopTests {
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPING);
 		assertThat(execution.getEndTime()).as("the job has not ended: its step is still running").isNull();
+		assertThat(execution.getStepExecutions()).allMatch(StepExecution::isTerminateOnly);
 		then(this.repository).should().update(execution);
 		then(this.repository).should(never()).update(any(StepExecution.class));
 		then(this.repository).should(never()).updateExecutionContext(any(StepExecution.class));
@@ -80,6 +81,9 @@ class GracefulStopTests {
 
 		then(tasklet).should().stop(running);
 		then(finishedTasklet).should(never()).stop(any(StepExecution.class));
+		assertThat(running.isTerminateOnly()).isTrue();
+		assertThat(execution.getStepExecutions()).filteredOn((step) -> step.getStepName().equals("done"))
+			.noneMatch(StepExecution::isTerminateOnly);
 		assertThat(inContext[0]).isSameAs(running);
 		assertThat(StepSynchronizationManager.getContext()).as("context released").isNull();
 	}

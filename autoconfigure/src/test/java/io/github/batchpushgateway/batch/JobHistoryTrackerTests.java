@@ -234,6 +234,20 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
+	void refreshLeavesOutTheRunsThisJvmStillHasInHand() {
+		// given: Spring Batch saved COMPLETED, and afterJob listeners, not yet through, may change it
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
+		// when the group is refreshed while the run is in hand
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		// then the copy gives the group no last success
+		assertThat(refreshed.lastSuccess()).isNull();
+		assertThat(refreshed.lastFinished()).isNull();
+	}
+
+	@Test
 	void absorbKeepsTheNewestOfEachOutcome() {
 		// given
 		addInstance(BatchStatus.COMPLETED, 50);

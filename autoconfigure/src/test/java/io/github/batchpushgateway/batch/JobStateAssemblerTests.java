@@ -70,6 +70,30 @@ class JobStateAssemblerTests {
 	}
 
 	@Test
+	void theRepositorysCopyOfARunInItsAfterJobListenersGivesTheGroupNoOutcomeYet() {
+		// given Spring Batch saved the run COMPLETED and calls the afterJob listeners
+		JobExecution mine = Executions.running("importJob");
+		this.groups.track(mine);
+		Executions.ended(mine, BatchStatus.COMPLETED);
+		JobExecution stored = Executions.ended(Executions.copyOf(mine), BatchStatus.COMPLETED);
+		given(this.repository.getJobInstances("importJob", 0, 3)).willReturn(List.of(mine.getJobInstance()));
+		given(this.repository.getJobExecutions(mine.getJobInstance())).willReturn(List.of(stored));
+		JobStateAssembler refreshing = new JobStateAssembler(this.groups,
+				new JobHistoryTracker(this.repository, this.resolver, 0), this.repository,
+				new JobMetricsSnapshotFactory(List::of), (job) -> new JobSchedule(Duration.ofSeconds(10), null),
+				Clock.fixed(this.now, ZoneOffset.UTC));
+
+		// when a push is built now
+		MetricSnapshots state = refreshing.snapshot(GROUP);
+
+		// then it shows the run going on, with no last success the listeners could still take back
+		assertThat(statusShown(state)).isEqualTo("STARTED");
+		assertThat(state.stream().map((metric) -> metric.getMetadata().getPrometheusName()))
+			.doesNotContain("batch_job_last_success_timestamp_seconds");
+		then(this.repository).should().getJobExecutions(mine.getJobInstance());
+	}
+
+	@Test
 	void runningExecutionsAreCountedAndTheNewestIsShown() {
 		JobExecution older = Executions.running("importJob");
 		older.setStartTime(older.getStartTime().minusMinutes(5));

@@ -139,6 +139,20 @@ class PushPipelineTests {
 	}
 
 	@Test
+	void closeAfterTheLifecyclesStopDoesNotWaitASecondTimeForATargetThatDidNotAnswer() {
+		// given a target that never gets the state (the scheduler never runs)
+		PushPipeline pipeline = pipeline(Duration.ofSeconds(1), this.client);
+		pipeline.start();
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		pipeline.stop();
+		// when the context closes after its stop
+		long start = System.nanoTime();
+		pipeline.close();
+		// then close does not wait the flush timeout again
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+	}
+
+	@Test
 	void stopOfAPipelineNeverStartedDoesNothing() {
 		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
 		pipeline.recorder().jobStarted(Executions.running("importJob"));

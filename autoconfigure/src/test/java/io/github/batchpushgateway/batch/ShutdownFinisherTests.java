@@ -78,7 +78,7 @@ class ShutdownFinisherTests {
 	void anExecutionTheRepositoryShowsEndedIsConcludedAsTheRepositoryRecordsIt() throws Exception {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
-		JobExecution stored = Executions.ended(Executions.running("importJob"), BatchStatus.STOPPED);
+		JobExecution stored = Executions.ended(Executions.copyOf(execution), BatchStatus.STOPPED);
 		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
 		// The stop request marks the object in hand STOPPED, while its step goes on.
 		willAnswer((invocation) -> {
@@ -97,7 +97,7 @@ class ShutdownFinisherTests {
 	void anExecutionThatDidNotStopInTimeIsEndedAsStoppedAndPushedSo() throws Exception {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
-		JobExecution stored = Executions.ended(Executions.running("importJob"), BatchStatus.STOPPED);
+		JobExecution stored = Executions.ended(Executions.copyOf(execution), BatchStatus.STOPPED);
 		given(this.gracefulStop.endAsStopped(execution)).willAnswer((invocation) -> {
 			given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
 			return true;
@@ -109,6 +109,20 @@ class ShutdownFinisherTests {
 		then(this.gracefulStop).should().endAsStopped(execution);
 		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
 		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void anotherRunTheRepositoryReturnsForTheSameIdIsNotTakenForTheRunInHand() throws Exception {
+		// the resourceless repository gives every execution the same id and returns its latest
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		JobExecution latest = Executions.ended(Executions.running("exportJob"), BatchStatus.COMPLETED);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(latest);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.UNKNOWN);
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("INTERRUPTED");
 	}
 
 	@Test

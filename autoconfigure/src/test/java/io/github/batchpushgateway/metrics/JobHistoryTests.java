@@ -1,11 +1,16 @@
 package io.github.batchpushgateway.metrics;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupOutcomes;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +75,43 @@ class JobHistoryTests {
 
 		assertThat(JobHistory.EMPTY.with(failedElsewhere).withRunInHand(inHand).lastFinished())
 			.isEqualTo(failedElsewhere);
+	}
+
+	@Test
+	void aCopyWhoseTimesTheRepositoryRoundedIsStillACopy() {
+		JobInstance instance = new JobInstance(3L, "importJob");
+		JobExecution inHand = execution(instance, 3L, LocalDateTime.of(2026, 1, 1, 2, 0, 0, 123_456_789), "EXPORTED");
+		// SQL Server's DATETIME keeps 1/300 s: the copy may end a few milliseconds later
+		JobExecution stored = execution(instance, 3L, inHand.getStartTime().withNano(123_000_000), "COMPLETED");
+		stored.setEndTime(inHand.getEndTime().plusNanos(3_000_000));
+
+		JobHistory history = JobHistory.EMPTY.withRunInHand(FinishedRun.of(inHand)).with(FinishedRun.of(stored));
+
+		assertThat(history.lastFinished().exitCode()).isEqualTo("EXPORTED");
+		assertThat(history.lastFinished().execution()).isSameAs(inHand);
+	}
+
+	@Test
+	void runsOfTheResourcelessRepositoryWithTheSameIdAreNotCopiesOfEachOther() {
+		JobInstance instance = new JobInstance(1L, "importJob");
+		JobExecution first = execution(instance, 1L, LocalDateTime.of(2026, 1, 1, 2, 0), "COMPLETED");
+		JobExecution second = execution(instance, 1L, LocalDateTime.of(2026, 1, 1, 3, 0), "NOOP");
+
+		JobHistory history = JobHistory.EMPTY.withRunInHand(FinishedRun.of(second)).with(FinishedRun.of(first));
+
+		assertThat(history.lastFinished().execution()).isSameAs(second);
+		assertThat(JobHistory.EMPTY.with(FinishedRun.of(first)).withRunInHand(FinishedRun.of(second))
+			.lastFinished()
+			.execution()).isSameAs(second);
+	}
+
+	private static JobExecution execution(JobInstance instance, long id, LocalDateTime start, String exitCode) {
+		JobExecution execution = new JobExecution(id, instance, new JobParameters());
+		execution.setStartTime(start);
+		execution.setEndTime(start.plusSeconds(30));
+		execution.setStatus(BatchStatus.COMPLETED);
+		execution.setExitStatus(new ExitStatus(exitCode));
+		return execution;
 	}
 
 	@Test

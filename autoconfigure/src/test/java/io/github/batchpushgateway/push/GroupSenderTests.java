@@ -49,6 +49,22 @@ class GroupSenderTests {
 			}), this.scheduler);
 
 	@Test
+	void aSchedulerThatFailsOnceDoesNotStopTheGroupFromBeingPushedLater() {
+		this.scheduler.onSchedule(() -> {
+			throw new IllegalStateException("scheduler failed");
+		});
+		this.sender.request(GROUP);
+		assertThat(this.scheduler.runDue()).isZero();
+
+		this.scheduler.onSchedule(() -> {
+		});
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).hasSize(1);
+	}
+
+	@Test
 	void requestReturnsAtOnceAndTheStateIsBuiltOnlyWhenTheSchedulerRuns() {
 		Delivery delivery = this.sender.request(GROUP);
 
