@@ -157,22 +157,10 @@ class GatewayOutageAlertingTests {
 	 * place of the compose service names. The other scrape jobs are left out.
 	 */
 	private String config(PushgatewayServer gateway, AlertmanagerServer alertmanager) {
-		Map<String, Object> config = Yaml.read(DeployFiles.prometheusConfig());
-		Map<String, Object> global = Yaml.map(config.get("global"));
-		global.put("scrape_interval", "1s");
-		global.put("evaluation_interval", "1s");
-		config.put("rule_files", List.of(ShortDurationRules.writeTo(this.rules)));
+		Map<String, Object> config = FastPrometheusConfig.of(gateway, this.rules);
 		for (Object manager : Yaml.list(Yaml.map(config.get("alerting")).get("alertmanagers"))) {
 			Yaml.map(manager).put("static_configs", List.of(Map.of("targets", List.of(alertmanager.address()))));
 		}
-		Map<String, Object> gatewayScrape = Yaml.list(config.get("scrape_configs"))
-			.stream()
-			.map(Yaml::map)
-			.filter((scrape) -> "pushgateway".equals(scrape.get("job_name")))
-			.findFirst()
-			.orElseThrow();
-		gatewayScrape.put("static_configs", List.of(Map.of("targets", List.of(gateway.address()))));
-		config.put("scrape_configs", List.of(gatewayScrape));
 		return Yaml.write(config);
 	}
 

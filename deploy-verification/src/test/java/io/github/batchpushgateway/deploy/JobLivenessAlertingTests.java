@@ -205,20 +205,8 @@ class JobLivenessAlertingTests {
 	 * service name, no Alertmanager (the alerts are read from Prometheus), no other scrape job.
 	 */
 	private static String config(PushgatewayServer gateway, Path rules) {
-		Map<String, Object> config = Yaml.read(DeployFiles.prometheusConfig());
-		Map<String, Object> global = Yaml.map(config.get("global"));
-		global.put("scrape_interval", "1s");
-		global.put("evaluation_interval", "1s");
-		config.put("rule_files", List.of(ShortDurationRules.writeTo(createDirectories(rules))));
+		Map<String, Object> config = FastPrometheusConfig.of(gateway, createDirectories(rules));
 		config.remove("alerting");
-		Map<String, Object> gatewayScrape = Yaml.list(config.get("scrape_configs"))
-			.stream()
-			.map(Yaml::map)
-			.filter((scrape) -> "pushgateway".equals(scrape.get("job_name")))
-			.findFirst()
-			.orElseThrow();
-		gatewayScrape.put("static_configs", List.of(Map.of("targets", List.of(gateway.address()))));
-		config.put("scrape_configs", List.of(gatewayScrape));
 		return Yaml.write(config);
 	}
 
