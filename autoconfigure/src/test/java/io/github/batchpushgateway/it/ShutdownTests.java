@@ -17,6 +17,7 @@ import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import org.h2.tools.Server;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,23 @@ class ShutdownTests {
 	static void start() throws Exception {
 		gateway = PushgatewayServer.start();
 		databaseServer = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+	}
+
+	/** The databases the test's processes used, closed before JUnit deletes their directory. */
+	private final List<Path> databases = new ArrayList<>();
+
+	/**
+	 * Closes the test's databases on the server. The server notices a terminated client's sockets
+	 * only later, and then closes the database, writing its file; were that to happen while JUnit
+	 * deletes the temporary directory, the deletion would fail (it did once in CI).
+	 */
+	@AfterEach
+	void closeDatabases() throws Exception {
+		for (Path database : this.databases) {
+			try (Connection connection = DriverManager.getConnection(url(database), "sa", "")) {
+				connection.createStatement().execute("SHUTDOWN");
+			}
+		}
 	}
 
 	@AfterAll
@@ -138,7 +156,8 @@ class ShutdownTests {
 		assertThat(after.require("batch_job_status", Map.of("job", "endNotSavedJob", "status", "STARTED"))).isEqualTo(0);
 	}
 
-	private static Process launch(String jobName, Path database, String... arguments) throws IOException {
+	private Process launch(String jobName, Path database, String... arguments) throws IOException {
+		this.databases.add(database);
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", System.getProperty("java.class.path"), ShutdownTestApplication.class.getName(),
 				"--spring.batch.job.name=" + jobName,
