@@ -180,7 +180,8 @@ public final class BatchPushgatewayAutoConfiguration {
 			.build();
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
-				properties.getFlushTimeout(), retry.getRedeliveryInterval(), properties.getMaxGroupsPerJob());
+				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
+				properties.getMaxGroupsPerJob());
 		JobRepository repository = jobRepository.getIfAvailable();
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;

@@ -81,6 +81,13 @@ public class BatchPushgatewayProperties {
 	private Duration progressInterval = Duration.ofSeconds(10);
 
 	/**
+	 * Shortest time between two pushes of a job's group for its start, step ends and heartbeats:
+	 * the events of that time are pushed together, by one push at its end. A job's end is never
+	 * held back. At most the progress interval; zero pushes every event at once.
+	 */
+	private Duration minPushInterval = Duration.ofMillis(100);
+
+	/**
 	 * Timeout for connecting to the Pushgateway.
 	 */
 	private Duration connectTimeout = Duration.ofSeconds(2);
@@ -231,6 +238,14 @@ public class BatchPushgatewayProperties {
 
 	public void setProgressInterval(Duration progressInterval) {
 		this.progressInterval = progressInterval;
+	}
+
+	public Duration getMinPushInterval() {
+		return this.minPushInterval;
+	}
+
+	public void setMinPushInterval(Duration minPushInterval) {
+		this.minPushInterval = minPushInterval;
 	}
 
 	public Duration getConnectTimeout() {

@@ -42,6 +42,13 @@ final class BatchPushgatewayPropertiesValidator {
 					"An SSL bundle needs batch.pushgateway.scheme=https");
 		}
 		positive("progress-interval", properties.getProgressInterval());
+		notNegative("min-push-interval", properties.getMinPushInterval());
+		if (properties.getMinPushInterval().compareTo(properties.getProgressInterval()) > 0) {
+			// A longer hold would space heartbeats wider than the interval the alert rules expect.
+			throw invalid("min-push-interval", properties.getMinPushInterval(),
+					"Must not be longer than batch.pushgateway.progress-interval ("
+							+ properties.getProgressInterval() + ")");
+		}
 		positive("connect-timeout", properties.getConnectTimeout());
 		positive("read-timeout", properties.getReadTimeout());
 		// The HTTP client takes these as int milliseconds.

@@ -45,7 +45,7 @@ public final class JobEventRecorder {
 	public void jobStarted(JobExecution execution) {
 		try {
 			TrackedExecution tracked = this.groups.track(execution);
-			this.sender.request(tracked.group);
+			this.sender.changed(tracked.group);
 		}
 		catch (RuntimeException ex) {
 			// Reporting must never fail the job it reports on.
@@ -70,7 +70,7 @@ public final class JobEventRecorder {
 	public void stepEnded(StepExecution step) {
 		TrackedExecution tracked = this.groups.tracked(step.getJobExecution());
 		if (tracked != null) {
-			this.sender.request(tracked.group);
+			this.sender.changed(tracked.group);
 		}
 	}
 

@@ -80,7 +80,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		List<GroupSender> senders = new ArrayList<>();
 		for (PushClient client : clients) {
 			senders.add(new GroupSender(client, source, retryPolicy, settings.redeliveryInterval(),
-					settings.flushTimeout(), listeners.apply(client),
+					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client),
 					(scheduler != null) ? scheduler : newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-")));
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
@@ -183,12 +183,14 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * again
 	 * @param maxGroupsPerJob how many groups a job may have with grouping parameters
 	 */
-	public record Settings(Duration progressInterval, Duration flushTimeout, Duration redeliveryInterval,
-			int maxGroupsPerJob) {
+	public record Settings(Duration progressInterval, Duration minPushInterval, Duration flushTimeout,
+			Duration redeliveryInterval, int maxGroupsPerJob) {
 
 		/**
 		 * Checks the settings.
 		 * @param progressInterval how often running executions are pushed
+		 * @param minPushInterval the shortest time between two pushes of a group for events
+		 * nobody waits for (a job's start, step ends, heartbeats), zero for none
 		 * @param flushTimeout how long to wait for final pushes
 		 * @param redeliveryInterval how long undelivered state waits
 		 * @param maxGroupsPerJob groups per job
@@ -196,6 +198,9 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		public Settings {
 			Assert.isTrue(progressInterval != null && !progressInterval.isNegative() && !progressInterval.isZero(),
 					"'progressInterval' must be positive");
+			Assert.isTrue(minPushInterval != null && !minPushInterval.isNegative()
+					&& minPushInterval.compareTo(progressInterval) <= 0,
+					"'minPushInterval' must be between zero and 'progressInterval'");
 			Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");
 			Assert.isTrue(redeliveryInterval != null && !redeliveryInterval.isNegative() && !redeliveryInterval.isZero(),
 					"'redeliveryInterval' must be positive");

@@ -41,6 +41,11 @@ public final class FanOutSender implements StateSender {
 	}
 
 	@Override
+	public void changed(PushGroup group) {
+		this.targets.forEach((target) -> target.changed(group));
+	}
+
+	@Override
 	public void refresh(PushGroup group) {
 		this.targets.forEach((target) -> target.refresh(group));
 	}

@@ -28,6 +28,12 @@ import org.springframework.util.backoff.BackOffExecution;
  * group at most one push is in flight and requests made meanwhile are served by the next one, so
  * no backlog can grow however slow the target is.
  *
+ * <p>Changes nobody waits for (a job's start, its step ends, heartbeats) are pushed at once when
+ * the group's last attempt started at least the minimum interval ago, and otherwise by one push at
+ * the end of that interval: the events of a short job, a few milliseconds apart, make one push
+ * rather than one each, and the job's two cores are not spent on pushes that no scrape would ever
+ * see. A change somebody waits for (a job's end, a flush) is never held back.
+ *
  * <p>Before a group's first push the target's own record of the group is read back and handed to
  * the source, so outcomes the target holds from earlier JVMs are never overwritten with less.
  * Failed attempts are retried on the scheduler, with the back-off of the retry policy, each
@@ -48,6 +54,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	private final Duration redeliveryInterval;
 
+	private final Duration minInterval;
+
 	private final Duration closeTimeout;
 
 	private final PushListener listener;
@@ -67,17 +75,21 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 * @param retryPolicy decides which failures to retry, how often and how fast
 	 * @param redeliveryInterval how long state whose retries are exhausted waits before it is sent
 	 * again
+	 * @param minInterval the shortest time between the starts of two attempts of a group for
+	 * changes nobody waits for; zero pushes every change at once
 	 * @param closeTimeout how long {@link #close()} waits for undelivered state
 	 * @param listener told about every attempt
 	 * @param scheduler runs every attempt, one at a time
 	 */
 	public GroupSender(PushClient client, GroupStateSource source, RetryPolicy retryPolicy,
-			Duration redeliveryInterval, Duration closeTimeout, PushListener listener, TaskScheduler scheduler) {
+			Duration redeliveryInterval, Duration minInterval, Duration closeTimeout, PushListener listener,
+			TaskScheduler scheduler) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(source, "'source' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
 		Assert.isTrue(redeliveryInterval != null && !redeliveryInterval.isNegative() && !redeliveryInterval.isZero(),
 				"'redeliveryInterval' must be positive");
+		Assert.isTrue(minInterval != null && !minInterval.isNegative(), "'minInterval' must not be negative");
 		Assert.isTrue(closeTimeout != null && !closeTimeout.isNegative(), "'closeTimeout' must not be negative");
 		Assert.notNull(listener, "'listener' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
@@ -85,13 +97,15 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		this.source = source;
 		this.retryPolicy = retryPolicy;
 		this.redeliveryInterval = redeliveryInterval;
+		this.minInterval = minInterval;
 		this.closeTimeout = closeTimeout;
 		this.listener = listener;
 		this.scheduler = scheduler;
 	}
 
 	/**
-	 * Says that a group's state changed. Returns at once.
+	 * Says that a group's state changed and that the caller will wait for its delivery, as a
+	 * job's end does: it is pushed at once, or right after the attempt in flight. Returns at once.
 	 * @param group the group
 	 * @return the delivery of the group's state as it is now, or newer
 	 */
@@ -104,19 +118,45 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			if (this.closed) {
 				return Delivery.failed();
 			}
-			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
-			slot.requested++;
-			slot.lastEvent = slot.requested;
+			Slot slot = event(group);
 			outcome = slot.waiterFor(slot.requested);
-			if (slot.parked) {
-				// Redelivery was waiting for its interval: newer state goes now.
-				slot.parked = false;
-				slot.cancelTimer();
-			}
-			due = dueNow(group, slot);
+			due = arrange(group, slot);
 		}
 		submit(due);
 		return new Delivery(outcome);
+	}
+
+	/**
+	 * Says that a group's state changed and that nobody waits for it, as at a job's start or a
+	 * step's end: it is pushed at once, or, when the group's last attempt started less than the
+	 * minimum interval ago, with one push at the end of that interval. Returns at once; while such
+	 * a push is already arranged, without waking any thread.
+	 * @param group the group
+	 */
+	@Override
+	public void changed(PushGroup group) {
+		Assert.notNull(group, "'group' must not be null");
+		Due due;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			due = arrange(group, event(group));
+		}
+		submit(due);
+	}
+
+	/** Guarded by {@code lock}. Counts an event of the group. */
+	private Slot event(PushGroup group) {
+		Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
+		slot.requested++;
+		slot.lastEvent = slot.requested;
+		if (slot.parked) {
+			// Redelivery was waiting for its interval: newer state goes now.
+			slot.parked = false;
+			slot.cancelTimer();
+		}
+		return slot;
 	}
 
 	/**
@@ -137,7 +177,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			slot.requested++;
 			if (!slot.parked) {
-				due = dueNow(group, slot);
+				due = arrange(group, slot);
 			}
 		}
 		submit(due);
@@ -160,8 +200,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 					if (slot.parked) {
 						slot.parked = false;
 						slot.cancelTimer();
-						due.add(dueNow(group, slot));
 					}
+					// Somebody waits now: a hold ends at once.
+					due.add(arrange(group, slot));
 				}
 			});
 		}
@@ -246,6 +287,55 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	/**
+	 * Guarded by {@code lock}. Arranges the next attempt of a group whose state changed: at once
+	 * when somebody waits for it or the group's last attempt started at least the minimum interval
+	 * ago, otherwise held until the end of that interval. Nothing while an attempt runs (its end
+	 * arranges the next), is due, or waits for a retry; a hold ends at once when somebody waits.
+	 * @return the attempt to {@link #submit} once the lock is released, {@code null} when there
+	 * is none to submit
+	 */
+	private @Nullable Due arrange(PushGroup group, Slot slot) {
+		if (slot.running || slot.due) {
+			return null;
+		}
+		if (slot.timer != null) {
+			if (!slot.holding || slot.waiters.isEmpty()) {
+				return null;
+			}
+			slot.cancelTimer();
+		}
+		if (slot.waiters.isEmpty() && hold(group, slot)) {
+			return null;
+		}
+		return dueNow(group, slot);
+	}
+
+	/**
+	 * Guarded by {@code lock}. Holds the group's next attempt until the minimum interval since the
+	 * start of its last attempt has passed, when it has not.
+	 * @return whether the attempt is held
+	 */
+	private boolean hold(PushGroup group, Slot slot) {
+		Instant lastStart = slot.lastStart;
+		if (lastStart == null || this.minInterval.isZero()) {
+			return false;
+		}
+		Duration left = Duration.between(now(), lastStart.plus(this.minInterval));
+		if (left.isNegative() || left.isZero()) {
+			return false;
+		}
+		scheduleLater(group, slot, left);
+		// Not held when the scheduler refused the timer: the attempt is then submitted, and its
+		// refusal handled, as any other.
+		slot.holding = slot.timer != null;
+		return slot.holding;
+	}
+
+	private Instant now() {
+		return this.scheduler.getClock().instant();
+	}
+
+	/**
 	 * Guarded by {@code lock}. Marks an attempt of the group as due now, unless one is already
 	 * due, waiting for its delay, or running.
 	 * @return the attempt to {@link #submit} once the lock is released, {@code null} when there
@@ -271,7 +361,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		try {
 			// Kept without the lock, only so that close() can take the task off the scheduler; a
 			// task it misses runs with an outdated ticket and does nothing.
-			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket), Instant.now());
+			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket), now());
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down (close() tells whoever waits) or failed: the group is
@@ -293,7 +383,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	private void scheduleLater(PushGroup group, Slot slot, Duration delay) {
 		long ticket = ++slot.ticket;
 		try {
-			slot.timer = this.scheduler.schedule(() -> send(group, ticket), Instant.now().plus(delay));
+			slot.timer = this.scheduler.schedule(() -> send(group, ticket), now().plus(delay));
 		}
 		catch (TaskRejectedException ex) {
 			// The scheduler is shutting down: close() tells whoever waits.
@@ -315,10 +405,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				return;
 			}
 			slot.timer = null;
+			slot.holding = false;
 			slot.due = false;
 			if (slot.delivered >= slot.requested) {
 				return;
 			}
+			slot.lastStart = now();
 			slot.running = true;
 			slot.parked = false;
 			building = slot.requested;
@@ -400,7 +492,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			slot.delivered = Math.max(slot.delivered, built);
 			done = slot.takeWaitersUpTo(built);
 			if (slot.delivered < slot.requested) {
-				due.add(dueNow(group, slot));
+				due.add(arrange(group, slot));
+			}
+			else {
+				// Armed here, on the scheduler's thread, so that the events of the interval only
+				// count themselves: a job's thread that finds the hold set wakes no thread.
+				hold(group, slot);
 			}
 			// The target is back: what waits for its redelivery interval goes now.
 			this.slots.forEach((other, otherSlot) -> {
@@ -474,6 +571,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		boolean running;
 
+		/** When the last attempt started, {@code null} before the first. */
+		@Nullable Instant lastStart;
+
+		/** The timer is the hold until the minimum interval since the last attempt has passed. */
+		boolean holding;
+
 		/** Generation the running attempt builds. */
 		long building;
 
@@ -531,6 +634,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		void cancelTimer() {
 			this.ticket++;
 			this.due = false;
+			this.holding = false;
 			ScheduledFuture<?> dueTask = this.dueTask;
 			if (dueTask != null) {
 				dueTask.cancel(false);

@@ -12,11 +12,20 @@ import java.util.Map;
 public interface StateSender {
 
 	/**
-	 * Says that a group's state changed because of an event. Returns at once.
+	 * Says that a group's state changed because of an event whose delivery the caller waits for,
+	 * as a job's end: it is never held back. Returns at once.
 	 * @param group the group
 	 * @return the delivery of the group's state as it is now, or newer
 	 */
 	Delivery request(PushGroup group);
+
+	/**
+	 * Says that a group's state changed because of an event nobody waits for, as a job's start or
+	 * a step's end: it may be pushed together with the changes that follow within the minimum
+	 * interval between pushes. Returns at once.
+	 * @param group the group
+	 */
+	void changed(PushGroup group);
 
 	/**
 	 * Says that a group's state may have changed without an event, as a heartbeat does.

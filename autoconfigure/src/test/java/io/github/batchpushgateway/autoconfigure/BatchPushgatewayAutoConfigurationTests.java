@@ -49,6 +49,7 @@ class BatchPushgatewayAutoConfigurationTests {
 			assertThat(properties.getScheme()).isEqualTo(BatchPushgatewayProperties.Scheme.HTTP);
 			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.PROTOBUF);
 			assertThat(properties.getProgressInterval()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getMinPushInterval()).isEqualTo(Duration.ofMillis(100));
 			assertThat(properties.getFlushTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getJobs().getInclude()).containsExactly("*");
 		});
@@ -92,7 +93,8 @@ class BatchPushgatewayAutoConfigurationTests {
 			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
 			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
 			"grouping-key.bad-name|x", "grouping-parameters|job",
-			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0" })
+			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0", "min-push-interval|-1ms",
+			"min-push-interval|11s" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();

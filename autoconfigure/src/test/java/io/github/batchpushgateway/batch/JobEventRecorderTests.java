@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -34,32 +35,34 @@ class JobEventRecorderTests {
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(200));
 
 	@Test
-	void jobStartTracksTheExecutionInItsGroupAndAsksForAPush() {
+	void jobStartTracksTheExecutionInItsGroupAndSaysItChangedWithoutWaiting() {
 		JobExecution execution = Executions.running("importJob");
 
 		this.recorder.jobStarted(execution);
 
-		then(this.sender).should().request(GROUP);
+		then(this.sender).should().changed(GROUP);
+		then(this.sender).should(never()).request(any());
 		assertThat(this.groups.tracked(execution)).isNotNull();
 		assertThat(this.groups.get(GROUP).executions()).extracting((tracked) -> tracked.execution)
 			.containsExactly(execution);
 	}
 
 	@Test
-	void stepEndAsksForAPushOfItsJobsGroup() {
+	void stepEndSaysItsJobsGroupChangedWithoutWaiting() {
 		JobExecution execution = Executions.running("importJob");
 		this.recorder.jobStarted(execution);
 
 		this.recorder.stepEnded(Executions.step(execution, "load"));
 
-		then(this.sender).should(times(2)).request(GROUP);
+		then(this.sender).should(times(2)).changed(GROUP);
+		then(this.sender).should(never()).request(any());
 	}
 
 	@Test
 	void stepOfAJobThatIsNotTrackedIsIgnored() {
 		this.recorder.stepEnded(Executions.step(Executions.running("otherJob"), "load"));
 
-		then(this.sender).should(never()).request(any());
+		then(this.sender).should(never()).changed(any());
 	}
 
 	@Test
@@ -92,6 +95,7 @@ class JobEventRecorderTests {
 
 	@Test
 	void aFailureToRecordNeverReachesTheJob() {
+		willThrow(new IllegalStateException("scheduler gone")).given(this.sender).changed(any());
 		given(this.sender.request(any())).willThrow(new IllegalStateException("scheduler gone"));
 		JobExecution execution = Executions.running("importJob");
 

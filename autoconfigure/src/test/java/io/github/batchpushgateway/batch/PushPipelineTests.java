@@ -196,23 +196,35 @@ class PushPipelineTests {
 	@Test
 	void settingsAreChecked() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PushPipeline.Settings(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), 1))
+			.isThrownBy(() -> new PushPipeline.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
+					Duration.ofMinutes(1), 1))
 			.withMessageContaining("progressInterval");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ofSeconds(-1), Duration.ofMinutes(1), 1))
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, PROGRESS_INTERVAL.plusMillis(1), Duration.ZERO,
+					Duration.ofMinutes(1), 1))
+			.withMessageContaining("minPushInterval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ofMillis(-1), Duration.ZERO,
+					Duration.ofMinutes(1), 1))
+			.withMessageContaining("minPushInterval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ofSeconds(-1),
+					Duration.ofMinutes(1), 1))
 			.withMessageContaining("flushTimeout");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, 1))
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1))
 			.withMessageContaining("redeliveryInterval");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ofMinutes(1), 0))
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
+					Duration.ofMinutes(1), 0))
 			.withMessageContaining("maxGroupsPerJob");
 	}
 
 	private PushPipeline pipeline(Duration flushTimeout, PushClient... clients) {
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		PushPipeline pipeline = new PushPipeline(
-				new PushPipeline.Settings(PROGRESS_INTERVAL, flushTimeout, Duration.ofMinutes(1), 10), resolver,
+				new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, flushTimeout, Duration.ofMinutes(1), 10),
+				resolver,
 				new JobHistoryTracker(null, resolver, 0), null, new JobMetricsSnapshotFactory(List::of),
 				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
 				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),

@@ -40,7 +40,8 @@ class BatchMetersLeakTests {
 		BatchMeters meters = new BatchMeters((execution) -> pipeline.get().recorder().isTracked(execution));
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		try (PushPipeline pushing = new PushPipeline(
-				new PushPipeline.Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), 100),
+				new PushPipeline.Settings(Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
+						Duration.ofSeconds(30), 100),
 				resolver, new JobHistoryTracker(null, resolver, 0), null,
 				new JobMetricsSnapshotFactory(() -> List.of(meters)),
 				(jobName) -> new JobSchedule(Duration.ofSeconds(10), null),

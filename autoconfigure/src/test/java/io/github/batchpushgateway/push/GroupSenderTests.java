@@ -37,16 +37,128 @@ class GroupSenderTests {
 
 	private final CountingSource source = new CountingSource();
 
-	private final GroupSender sender = new GroupSender(this.client, this.source,
-			RetryPolicy.builder()
-				.maxRetries(2)
-				.delay(Duration.ofMillis(100))
-				.multiplier(2)
-				.maxDelay(Duration.ofSeconds(1))
-				.predicate(PushRejectedException::isWorthRetrying)
-				.build(),
-			Duration.ofSeconds(30), Duration.ZERO, (new PushListener() {
-			}), this.scheduler);
+	private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+	private final GroupSender sender = sender(Duration.ZERO);
+
+	/** A sender that holds changes nobody waits for until the minimum interval has passed. */
+	private final GroupSender holding = sender(MIN_INTERVAL);
+
+	private GroupSender sender(Duration minInterval) {
+		return new GroupSender(this.client, this.source,
+				RetryPolicy.builder()
+					.maxRetries(2)
+					.delay(Duration.ofMillis(100))
+					.multiplier(2)
+					.maxDelay(Duration.ofSeconds(1))
+					.predicate(PushRejectedException::isWorthRetrying)
+					.build(),
+				Duration.ofSeconds(30), minInterval, Duration.ZERO, (new PushListener() {
+				}), this.scheduler);
+	}
+
+	@Test
+	void aGroupsFirstChangeIsPushedAtOnce() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void changesWithinTheMinimumIntervalArePushedTogetherAtItsEnd() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		this.holding.changed(GROUP);
+		this.holding.refresh(GROUP);
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(MIN_INTERVAL);
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void aChangeDuringAPushIsHeldUntilTheIntervalSinceThatPushStartedHasPassed() {
+		this.client.onPush = () -> {
+			if (this.client.attempts == 1) {
+				this.holding.changed(GROUP);
+			}
+		};
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(MIN_INTERVAL);
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void changesWithinTheMinimumIntervalWakeNoThread() {
+		// The hold is armed by the scheduler's thread after each push: a job's thread that finds it
+		// only counts its event.
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		AtomicInteger scheduled = new AtomicInteger();
+		this.scheduler.onSchedule(scheduled::incrementAndGet);
+
+		this.holding.changed(GROUP);
+		this.holding.changed(GROUP);
+
+		assertThat(scheduled).hasValue(0);
+	}
+
+	@Test
+	void aChangeAfterTheMinimumIntervalIsPushedAtOnce() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		// The hold ends with nothing new: no push.
+		this.scheduler.advanceToNext();
+		assertThat(this.client.pushed).containsExactly("job:1");
+
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void aChangeSomebodyWaitsForEndsTheHoldAtOnce() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		this.holding.changed(GROUP);
+
+		Delivery end = this.holding.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+		assertThat(end.await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aFlushEndsTheHoldAtOnce() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		this.holding.changed(GROUP);
+
+		this.holding.flush(Duration.ZERO);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void theHoldOfOneGroupDoesNotDelayAnother() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		this.holding.changed(OTHER);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).hasSize(2);
+	}
 
 	@Test
 	void aSchedulerThatFailsOnceDoesNotStopTheGroupFromBeingPushedLater() {

@@ -1,7 +1,10 @@
 package io.github.batchpushgateway.push;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +86,31 @@ public final class ManualScheduler implements TaskScheduler {
 		return List.copyOf(this.periods);
 	}
 
+	/** The manual clock: the time moves only when a test advances it. */
+	@Override
+	public Clock getClock() {
+		return new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public Instant instant() {
+				synchronized (ManualScheduler.this) {
+					return ManualScheduler.this.now;
+				}
+			}
+
+		};
+	}
+
 	@Override
 	public ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
 		this.onSchedule.run();
@@ -90,9 +118,8 @@ public final class ManualScheduler implements TaskScheduler {
 	}
 
 	private synchronized ScheduledFuture<?> add(Runnable task, Instant startTime) {
-		// Scheduled times are taken relative to the real clock at the call: keep them relative to
-		// the manual clock instead, so a test controls time.
-		Duration delay = Duration.between(Instant.now(), startTime);
+		// Times are read from getClock(), the manual clock, so a test controls time.
+		Duration delay = Duration.between(this.now, startTime);
 		Task scheduled = new Task(task, this.now.plus(delay.isNegative() ? Duration.ZERO : roundUp(delay)));
 		this.tasks.add(scheduled);
 		return scheduled;
