@@ -202,12 +202,44 @@ public final class PushBenchmark {
 				stepEndedBytes.add(afterStepBytes - afterStartBytes);
 			}
 		}
+		Samples quietStart = quietStarts(publisher, execution, steps);
 		this.table.section("(a) job-thread time per lifecycle event, JobEventRecorder (n=" + this.events + ")", "us",
 				"allocated on the job thread (median)");
 		this.table.row("jobStarted (beforeJob)", started, Table.US, Table.BYTES.format(startedBytes.median()));
 		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
+		this.table.row("jobStarted, group quiet for " + QUIET.toMillis() + " ms (n=" + quietStart.size() + ")",
+				quietStart, Table.US, "");
+		this.table.note("runs in a row start within min-push-interval (100 ms) of the last push, which holds their"
+				+ " start for the next push; after a quiet time the start wakes the sender's thread");
 		summaryRow("job-thread time per lifecycle event, jobStarted, median / p99", started);
+		summaryRow("job-thread time per lifecycle event, jobStarted after a quiet time, median / p99", quietStart);
 		summaryRow("job-thread time per lifecycle event, stepEnded, median / p99", stepEnded);
+	}
+
+	/** How long the group stays quiet before each start of {@link #quietStarts}: past min-push-interval. */
+	private static final Duration QUIET = Duration.ofMillis(150);
+
+	/** jobStarted of a group whose last push is older than min-push-interval: it pushes at once. */
+	private Samples quietStarts(JobEventRecorder publisher, JobExecution execution, List<StepExecution> steps) {
+		Samples started = new Samples();
+		for (int i = -5; i < Math.max(20, this.events / 10); i++) {
+			try {
+				Thread.sleep(QUIET.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			long start = System.nanoTime();
+			publisher.jobStarted(execution);
+			long took = System.nanoTime() - start;
+			publisher.stepEnded(steps.get(0));
+			check(publisher.jobEnded(execution), "final push not delivered");
+			if (i >= 0) {
+				started.add(took);
+			}
+		}
+		return started;
 	}
 
 	/** A row of the one summary table that scripts/benchmark prints last, when it asks for one. */
@@ -481,6 +513,10 @@ public final class PushBenchmark {
 
 		long max() {
 			return percentile(100);
+		}
+
+		int size() {
+			return this.size;
 		}
 
 	}
