@@ -174,20 +174,33 @@ public final class PushBenchmark {
 				+ " work on the job thread and takes away the concurrent sending and the gateway's CPU");
 	}
 
-	/** (a) Time each publishing call costs the job's thread, and what it allocates there. */
+	/**
+	 * (a) Time each publishing call costs the job's thread, and what it allocates there. Each
+	 * measured call follows {@link #SETTLE} of work on the job's thread, as a job's start follows
+	 * Spring Batch's repository work: on this kind of machine a thread that has just woken (from
+	 * its wait for the last run's final push, from a sleep) takes tens of microseconds for any
+	 * first operation, which says nothing of the starter. A reference operation, measured the same
+	 * way in the same loop, shows what the machine itself adds.
+	 */
 	private void jobThreadTimePerEvent(TestBatchApplication application, JobExecution execution) {
 		JobEventRecorder publisher = application.bean(PushPipeline.class).recorder();
 		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+		Samples reference = new Samples();
 		Samples started = new Samples();
 		Samples stepEnded = new Samples();
 		Samples startedBytes = new Samples();
 		Samples stepEndedBytes = new Samples();
 		for (int i = -this.warmup * 10; i < this.events; i++) {
+			settle();
+			long referenceTime = referenceOperation();
+			settle();
 			long bytes = allocatedBytes();
 			long start = System.nanoTime();
 			publisher.jobStarted(execution);
 			long afterStart = System.nanoTime();
 			long afterStartBytes = allocatedBytes();
+			settle();
+			long beforeStep = System.nanoTime();
 			publisher.stepEnded(steps.get(i & 1));
 			long afterStep = System.nanoTime();
 			long afterStepBytes = allocatedBytes();
@@ -195,41 +208,69 @@ public final class PushBenchmark {
 			long afterEnd = System.nanoTime();
 			check(delivered, "final push not delivered");
 			if (i >= 0) {
+				reference.add(referenceTime);
 				started.add(afterStart - start);
-				stepEnded.add(afterStep - afterStart);
+				stepEnded.add(afterStep - beforeStep);
 				this.jobEnded.add(afterEnd - afterStep);
 				startedBytes.add(afterStartBytes - bytes);
 				stepEndedBytes.add(afterStepBytes - afterStartBytes);
 			}
 		}
-		Samples quietStart = quietStarts(publisher, execution, steps);
+		Samples quietReference = new Samples();
+		Samples quietStart = quietStarts(publisher, execution, steps, quietReference);
 		this.table.section("(a) job-thread time per lifecycle event, JobEventRecorder (n=" + this.events + ")", "us",
 				"allocated on the job thread (median)");
-		this.table.row("jobStarted (beforeJob)", started, Table.US, Table.BYTES.format(startedBytes.median()));
+		this.table.row("reference: put and clear, synchronized IdentityHashMap", reference, Table.US, "");
+		this.table.row("jobStarted (beforeJob), runs in a row", started, Table.US,
+				Table.BYTES.format(startedBytes.median()));
 		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
+		this.table.row("reference, after " + QUIET.toMillis() + " ms asleep (n=" + quietReference.size() + ")",
+				quietReference, Table.US, "");
 		this.table.row("jobStarted, group quiet for " + QUIET.toMillis() + " ms (n=" + quietStart.size() + ")",
 				quietStart, Table.US, "");
+		this.table.note("each call follows " + SETTLE.toNanos() / 1000 + " us of work on the job thread, as beforeJob"
+				+ " follows Spring Batch's repository work; the reference rows show what the machine adds to any call");
 		this.table.note("runs in a row start within min-push-interval (100 ms) of the last push, which holds their"
 				+ " start for the next push; after a quiet time the start wakes the sender's thread");
 		summaryRow("job-thread time per lifecycle event, jobStarted, median / p99", started);
 		summaryRow("job-thread time per lifecycle event, jobStarted after a quiet time, median / p99", quietStart);
 		summaryRow("job-thread time per lifecycle event, stepEnded, median / p99", stepEnded);
+		summaryRow("reference: a synchronized map put on the same thread, same conditions, median / p99", reference);
 	}
 
 	/** How long the group stays quiet before each start of {@link #quietStarts}: past min-push-interval. */
 	private static final Duration QUIET = Duration.ofMillis(150);
 
+	/** Work on the job's thread before each measured call. */
+	private static final Duration SETTLE = Duration.ofNanos(200_000);
+
+	private final Map<Object, Object> referenceMap = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+	/** Spins for {@link #SETTLE}, as the job's thread works before a lifecycle event. */
+	private static void settle() {
+		long end = System.nanoTime() + SETTLE.toNanos();
+		while (System.nanoTime() < end) {
+			Thread.onSpinWait();
+		}
+	}
+
+	/** Times a small operation of the kind the recorder does: a synchronized map put, with allocation. */
+	private long referenceOperation() {
+		long start = System.nanoTime();
+		this.referenceMap.put(new Object(), new ArrayList<>(List.of(1, 2, 3)));
+		this.referenceMap.clear();
+		return System.nanoTime() - start;
+	}
+
 	/** jobStarted of a group whose last push is older than min-push-interval: it pushes at once. */
-	private Samples quietStarts(JobEventRecorder publisher, JobExecution execution, List<StepExecution> steps) {
+	private Samples quietStarts(JobEventRecorder publisher, JobExecution execution, List<StepExecution> steps,
+			Samples reference) {
 		Samples started = new Samples();
 		for (int i = -5; i < Math.max(20, this.events / 10); i++) {
-			try {
-				Thread.sleep(QUIET.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
+			sleep(QUIET);
+			settle();
+			long referenceTime = referenceOperation();
+			settle();
 			long start = System.nanoTime();
 			publisher.jobStarted(execution);
 			long took = System.nanoTime() - start;
@@ -237,9 +278,20 @@ public final class PushBenchmark {
 			check(publisher.jobEnded(execution), "final push not delivered");
 			if (i >= 0) {
 				started.add(took);
+				reference.add(referenceTime);
 			}
 		}
 		return started;
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** A row of the one summary table that scripts/benchmark prints last, when it asks for one. */
