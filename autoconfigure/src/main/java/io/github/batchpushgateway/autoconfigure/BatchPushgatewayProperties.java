@@ -81,9 +81,10 @@ public class BatchPushgatewayProperties {
 	private Duration progressInterval = Duration.ofSeconds(10);
 
 	/**
-	 * Shortest time between two pushes of a job's group for its start, step ends and heartbeats:
-	 * the events of that time are pushed together, by one push at its end. A job's end is never
-	 * held back. At most the progress interval; zero pushes every event at once.
+	 * How long after the start of a group's last push its job's start, step ends and heartbeats
+	 * wait, to go out together as one push at the end of that time. A job's end, a flush, retries
+	 * and redelivery are not paced. At most the progress interval; zero pushes every event at
+	 * once.
 	 */
 	private Duration minPushInterval = Duration.ofMillis(100);
 

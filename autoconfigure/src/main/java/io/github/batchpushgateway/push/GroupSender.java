@@ -16,7 +16,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.retry.RetryPolicy;
-import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 import org.springframework.util.backoff.BackOffExecution;
@@ -31,8 +30,9 @@ import org.springframework.util.backoff.BackOffExecution;
  * <p>Changes nobody waits for (a job's start, its step ends, heartbeats) are pushed at once when
  * the group's last attempt started at least the minimum interval ago, and otherwise by one push at
  * the end of that interval: the events of a short job, a few milliseconds apart, make one push
- * rather than one each, and the job's two cores are not spent on pushes that no scrape would ever
- * see. A change somebody waits for (a job's end, a flush) is never held back.
+ * rather than one each, and the job's cores are not spent on pushes that no scrape would ever
+ * see. A change somebody waits for (a job's end, a flush) is never held back by this pacing (a
+ * retry's back-off still applies to it). Retries and redelivery keep their own timing.
  *
  * <p>Before a group's first push the target's own record of the group is read back and handed to
  * the source, so outcomes the target holds from earlier JVMs are never overwritten with less.
@@ -161,7 +161,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	/**
 	 * Says that a group's state may have changed without an event, as a heartbeat does: it is
-	 * sent with the next attempt, at once if none is pending; state waiting for its redelivery
+	 * sent with the next attempt, paced like {@link #changed}; state waiting for its redelivery
 	 * interval keeps waiting (and will be the newest when it goes), so an outage is not hammered
 	 * at the heartbeat's pace.
 	 * @param group the group
@@ -324,6 +324,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		if (left.isNegative() || left.isZero()) {
 			return false;
 		}
+		if (left.compareTo(this.minInterval) > 0) {
+			// The clock was set back since the last attempt: never hold for longer than the interval.
+			left = this.minInterval;
+		}
 		scheduleLater(group, slot, left);
 		// Not held when the scheduler refused the timer: the attempt is then submitted, and its
 		// refusal handled, as any other.
@@ -385,8 +389,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		try {
 			slot.timer = this.scheduler.schedule(() -> send(group, ticket), now().plus(delay));
 		}
-		catch (TaskRejectedException ex) {
-			// The scheduler is shutting down: close() tells whoever waits.
+		catch (RuntimeException ex) {
+			// The scheduler is shutting down (close() tells whoever waits) or failed: the slot is
+			// left without a timer, so that the group's next request arranges an attempt again. A
+			// job's thread gets here too (a hold), and must never see the exception.
 			logger.debug("Scheduler rejected the push of " + group, ex);
 		}
 	}
@@ -496,7 +502,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			}
 			else {
 				// Armed here, on the scheduler's thread, so that the events of the interval only
-				// count themselves: a job's thread that finds the hold set wakes no thread.
+				// count themselves: a job's thread that finds the hold set wakes no thread. The
+				// price: one timer per push, which usually fires with nothing to send.
 				hold(group, slot);
 			}
 			// The target is back: what waits for its redelivery interval goes now.
@@ -533,8 +540,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			slot.backOff = null;
 			done = slot.takeWaitersUpTo(built);
 			if (worthRetrying && !this.closed && slot.lastEvent > built) {
-				// An event came while the retries ran: its state was never tried. Try it at once.
-				due = dueNow(group, slot);
+				// An event came while the retries ran: its state was never tried. Try it now, or
+				// at the end of the pacing interval when nobody waits for it.
+				due = arrange(group, slot);
 			}
 			else if (worthRetrying && !this.closed) {
 				slot.parked = true;
@@ -545,7 +553,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				// as usual.
 				slot.delivered = Math.max(slot.delivered, built);
 				if (slot.delivered < slot.requested) {
-					due = dueNow(group, slot);
+					due = arrange(group, slot);
 				}
 			}
 		}
@@ -583,7 +591,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		/** Waiting for the redelivery interval after exhausted retries. */
 		boolean parked;
 
-		/** A delayed attempt (retry, redelivery) waits for its time. */
+		/** A delayed attempt (retry, redelivery, the end of a hold) waits for its time. */
 		@Nullable ScheduledFuture<?> timer;
 
 		/** An attempt was handed, or is about to be handed, to the scheduler to run now. */

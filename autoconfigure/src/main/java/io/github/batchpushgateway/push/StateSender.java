@@ -13,7 +13,7 @@ public interface StateSender {
 
 	/**
 	 * Says that a group's state changed because of an event whose delivery the caller waits for,
-	 * as a job's end: it is never held back. Returns at once.
+	 * as a job's end: it is never held back by the pacing of {@link #changed}. Returns at once.
 	 * @param group the group
 	 * @return the delivery of the group's state as it is now, or newer
 	 */
@@ -21,8 +21,9 @@ public interface StateSender {
 
 	/**
 	 * Says that a group's state changed because of an event nobody waits for, as a job's start or
-	 * a step's end: it may be pushed together with the changes that follow within the minimum
-	 * interval between pushes. Returns at once.
+	 * a step's end: within the minimum interval since the start of the group's last push, it waits
+	 * for the end of that interval and is pushed together with the changes made meanwhile.
+	 * Returns at once.
 	 * @param group the group
 	 */
 	void changed(PushGroup group);

@@ -96,6 +96,63 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void theIntervalCountsFromTheStartOfTheGroupsLastPush() {
+		this.client.onPush = () -> this.scheduler.shift(Duration.ofMillis(60));
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+
+		this.holding.changed(GROUP);
+
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofMillis(40));
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void aChangeSomebodyWaitsForDuringAPushGoesRightAfterIt() {
+		List<Delivery> end = new ArrayList<>();
+		this.client.onPush = () -> {
+			if (end.isEmpty()) {
+				end.add(this.holding.request(GROUP));
+			}
+		};
+		this.holding.changed(GROUP);
+
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+		assertThat(end.get(0).await(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void aChangeDuringARejectedPushIsPacedToo() {
+		this.client.pushRejection = 400;
+		this.client.onPush = () -> {
+			if (this.client.attempts == 1) {
+				this.holding.changed(GROUP);
+			}
+		};
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		assertThat(this.client.attempts).isEqualTo(1);
+
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(MIN_INTERVAL);
+		assertThat(this.client.attempts).isEqualTo(2);
+	}
+
+	@Test
+	void aClockSetBackNeverHoldsAChangeLongerThanTheInterval() {
+		// A rejected push arms no hold of its own: the next change computes it from the clock.
+		this.client.pushRejection = 400;
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.shift(Duration.ofSeconds(-10));
+
+		this.holding.changed(GROUP);
+
+		assertThat(this.scheduler.pendingDelays()).containsExactly(MIN_INTERVAL);
+	}
+
+	@Test
 	void changesWithinTheMinimumIntervalWakeNoThread() {
 		// The hold is armed by the scheduler's thread after each push: a job's thread that finds it
 		// only counts its event.

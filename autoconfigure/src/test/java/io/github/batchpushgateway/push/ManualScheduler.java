@@ -68,6 +68,14 @@ public final class ManualScheduler implements TaskScheduler {
 		return waited;
 	}
 
+	/**
+	 * Moves the clock by the given time, backwards too (as a wall clock set back), without
+	 * running anything.
+	 */
+	public synchronized void shift(Duration time) {
+		this.now = this.now.plus(time);
+	}
+
 	/** The delays of the pending tasks from now, in order. */
 	public synchronized List<Duration> pendingDelays() {
 		return this.tasks.stream()
