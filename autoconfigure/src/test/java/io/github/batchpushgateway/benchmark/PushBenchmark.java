@@ -267,7 +267,7 @@ public final class PushBenchmark {
 			Samples reference) {
 		Samples started = new Samples();
 		for (int i = -5; i < Math.max(20, this.events / 10); i++) {
-			sleep(QUIET);
+			java.util.concurrent.locks.LockSupport.parkNanos(QUIET.toNanos());
 			settle();
 			long referenceTime = referenceOperation();
 			settle();
@@ -282,16 +282,6 @@ public final class PushBenchmark {
 			}
 		}
 		return started;
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** A row of the one summary table that scripts/benchmark prints last, when it asks for one. */
