@@ -25,6 +25,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.env.Environment;
 
 /**
@@ -36,8 +37,9 @@ import org.springframework.core.env.Environment;
  * the application's own start leaves the second core idle.
  *
  * <p>Like Spring Boot's background preinitializer: once per JVM, only with more than one
- * processor, not with the system property {@code spring.backgroundpreinitializer.ignore=true},
- * and not when {@code batch.pushgateway.enabled} is {@code false}. Nothing is sent anywhere.
+ * processor, not in a native image (nothing to load there), not with the system property
+ * {@code spring.backgroundpreinitializer.ignore=true}, and not when
+ * {@code batch.pushgateway.enabled} is {@code false}. Nothing is sent anywhere.
  */
 public final class PushBackgroundPreinitializer implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -60,7 +62,7 @@ public final class PushBackgroundPreinitializer implements ApplicationListener<A
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Environment environment = event.getEnvironment();
-		if (Boolean.getBoolean("spring.backgroundpreinitializer.ignore")
+		if (NativeDetector.inNativeImage() || Boolean.getBoolean("spring.backgroundpreinitializer.ignore")
 				|| Runtime.getRuntime().availableProcessors() <= 1
 				|| !"true".equalsIgnoreCase(environment.getProperty("batch.pushgateway.enabled", "true").trim())
 				|| !this.started.compareAndSet(false, true)) {
