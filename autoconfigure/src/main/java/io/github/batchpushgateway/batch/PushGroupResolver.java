@@ -3,6 +3,7 @@ package io.github.batchpushgateway.batch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.batchpushgateway.push.PushGroup;
 import org.springframework.batch.core.job.JobExecution;
@@ -24,6 +25,13 @@ public final class PushGroupResolver {
 	private final List<String> groupingParameters;
 
 	/**
+	 * Without grouping parameters a job has exactly one group: made once per job name rather than
+	 * at every lifecycle event, which keeps a job's start on its thread to a map lookup. Bounded by
+	 * the jobs this JVM pushes.
+	 */
+	private final Map<String, PushGroup> jobGroups = new ConcurrentHashMap<>();
+
+	/**
 	 * Creates a resolver.
 	 * @param groupingKey static labels added to every group
 	 * @param groupingParameters names of job parameters whose values join the group; a missing
@@ -42,6 +50,12 @@ public final class PushGroupResolver {
 	 * @return its group
 	 */
 	public PushGroup resolve(JobExecution execution) {
+		if (this.groupingParameters.isEmpty()) {
+			String jobName = execution.getJobInstance().getJobName();
+			PushGroup group = this.jobGroups.get(jobName);
+			return (group != null) ? group
+					: this.jobGroups.computeIfAbsent(jobName, (name) -> new PushGroup(name, this.groupingKey));
+		}
 		Map<String, String> labels = new LinkedHashMap<>(this.groupingKey);
 		for (String name : this.groupingParameters) {
 			JobParameter<?> parameter = execution.getJobParameters().getParameter(name);

@@ -26,6 +26,20 @@ class PushGroupResolverTests {
 	}
 
 	@Test
+	void withoutGroupingParametersEachJobsGroupIsMadeOnceWithTheStaticKey() {
+		PushGroupResolver resolver = new PushGroupResolver(Map.of("env", "prod"), List.of());
+
+		PushGroup first = resolver.resolve(Executions.running("importJob"));
+		PushGroup second = resolver.resolve(Executions.running("importJob"));
+		PushGroup other = resolver.resolve(Executions.running("exportJob"));
+
+		assertThat(first).isEqualTo(new PushGroup("importJob", Map.of("env", "prod")));
+		// The job's start looks its group up rather than building it at every event.
+		assertThat(second).isSameAs(first);
+		assertThat(other).isEqualTo(new PushGroup("exportJob", Map.of("env", "prod")));
+	}
+
+	@Test
 	void staticKeyComesFirstThenParameterValues() {
 		// given
 		Map<String, String> key = new LinkedHashMap<>();
