@@ -165,13 +165,18 @@ public final class LifecycleBenchmark {
 	private void chunkRow(String name, int items, Pairs budget, String target) throws Exception {
 		Samples on = new Samples();
 		Samples off = new Samples();
+		Samples starterCpuPerRun = new Samples();
 		long rowStarted = System.nanoTime();
 		int pairs = 0;
 		for (int pair = 0; budget.more(pair, rowStarted); pair++) {
 			pairs = pair + 1;
 			for (boolean enabled : order(pair)) {
-				List<Long> runs = timedRuns(name, enabled, this.runsPerJvm, "--bench.job=chunk", "--bench.items=" + items);
+				JvmRuns jvm = timedRuns(name, enabled, this.runsPerJvm, "--bench.job=chunk", "--bench.items=" + items);
+				List<Long> runs = jvm.times();
 				(enabled ? on : off).addAll(runs.subList(Math.min(this.dropped, runs.size()), runs.size()));
+				if (enabled) {
+					starterCpuPerRun.add(jvm.starterCpu() / runs.size());
+				}
 			}
 			progress("%s: pair %d/%s, median on %.1f ms, off %.1f ms", name, pair + 1, budget.describe(), on.median() / 1e6,
 					off.median() / 1e6);
@@ -182,6 +187,15 @@ public final class LifecycleBenchmark {
 				target);
 		row(name + ", on/off, p99", String.format(Locale.ROOT, "%.3f (on %s / off %s ms)", on.p99() / off.p99(),
 				ms(on.p99()), ms(off.p99())), target);
+		row(name + ", starter's own threads, CPU per run, median", String.format(Locale.ROOT,
+				"%s ms = %.1f%% of an on run (n=%d JVMs)", ms(starterCpuPerRun.median()),
+				100 * starterCpuPerRun.median() / on.median(), starterCpuPerRun.size()), "(what the ratio holds directly)");
+		String cpuNote = ("starter's own threads, CPU per run: the CPU time of its sending and heartbeat threads over an on JVM's"
+				+ " life (its first read of the gateway and of the job repository included), divided by the JVM's runs."
+				+ " The rest of an on/off gap is indirect: the gateway's CPU, and JIT and GC sharing the cores");
+		if (!this.notes.contains(cpuNote)) {
+			this.notes.add(cpuNote);
+		}
 	}
 
 	/**
@@ -208,7 +222,7 @@ public final class LifecycleBenchmark {
 			pairs = pair + 1;
 			for (boolean enabled : order(pair)) {
 				List<Long> runs = timedRuns(name, enabled, this.runsPerJvm + warmupRuns + warmRuns,
-						"--bench.job=four-step");
+						"--bench.job=four-step").times();
 				int young = Math.min(this.runsPerJvm, runs.size());
 				(enabled ? youngOn : youngOff).addAll(runs.subList(Math.min(this.dropped, young), young));
 				(enabled ? warmOn : warmOff).addAll(runs.subList(runs.size() - warmRuns, runs.size()));
@@ -322,24 +336,35 @@ public final class LifecycleBenchmark {
 
 	// ---------------------------------------------------------------- child JVMs
 
-	/** Starts one application JVM that runs its job {@code runs} times; returns each run's time. */
-	private List<Long> timedRuns(String name, boolean enabled, int runs, String... arguments) throws Exception {
+	/**
+	 * Starts one application JVM that runs its job {@code runs} times; returns each run's time and
+	 * the CPU time of the starter's threads by the end of the last run.
+	 */
+	private JvmRuns timedRuns(String name, boolean enabled, int runs, String... arguments) throws Exception {
 		Path results = Files.createTempFile(this.work, "runs", ".txt");
 		List<String> args = new ArrayList<>(List.of(arguments));
 		args.addAll(List.of("--bench.runs=" + runs, "--bench.results=" + results, "--spring.batch.job.enabled=false"));
 		launch(name, enabled, args);
 		List<Long> times = new ArrayList<>();
+		long starterCpu = 0;
 		for (String line : Files.readAllLines(results)) {
 			String[] fields = line.split(" ");
 			if (fields[0].equals("run")) {
 				times.add(Long.parseLong(fields[2]));
+			}
+			else if (fields[0].equals("starter-cpu")) {
+				starterCpu = Long.parseLong(fields[1]);
 			}
 		}
 		if (times.size() != runs) {
 			throw new IllegalStateException(name + ": expected " + runs + " runs, got " + times.size());
 		}
 		Files.delete(results);
-		return times;
+		return new JvmRuns(times, starterCpu);
+	}
+
+	/** What one application JVM of {@link #timedRuns} measured. */
+	private record JvmRuns(List<Long> times, long starterCpu) {
 	}
 
 	private long coldProcess(String name, boolean enabled) throws Exception {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,10 @@ import org.springframework.context.annotation.Configuration;
  * At each of {@code bench.checkpoints} it also writes
  * {@code checkpoint <runs> <heap bytes after GC> <series of the job in the gateway> <groups of
  * the job> <elapsed nanoseconds>}; after {@code bench.max-seconds} it writes a last checkpoint and
- * stops. Does nothing without {@code bench.runs}.
+ * stops. Last comes {@code starter-cpu <nanoseconds>}: the CPU time the starter's own threads
+ * (sending and heartbeat, named {@code batch-pushgateway-*}) have used so far, the starter's
+ * direct cost next to the job's thread, which no run time shows on its own. Does nothing without
+ * {@code bench.runs}.
  */
 @Configuration(proxyBeanMethods = false)
 class TimedRuns implements ApplicationRunner {
@@ -91,7 +96,20 @@ class TimedRuns implements ApplicationRunner {
 					break;
 				}
 			}
+			out.println("starter-cpu " + starterThreadsCpu());
 		}
+	}
+
+	/** CPU time of the live threads the starter started; threads that ended are not counted. */
+	private static long starterThreadsCpu() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long total = 0;
+		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			if (info != null && info.getThreadName().startsWith("batch-pushgateway-")) {
+				total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+			}
+		}
+		return total;
 	}
 
 	private void checkpoint(PrintWriter out, int run, long elapsed) throws IOException {
