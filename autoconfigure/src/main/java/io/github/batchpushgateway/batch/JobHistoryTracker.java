@@ -1,7 +1,9 @@
 package io.github.batchpushgateway.batch;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -15,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
 import org.springframework.util.Assert;
 
 /**
@@ -42,6 +45,21 @@ public final class JobHistoryTracker {
 	private final Map<PushGroup, JobHistory> histories = new ConcurrentHashMap<>();
 
 	/**
+	 * Per group, the newest instances a refresh found complete with every execution merged: Spring
+	 * Batch creates no execution for a COMPLETED instance and cannot abandon one, so their runs
+	 * never change and later refreshes read only the instance list, not every execution with its
+	 * steps and contexts again (most of a refresh's cost, once per progress interval). Per group,
+	 * because a refresh merges only its group's runs.
+	 */
+	private final Map<PushGroup, Set<Long>> settledInstances = new ConcurrentHashMap<>();
+
+	/**
+	 * Whether instance ids identify instances: the resourceless repository gives every instance
+	 * the same id, so nothing can be known settled there.
+	 */
+	private final boolean instanceIdsAreUnique;
+
+	/**
 	 * Creates a tracker.
 	 * @param repository the job repository to seed from, {@code null} to start with no history
 	 * @param groups finds the group of earlier executions
@@ -54,6 +72,7 @@ public final class JobHistoryTracker {
 		this.repository = repository;
 		this.groups = groups;
 		this.maxInstancesScanned = maxInstancesScanned;
+		this.instanceIdsAreUnique = !(repository instanceof ResourcelessJobRepository);
 	}
 
 	/**
@@ -95,14 +114,32 @@ public final class JobHistoryTracker {
 			return history;
 		}
 		try {
+			Set<Long> settled = this.settledInstances.computeIfAbsent(group, (key) -> ConcurrentHashMap.newKeySet());
+			Set<Long> newest = new HashSet<>();
 			for (JobInstance instance : this.repository.getJobInstances(jobName, 0, REFRESHED_INSTANCES)) {
+				newest.add(instance.getInstanceId());
+				if (settled.contains(instance.getInstanceId())) {
+					continue;
+				}
+				boolean complete = false;
 				for (JobExecution execution : this.repository.getJobExecutions(instance)) {
 					FinishedRun run = FinishedRun.of(execution);
-					if (run != null && !inHand.test(execution) && this.groups.resolve(execution).equals(group)) {
+					if (run == null || inHand.test(execution)) {
+						// Still running, or its afterJob listeners may still change its outcome:
+						// not merged, so its instance is not settled by it either.
+						continue;
+					}
+					complete |= run.completed();
+					if (this.groups.resolve(execution).equals(group)) {
 						history = this.histories.compute(group, (key, current) -> current.with(run));
 					}
 				}
+				if (complete && this.instanceIdsAreUnique) {
+					settled.add(instance.getInstanceId());
+				}
 			}
+			// Only the newest instances are read, so only they need remembering.
+			settled.retainAll(newest);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not refresh the history of job '" + jobName + "' from the job repository", ex);

@@ -22,6 +22,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -30,6 +31,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -204,6 +206,91 @@ class JobHistoryTrackerTests {
 		addNewestInstance(BatchStatus.COMPLETED, 20, "us");
 		// then
 		assertThat(tracker.refresh(eu, JOB)).isEqualTo(JobHistory.EMPTY);
+	}
+
+	@Test
+	void refreshReadsTheExecutionsOfACompleteInstanceOnce() {
+		// given
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 20);
+		JobInstance complete = this.instances.get(0);
+		clearInvocations(this.repository);
+		// when
+		tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then: Spring Batch gives a complete instance no further execution
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(20));
+		verify(this.repository, times(1)).getJobExecutions(complete);
+		verify(this.repository, times(2)).getJobInstances(JOB, 0, 3);
+	}
+
+	@Test
+	void refreshReadsAFailedInstanceAgainAndTakesInItsRestart() {
+		// given
+		addNewestInstance(BatchStatus.FAILED, 20);
+		JobInstance failed = this.instances.get(0);
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.refresh(GROUP, JOB);
+		// when: another JVM restarts the instance and succeeds
+		this.executions.put(failed, List.of(this.executions.get(failed).get(0),
+				finished(failed, BatchStatus.COMPLETED, 30, null)));
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
+		assertThat(refreshed.lastFailure()).isEqualTo(at(20));
+	}
+
+	@Test
+	void refreshReadsAgainAnInstanceWhoseRunWasInHand() {
+		// given: the run was in hand at the first refresh, so its copy was left out
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
+		tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		// when: its afterJob listeners changed its outcome before Spring Batch saved it again
+		stored.setStatus(BatchStatus.FAILED);
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then
+		assertThat(refreshed.lastFailure()).isEqualTo(at(30));
+		assertThat(refreshed.lastSuccess()).isNull();
+	}
+
+	@Test
+	void anInstanceSettledForOneGroupIsStillReadForTheGroupItBelongsTo() {
+		// given
+		PushGroupResolver byRegion = new PushGroupResolver(Map.of(), List.of("region"));
+		PushGroup eu = new PushGroup(JOB, Map.of("region", "eu"));
+		PushGroup us = new PushGroup(JOB, Map.of("region", "us"));
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
+		tracker.historyOf(eu, JOB);
+		tracker.historyOf(us, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 20, "us");
+		// when
+		JobHistory ofEu = tracker.refresh(eu, JOB);
+		JobHistory ofUs = tracker.refresh(us, JOB);
+		// then
+		assertThat(ofEu.lastSuccess()).isNull();
+		assertThat(ofUs.lastSuccess()).isEqualTo(at(20));
+	}
+
+	@Test
+	void withTheResourcelessRepositoryNothingIsSettledAsItsInstancesShareOneId() {
+		// given
+		ResourcelessJobRepository resourceless = mock(ResourcelessJobRepository.class);
+		JobInstance instance = new JobInstance(1L, JOB);
+		given(resourceless.getJobInstances(eq(JOB), anyInt(), anyInt())).willReturn(List.of(instance));
+		given(resourceless.getJobExecutions(instance))
+			.willReturn(List.of(finished(instance, BatchStatus.COMPLETED, 20, null)));
+		JobHistoryTracker tracker = new JobHistoryTracker(resourceless, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		clearInvocations(resourceless);
+		// when
+		tracker.refresh(GROUP, JOB);
+		tracker.refresh(GROUP, JOB);
+		// then
+		verify(resourceless, times(2)).getJobExecutions(instance);
 	}
 
 	@Test
