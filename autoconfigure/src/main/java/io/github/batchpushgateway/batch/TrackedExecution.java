@@ -69,9 +69,13 @@ final class TrackedExecution {
 		return this.ended || this.concluded != null;
 	}
 
-	/** Whether Spring Batch finished the execution but has not (yet) called afterJob. */
+	/**
+	 * Whether Spring Batch finished the execution but has not (yet) called afterJob. One left
+	 * STOPPING with an end time finished too, as {@link FinishedRun#statusOf} says.
+	 */
 	boolean endedWithoutAfterJob() {
-		return !this.ended && this.execution.getEndTime() != null && !this.execution.getStatus().isRunning();
+		return !this.ended && this.execution.getEndTime() != null
+				&& !FinishedRun.statusOf(this.execution).isRunning();
 	}
 
 	/** The run to add to the history once the execution is over, {@code null} if it has none. */

@@ -156,6 +156,19 @@ class TrackedExecutionTests {
 	}
 
 	@Test
+	void anExecutionLeftStoppingWithAnEndTimeEndedAndFinishedStopped() {
+		// given: a stop request landed after the job's thread had set the end
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+		execution.setStatus(BatchStatus.STOPPING);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		// when / then
+		assertThat(tracked.endedWithoutAfterJob()).isTrue();
+		tracked.end();
+		assertThat(tracked.endedWithoutAfterJob()).isFalse();
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+	}
+
+	@Test
 	void endTimeAloneWhileStillRunningIsNotAnEnd() {
 		JobExecution execution = Executions.running("importJob");
 		execution.setEndTime(LocalDateTime.now());
