@@ -52,13 +52,18 @@ public final class GracefulStop {
 	}
 
 	/**
-	 * Asks the execution to stop, unless it is no longer running.
+	 * Asks the execution to stop, unless it is no longer running or its job's thread is ending it.
+	 * The check and the save are not atomic with that thread's end: a caller that tracks the end
+	 * makes them so ({@code TrackedExecution.ifNotEnded}).
 	 * @param execution the running execution, the object its job's thread works on
 	 * @return whether it was asked
 	 */
 	public boolean request(JobExecution execution) {
 		BatchStatus status = execution.getStatus();
-		if (status != BatchStatus.STARTED && status != BatchStatus.STARTING) {
+		// An end time means the job's thread has set the outcome and is saving it: STOPPING saved
+		// now would have the repository turn that outcome into STOPPED (it does so for STOPPING
+		// with an end time), and afterJob could read STOPPING, which counts as running.
+		if ((status != BatchStatus.STARTED && status != BatchStatus.STARTING) || execution.getEndTime() != null) {
 			return false;
 		}
 		execution.setStatus(BatchStatus.STOPPING);

@@ -1,5 +1,7 @@
 package io.github.batchpushgateway.batch;
 
+import java.time.LocalDateTime;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
@@ -55,6 +57,20 @@ class GracefulStopTests {
 		assertThat(this.stop.request(execution)).isFalse();
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.repository).should(never()).update(any(JobExecution.class));
+	}
+
+	@Test
+	void anExecutionWithAnEndTimeIsLeftToTheJobsThreadThatIsEndingIt() {
+		// the job's thread has set the end time and is saving the outcome
+		JobExecution execution = Executions.running("importJob");
+		StepExecution step = Executions.step(execution, "load");
+		execution.setEndTime(LocalDateTime.now());
+
+		assertThat(this.stop.request(execution)).isFalse();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STARTED);
+		assertThat(step.isTerminateOnly()).isFalse();
 		then(this.repository).should(never()).update(any(JobExecution.class));
 	}
 
