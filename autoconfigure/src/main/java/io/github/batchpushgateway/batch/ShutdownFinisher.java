@@ -164,7 +164,8 @@ final class ShutdownFinisher {
 		logger.info("Stopping " + running.size() + " running job execution(s) at shutdown");
 		for (TrackedExecution tracked : running) {
 			try {
-				this.gracefulStop.request(tracked.execution);
+				// Not once the job's thread has recorded the end: see TrackedExecution.ifNotEnded.
+				tracked.ifNotEnded(this.gracefulStop::request);
 			}
 			catch (Exception ex) {
 				logger.debug("Could not stop execution " + tracked.execution.getId(), ex);

@@ -59,6 +59,22 @@ class ShutdownFinisherTests {
 	}
 
 	@Test
+	void theStopRequestIsMadeWhileTheEndCannotBeRecorded() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		boolean[] endHeldOff = new boolean[1];
+		willAnswer((invocation) -> {
+			endHeldOff[0] = Thread.holdsLock(tracked);
+			Executions.ended(execution, BatchStatus.STOPPED);
+			return true;
+		}).given(this.gracefulStop).request(execution);
+
+		this.finisher.finish();
+
+		assertThat(endHeldOff[0]).as("the request holds the lock that end() takes").isTrue();
+	}
+
+	@Test
 	void anExecutionStillRunningInTheRepositoryIsConcludedAsInterrupted() throws Exception {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
