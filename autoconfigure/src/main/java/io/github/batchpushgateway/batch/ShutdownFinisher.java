@@ -82,9 +82,9 @@ final class ShutdownFinisher {
 				if (!tracked.isOver()) {
 					endAsStopped(tracked.execution);
 					JobExecution stored = stored(tracked.execution);
-					tracked.conclude(stored, now);
+					boolean asRecorded = tracked.conclude(stored, now);
 					changed.add(tracked.group);
-					if (stored == null || stored.getStatus().isRunning()) {
+					if (!asRecorded) {
 						logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
 								+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
 								+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it running: "

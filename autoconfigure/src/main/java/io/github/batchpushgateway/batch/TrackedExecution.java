@@ -73,15 +73,18 @@ final class TrackedExecution {
 	 * while its step goes on and the repository still says STARTED.
 	 * @param stored the execution as the job repository holds it, {@code null} when unknown
 	 * @param at now
+	 * @return whether it was concluded as the repository records it, not as interrupted
 	 */
-	void conclude(@Nullable JobExecution stored, Instant at) {
+	boolean conclude(@Nullable JobExecution stored, Instant at) {
 		FinishedRun run = (stored != null) ? FinishedRun.of(stored) : null;
+		boolean asRecorded = run != null;
 		if (run == null) {
 			Instant start = (this.execution.getStartTime() != null)
 					? BatchTimes.toInstant(this.execution.getStartTime()) : at;
 			run = new FinishedRun(start, at, BatchStatus.UNKNOWN, INTERRUPTED, this.execution);
 		}
 		this.concluded = run;
+		return asRecorded;
 	}
 
 	/** Whether the execution ended, or was concluded at shutdown. */
