@@ -83,12 +83,14 @@ public final class GracefulStop {
 	 * Saves an execution that was asked to stop and has not reached its end as {@code STOPPED},
 	 * ended now: the process is about to exit, and the step will not save again. Spring Batch's
 	 * {@code JobOperator.stop} saves a job so at once; here it is the last resort, and the step's
-	 * execution is still left to its own thread.
+	 * execution is still left to its own thread. Not an execution with an end time: its job's
+	 * thread has reached the end and saves it itself (STOPPING with an end time as STOPPED), with
+	 * the exit code and end time it set, which this would replace.
 	 * @param execution an execution this stop was requested for
 	 * @return whether it was saved as stopped
 	 */
 	public boolean endAsStopped(JobExecution execution) {
-		if (execution.getStatus() != BatchStatus.STOPPING) {
+		if (execution.getStatus() != BatchStatus.STOPPING || execution.getEndTime() != null) {
 			return false;
 		}
 		execution.setStatus(BatchStatus.STOPPED);

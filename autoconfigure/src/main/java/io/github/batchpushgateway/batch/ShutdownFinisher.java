@@ -80,7 +80,7 @@ final class ShutdownFinisher {
 			Instant now = this.clock.instant();
 			for (TrackedExecution tracked : running) {
 				if (!tracked.isOver()) {
-					endAsStopped(tracked.execution);
+					endAsStopped(tracked);
 					JobExecution stored = stored(tracked.execution);
 					boolean asRecorded = tracked.conclude(stored, now);
 					changed.add(tracked.group);
@@ -103,15 +103,16 @@ final class ShutdownFinisher {
 		this.sender.flush(Duration.ofNanos(left));
 	}
 
-	private void endAsStopped(JobExecution execution) {
+	private void endAsStopped(TrackedExecution tracked) {
 		if (this.gracefulStop == null) {
 			return;
 		}
 		try {
-			this.gracefulStop.endAsStopped(execution);
+			// afterJob may have come since isOver: as a stop request, not once it recorded the end.
+			tracked.ifNotEnded(this.gracefulStop::endAsStopped);
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not save execution " + execution.getId() + " as stopped", ex);
+			logger.debug("Could not save execution " + tracked.execution.getId() + " as stopped", ex);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -129,6 +130,23 @@ class GracefulStopTests {
 		then(this.repository).should(org.mockito.Mockito.times(2)).update(execution);
 		then(this.repository).should(never()).update(any(StepExecution.class));
 		assertThat(step.getStatus()).isEqualTo(BatchStatus.STARTED);
+	}
+
+	@Test
+	void anExecutionWithAnEndTimeIsNotEndedAsStoppedOverItsJobsOwnEnd() {
+		// the job's thread has reached the end of an execution asked to stop, and saves it itself
+		JobExecution execution = Executions.running("importJob");
+		execution.setStatus(BatchStatus.STOPPING);
+		LocalDateTime end = LocalDateTime.now().minusSeconds(1);
+		execution.setEndTime(end);
+		execution.setExitStatus(new ExitStatus("PARTIAL"));
+
+		assertThat(this.stop.endAsStopped(execution)).isFalse();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPING);
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("PARTIAL");
+		assertThat(execution.getEndTime()).isEqualTo(end);
+		then(this.repository).should(never()).update(any(JobExecution.class));
 	}
 
 	@Test

@@ -79,6 +79,21 @@ class ShutdownFinisherTests {
 	}
 
 	@Test
+	void theLastResortStopIsSavedWhileTheEndCannotBeRecorded() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		boolean[] endHeldOff = new boolean[1];
+		given(this.gracefulStop.endAsStopped(execution)).willAnswer((invocation) -> {
+			endHeldOff[0] = Thread.holdsLock(tracked);
+			return false;
+		});
+
+		this.finisher.finish();
+
+		assertThat(endHeldOff[0]).as("endAsStopped holds the lock that end() takes").isTrue();
+	}
+
+	@Test
 	void anExecutionTheRepositoryShowsStoppingWithItsEndTimeIsPushedStoppedWithoutTheInterruptedWarn(
 			CapturedOutput output) throws Exception {
 		// the resourceless repository returns the object in hand, which a stop request that met
