@@ -54,7 +54,10 @@ public final class GracefulStop {
 	/**
 	 * Asks the execution to stop, unless it is no longer running or its job's thread is ending it.
 	 * The check and the save are not atomic with that thread's end: a caller that tracks the end
-	 * makes them so ({@code TrackedExecution.ifNotEnded}).
+	 * keeps the end from being recorded meanwhile ({@code TrackedExecution.ifNotEnded}). What no
+	 * lock of ours can close: a request that reads the status just before that thread sets the
+	 * outcome saves STOPPING over it, and the job ends STOPPED, in the repository and in afterJob
+	 * alike, as it does when Spring Batch's own stop is saved before the job's end.
 	 * @param execution the running execution, the object its job's thread works on
 	 * @return whether it was asked
 	 */

@@ -14,7 +14,8 @@ import org.springframework.batch.core.step.StepExecution;
 /**
  * One execution this JVM runs, from its start until the sending side has taken in its end. The
  * job's thread only sets flags here; everything else is read and written on the sending side,
- * except a stop request at shutdown, which the recording of the end waits for.
+ * except the shutdown's stop requests ({@link #ifNotEnded}), which the recording of the end waits
+ * for.
  */
 final class TrackedExecution {
 
