@@ -102,7 +102,7 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 			@Nullable JobExecution execution) {
 
 		/**
-		 * Returns the finished run of an execution.
+		 * Returns the finished run of an execution, with its status as {@link #statusOf} reads it.
 		 * @param execution an execution
 		 * @return its finished run, or {@code null} while it has not finished
 		 */
