@@ -52,13 +52,21 @@ public final class GracefulStop {
 	}
 
 	/**
-	 * Asks the execution to stop, unless it is no longer running.
+	 * Asks the execution to stop, unless it is no longer running or its job's thread is ending it.
+	 * The check and the save are not atomic with that thread's end: a caller that tracks the end
+	 * keeps the end from being recorded meanwhile ({@code TrackedExecution.ifNotEnded}). What no
+	 * lock of ours can close: a request that reads the status just before that thread sets the
+	 * outcome saves STOPPING over it, and the job ends STOPPED, in the repository and in afterJob
+	 * alike, as it does when Spring Batch's own stop is saved before the job's end.
 	 * @param execution the running execution, the object its job's thread works on
 	 * @return whether it was asked
 	 */
 	public boolean request(JobExecution execution) {
 		BatchStatus status = execution.getStatus();
-		if (status != BatchStatus.STARTED && status != BatchStatus.STARTING) {
+		// An end time means the job's thread has set the outcome and is saving it: STOPPING saved
+		// now would have the repository turn that outcome into STOPPED (it does so for STOPPING
+		// with an end time), and afterJob could read STOPPING, which counts as running.
+		if ((status != BatchStatus.STARTED && status != BatchStatus.STARTING) || execution.getEndTime() != null) {
 			return false;
 		}
 		execution.setStatus(BatchStatus.STOPPING);
@@ -78,12 +86,14 @@ public final class GracefulStop {
 	 * Saves an execution that was asked to stop and has not reached its end as {@code STOPPED},
 	 * ended now: the process is about to exit, and the step will not save again. Spring Batch's
 	 * {@code JobOperator.stop} saves a job so at once; here it is the last resort, and the step's
-	 * execution is still left to its own thread.
+	 * execution is still left to its own thread. Not an execution with an end time: its job's
+	 * thread has reached the end and saves it itself (STOPPING with an end time as STOPPED), with
+	 * the exit code and end time it set, which this would replace.
 	 * @param execution an execution this stop was requested for
 	 * @return whether it was saved as stopped
 	 */
 	public boolean endAsStopped(JobExecution execution) {
-		if (execution.getStatus() != BatchStatus.STOPPING) {
+		if (execution.getStatus() != BatchStatus.STOPPING || execution.getEndTime() != null) {
 			return false;
 		}
 		execution.setStatus(BatchStatus.STOPPED);

@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.batch;
 
+import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.StateSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -58,7 +59,9 @@ final class Heartbeat implements Runnable {
 		}
 		try {
 			JobExecution stored = this.repository.getJobExecution(tracked.execution.getId());
-			return stored == null || stored.getStatus().isRunning();
+			// Read as the execution in hand is: the resourceless repository returns that very
+			// object, which a late stop request may leave STOPPING with its end time.
+			return stored == null || FinishedRun.statusOf(stored).isRunning();
 		}
 		catch (RuntimeException ex) {
 			return true;

@@ -80,11 +80,11 @@ final class ShutdownFinisher {
 			Instant now = this.clock.instant();
 			for (TrackedExecution tracked : running) {
 				if (!tracked.isOver()) {
-					endAsStopped(tracked.execution);
+					endAsStopped(tracked);
 					JobExecution stored = stored(tracked.execution);
-					tracked.conclude(stored, now);
+					boolean asRecorded = tracked.conclude(stored, now);
 					changed.add(tracked.group);
-					if (stored == null || stored.getStatus().isRunning()) {
+					if (!asRecorded) {
 						logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
 								+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
 								+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it running: "
@@ -103,15 +103,16 @@ final class ShutdownFinisher {
 		this.sender.flush(Duration.ofNanos(left));
 	}
 
-	private void endAsStopped(JobExecution execution) {
+	private void endAsStopped(TrackedExecution tracked) {
 		if (this.gracefulStop == null) {
 			return;
 		}
 		try {
-			this.gracefulStop.endAsStopped(execution);
+			// afterJob may have come since isOver: as a stop request, not once it recorded the end.
+			tracked.ifNotEnded(this.gracefulStop::endAsStopped);
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not save execution " + execution.getId() + " as stopped", ex);
+			logger.debug("Could not save execution " + tracked.execution.getId() + " as stopped", ex);
 		}
 	}
 
@@ -164,7 +165,8 @@ final class ShutdownFinisher {
 		logger.info("Stopping " + running.size() + " running job execution(s) at shutdown");
 		for (TrackedExecution tracked : running) {
 			try {
-				this.gracefulStop.request(tracked.execution);
+				// Not once the job's thread has recorded the end: see TrackedExecution.ifNotEnded.
+				tracked.ifNotEnded(this.gracefulStop::request);
 			}
 			catch (Exception ex) {
 				logger.debug("Could not stop execution " + tracked.execution.getId(), ex);

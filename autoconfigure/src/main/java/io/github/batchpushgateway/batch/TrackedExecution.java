@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Instant;
+import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -12,7 +13,9 @@ import org.springframework.batch.core.step.StepExecution;
 
 /**
  * One execution this JVM runs, from its start until the sending side has taken in its end. The
- * job's thread only sets flags here; everything else is read and written on the sending side.
+ * job's thread only sets flags here; everything else is read and written on the sending side,
+ * except the shutdown's stop requests ({@link #ifNotEnded}), which the recording of the end waits
+ * for.
  */
 final class TrackedExecution {
 
@@ -23,7 +26,10 @@ final class TrackedExecution {
 
 	final PushGroup group;
 
-	/** Set by the job's thread at afterJob, or by the fallbacks when afterJob never comes. */
+	/**
+	 * Set by the job's thread at afterJob, or by the fallbacks when afterJob never comes. Written
+	 * under this object's lock, see {@link #ifNotEnded}; read without it.
+	 */
 	private volatile boolean ended;
 
 	/**
@@ -42,8 +48,23 @@ final class TrackedExecution {
 		this.group = group;
 	}
 
-	void end() {
+	/** Records the end; waits while {@link #ifNotEnded} runs an action on the execution. */
+	synchronized void end() {
 		this.ended = true;
+	}
+
+	/**
+	 * Runs an action on the execution unless its end has been recorded, and keeps the end from
+	 * being recorded meanwhile. For a stop request: it checks that the execution runs, then saves
+	 * it STOPPING on the object the job's thread works on. Without the lock that thread could end
+	 * the execution and run afterJob in between (the run pushed as COMPLETED), and the request
+	 * would then have the repository turn the saved COMPLETED into STOPPED and leave the object
+	 * STOPPING. With it the job's afterJob waits at most for one save of the execution.
+	 * @param action what to do with the execution, returning whether it did anything
+	 * @return what the action returned, {@code false} when the end was recorded first
+	 */
+	synchronized boolean ifNotEnded(Predicate<JobExecution> action) {
+		return !this.ended && action.test(this.execution);
 	}
 
 	/**
@@ -53,15 +74,18 @@ final class TrackedExecution {
 	 * while its step goes on and the repository still says STARTED.
 	 * @param stored the execution as the job repository holds it, {@code null} when unknown
 	 * @param at now
+	 * @return whether it was concluded as the repository records it, not as interrupted
 	 */
-	void conclude(@Nullable JobExecution stored, Instant at) {
+	boolean conclude(@Nullable JobExecution stored, Instant at) {
 		FinishedRun run = (stored != null) ? FinishedRun.of(stored) : null;
+		boolean asRecorded = run != null;
 		if (run == null) {
 			Instant start = (this.execution.getStartTime() != null)
 					? BatchTimes.toInstant(this.execution.getStartTime()) : at;
 			run = new FinishedRun(start, at, BatchStatus.UNKNOWN, INTERRUPTED, this.execution);
 		}
 		this.concluded = run;
+		return asRecorded;
 	}
 
 	/** Whether the execution ended, or was concluded at shutdown. */
@@ -69,9 +93,13 @@ final class TrackedExecution {
 		return this.ended || this.concluded != null;
 	}
 
-	/** Whether Spring Batch finished the execution but has not (yet) called afterJob. */
+	/**
+	 * Whether Spring Batch finished the execution but has not (yet) called afterJob. One left
+	 * STOPPING with an end time finished too, as {@link FinishedRun#statusOf} says.
+	 */
 	boolean endedWithoutAfterJob() {
-		return !this.ended && this.execution.getEndTime() != null && !this.execution.getStatus().isRunning();
+		return !this.ended && this.execution.getEndTime() != null
+				&& !FinishedRun.statusOf(this.execution).isRunning();
 	}
 
 	/** The run to add to the history once the execution is over, {@code null} if it has none. */

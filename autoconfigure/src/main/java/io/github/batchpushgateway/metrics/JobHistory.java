@@ -102,21 +102,36 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 			@Nullable JobExecution execution) {
 
 		/**
-		 * Returns the finished run of an execution.
+		 * Returns the finished run of an execution, with its status as {@link #statusOf} reads it.
 		 * @param execution an execution
 		 * @return its finished run, or {@code null} while it has not finished
 		 */
 		public static @Nullable FinishedRun of(JobExecution execution) {
 			LocalDateTime end = execution.getEndTime();
-			if (end == null || execution.getStatus().isRunning()) {
+			BatchStatus status = statusOf(execution);
+			if (end == null || status.isRunning()) {
 				return null;
 			}
 			// An execution that failed before its start was recorded (a parameters validator, a
 			// stop before the first step) still ended: it counts from its creation.
 			LocalDateTime start = (execution.getStartTime() != null) ? execution.getStartTime()
 					: (execution.getCreateTime() != null) ? execution.getCreateTime() : end;
-			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end), execution.getStatus(),
+			return new FinishedRun(BatchTimes.toInstant(start), BatchTimes.toInstant(end), status,
 					execution.getExitStatus().getExitCode(), execution);
+		}
+
+		/**
+		 * Returns an execution's status as its job repository keeps it: {@code STOPPED} for one
+		 * that is {@code STOPPING} with an end time. A stop request that lands while the job's
+		 * thread is ending the execution leaves it so in memory (the resourceless repository keeps
+		 * it so for good); Spring Batch's repository saves it as {@code STOPPED} at its next
+		 * update. Read as running, such an execution would never become a finished run.
+		 * @param execution an execution
+		 * @return its status, {@code STOPPED} where Spring Batch will save that
+		 */
+		public static BatchStatus statusOf(JobExecution execution) {
+			BatchStatus status = execution.getStatus();
+			return (status == BatchStatus.STOPPING && execution.getEndTime() != null) ? BatchStatus.STOPPED : status;
 		}
 
 		/**

@@ -92,7 +92,8 @@ public final class JobMetricsSnapshotFactory {
 			// Spring Batch sets a job's outcome before it calls the afterJob listeners, which may
 			// still change it. Until the end is taken in, with its last success or failure, the
 			// execution shows as running: a push never shows an outcome without its timestamp.
-			boolean inAfterJob = !current.getStatus().isRunning();
+			// One left STOPPING with an end time has ended too (a stop request met its end).
+			boolean inAfterJob = !JobHistory.FinishedRun.statusOf(current).isRunning();
 			status = inAfterJob ? BatchStatus.STARTED : current.getStatus();
 			exitCode = inAfterJob ? ExitStatus.UNKNOWN.getExitCode() : current.getExitStatus().getExitCode();
 			start = (current.getStartTime() != null) ? instant(current.getStartTime()) : null;

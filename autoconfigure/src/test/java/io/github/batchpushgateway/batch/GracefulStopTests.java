@@ -1,7 +1,10 @@
 package io.github.batchpushgateway.batch;
 
+import java.time.LocalDateTime;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -55,6 +58,20 @@ class GracefulStopTests {
 		assertThat(this.stop.request(execution)).isFalse();
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.repository).should(never()).update(any(JobExecution.class));
+	}
+
+	@Test
+	void anExecutionWithAnEndTimeIsLeftToTheJobsThreadThatIsEndingIt() {
+		// the job's thread has set the end time and is saving the outcome
+		JobExecution execution = Executions.running("importJob");
+		StepExecution step = Executions.step(execution, "load");
+		execution.setEndTime(LocalDateTime.now());
+
+		assertThat(this.stop.request(execution)).isFalse();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STARTED);
+		assertThat(step.isTerminateOnly()).isFalse();
 		then(this.repository).should(never()).update(any(JobExecution.class));
 	}
 
@@ -113,6 +130,23 @@ class GracefulStopTests {
 		then(this.repository).should(org.mockito.Mockito.times(2)).update(execution);
 		then(this.repository).should(never()).update(any(StepExecution.class));
 		assertThat(step.getStatus()).isEqualTo(BatchStatus.STARTED);
+	}
+
+	@Test
+	void anExecutionWithAnEndTimeIsNotEndedAsStoppedOverItsJobsOwnEnd() {
+		// the job's thread has reached the end of an execution asked to stop, and saves it itself
+		JobExecution execution = Executions.running("importJob");
+		execution.setStatus(BatchStatus.STOPPING);
+		LocalDateTime end = LocalDateTime.now().minusSeconds(1);
+		execution.setEndTime(end);
+		execution.setExitStatus(new ExitStatus("PARTIAL"));
+
+		assertThat(this.stop.endAsStopped(execution)).isFalse();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPING);
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("PARTIAL");
+		assertThat(execution.getEndTime()).isEqualTo(end);
+		then(this.repository).should(never()).update(any(JobExecution.class));
 	}
 
 	@Test

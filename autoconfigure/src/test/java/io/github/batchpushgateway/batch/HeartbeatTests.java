@@ -89,4 +89,22 @@ class HeartbeatTests {
 		assertThat(tracked.isOver()).isTrue();
 	}
 
+	@Test
+	void anExecutionTheRepositoryKeepsStoppingWithAnEndTimeIsGivenTimeForSlowAfterJobListeners() {
+		// the resourceless repository returns the execution in hand, which a late stop request
+		// left STOPPING with its end time
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED).setStatus(BatchStatus.STOPPING);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
+
+		for (int look = 1; look < 6; look++) {
+			this.heartbeat.run();
+			assertThat(tracked.isOver()).as("ended at look %d", look).isFalse();
+		}
+		this.heartbeat.run();
+
+		assertThat(tracked.isOver()).isTrue();
+	}
+
 }

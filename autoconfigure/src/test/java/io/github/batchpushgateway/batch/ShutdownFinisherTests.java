@@ -9,9 +9,12 @@ import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -24,6 +27,7 @@ import static org.mockito.Mockito.never;
 /**
  * Tests for {@link ShutdownFinisher}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ShutdownFinisherTests {
 
 	private static final PushGroup GROUP = PushGroup.of("importJob");
@@ -56,6 +60,56 @@ class ShutdownFinisherTests {
 
 		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
 		then(this.sender).should().flush(any());
+	}
+
+	@Test
+	void theStopRequestIsMadeWhileTheEndCannotBeRecorded() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		boolean[] endHeldOff = new boolean[1];
+		willAnswer((invocation) -> {
+			endHeldOff[0] = Thread.holdsLock(tracked);
+			Executions.ended(execution, BatchStatus.STOPPED);
+			return true;
+		}).given(this.gracefulStop).request(execution);
+
+		this.finisher.finish();
+
+		assertThat(endHeldOff[0]).as("the request holds the lock that end() takes").isTrue();
+	}
+
+	@Test
+	void theLastResortStopIsSavedWhileTheEndCannotBeRecorded() throws Exception {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		boolean[] endHeldOff = new boolean[1];
+		given(this.gracefulStop.endAsStopped(execution)).willAnswer((invocation) -> {
+			endHeldOff[0] = Thread.holdsLock(tracked);
+			return false;
+		});
+
+		this.finisher.finish();
+
+		assertThat(endHeldOff[0]).as("endAsStopped holds the lock that end() takes").isTrue();
+	}
+
+	@Test
+	void anExecutionTheRepositoryShowsStoppingWithItsEndTimeIsPushedStoppedWithoutTheInterruptedWarn(
+			CapturedOutput output) throws Exception {
+		// the resourceless repository returns the object in hand, which a stop request that met
+		// the job's end left STOPPING with its end time; afterJob has not come yet
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
+		willAnswer((invocation) -> {
+			Executions.ended(execution, BatchStatus.COMPLETED).setStatus(BatchStatus.STOPPING);
+			return true;
+		}).given(this.gracefulStop).request(execution);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(output).doesNotContain("pushed as interrupted");
 	}
 
 	@Test

@@ -2,6 +2,9 @@ package io.github.batchpushgateway.batch;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -11,9 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 
 /**
  * Tests for {@link TrackedExecution}.
@@ -153,6 +162,84 @@ class TrackedExecutionTests {
 
 		assertThat(tracked.progress()).isEqualTo(tracked.progress());
 		assertThat(tracked.progressFingerprint).isEqualTo(Long.MIN_VALUE);
+	}
+
+	@Test
+	void anExecutionLeftStoppingWithAnEndTimeEndedAndFinishedStopped() {
+		// given: a stop request landed after the job's thread had set the end
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+		execution.setStatus(BatchStatus.STOPPING);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		// when / then
+		assertThat(tracked.endedWithoutAfterJob()).isTrue();
+		tracked.end();
+		assertThat(tracked.endedWithoutAfterJob()).isFalse();
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.STOPPED);
+	}
+
+	@Test
+	void aStopRequestAfterTheEndWasRecordedIsNotRunAndSavesNothing() {
+		// given: the job completed and its afterJob recorded the end before the shutdown's request
+		JobRepository repository = mock(JobRepository.class);
+		GracefulStop stop = new GracefulStop(repository, null);
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		tracked.end();
+		AtomicBoolean run = new AtomicBoolean();
+		// when
+		boolean asked = tracked.ifNotEnded((ending) -> {
+			run.set(true);
+			return stop.request(ending);
+		});
+		// then
+		assertThat(asked).isFalse();
+		assertThat(run).as("request run").isFalse();
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+		then(repository).should(never()).update(any(JobExecution.class));
+	}
+
+	@Test
+	void theEndIsRecordedOnlyOnceAStopRequestInProgressIsSaved() throws Exception {
+		// given: the shutdown's request is saving STOPPING when the job's afterJob records the end
+		JobRepository repository = mock(JobRepository.class);
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		CountDownLatch endCalled = new CountDownLatch(1);
+		Thread jobThread = new Thread(() -> {
+			endCalled.countDown();
+			tracked.end();
+		}, "job");
+		Thread.State[] whileSaving = new Thread.State[1];
+		boolean[] overWhileSaving = new boolean[1];
+		willAnswer((invocation) -> {
+			jobThread.start();
+			assertThat(endCalled.await(5, TimeUnit.SECONDS)).isTrue();
+			whileSaving[0] = awaitBlockedOrDone(jobThread);
+			overWhileSaving[0] = tracked.isOver();
+			return null;
+		}).given(repository).update(execution);
+		// when
+		boolean asked = tracked.ifNotEnded(new GracefulStop(repository, null)::request);
+		// then
+		jobThread.join(5000);
+		assertThat(asked).isTrue();
+		assertThat(whileSaving[0]).as("the job's thread while the request saves").isEqualTo(Thread.State.BLOCKED);
+		assertThat(overWhileSaving[0]).isFalse();
+		assertThat(jobThread.isAlive()).isFalse();
+		assertThat(tracked.isOver()).isTrue();
+	}
+
+	/** Waits, at most 5 seconds, until the thread waits for a lock or is done. */
+	private static Thread.State awaitBlockedOrDone(Thread thread) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		Thread.State state = thread.getState();
+		while (state != Thread.State.BLOCKED && state != Thread.State.TERMINATED && System.nanoTime() < deadline) {
+			Thread.yield();
+			state = thread.getState();
+		}
+		return state;
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.github.batchpushgateway.metrics;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupOutcomes;
@@ -103,6 +104,48 @@ class JobHistoryTests {
 		assertThat(JobHistory.EMPTY.with(FinishedRun.of(first)).withRunInHand(FinishedRun.of(second))
 			.lastFinished()
 			.execution()).isSameAs(second);
+	}
+
+	@Test
+	void anExecutionLeftStoppingWithAnEndTimeFinishedStoppedAsSpringBatchSavesIt() {
+		// a stop request landed while the job's thread was ending the execution
+		JobExecution execution = execution(new JobInstance(4L, "importJob"), 4L, LocalDateTime.of(2026, 1, 1, 2, 0),
+				"COMPLETED");
+		execution.setStatus(BatchStatus.STOPPING);
+
+		FinishedRun run = FinishedRun.of(execution);
+
+		assertThat(run).isNotNull();
+		assertThat(run.status()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(run.exitCode()).as("the exit code the job ended with").isEqualTo("COMPLETED");
+		assertThat(run.end()).isEqualTo(BatchTimes.toInstant(execution.getEndTime()));
+		assertThat(run.execution()).isSameAs(execution);
+	}
+
+	@Test
+	void anExecutionStoppingWithoutAnEndTimeHasNotFinished() {
+		JobExecution execution = execution(new JobInstance(5L, "importJob"), 5L, LocalDateTime.of(2026, 1, 1, 2, 0),
+				"EXECUTING");
+		execution.setStatus(BatchStatus.STOPPING);
+		execution.setEndTime(null);
+
+		assertThat(FinishedRun.of(execution)).isNull();
+		assertThat(FinishedRun.statusOf(execution)).isEqualTo(BatchStatus.STOPPING);
+	}
+
+	@Test
+	void anExecutionLeftStoppingWithAnEndTimeReplacesTheShownRunAsAStoppedRunDoes() {
+		FinishedRun previous = run(0, 10, BatchStatus.COMPLETED);
+		LocalDateTime start = LocalDateTime.ofInstant(at(20), ZoneId.systemDefault());
+		JobExecution stopping = execution(new JobInstance(6L, "importJob"), 6L, start, "COMPLETED");
+		stopping.setStatus(BatchStatus.STOPPING);
+
+		JobHistory history = JobHistory.EMPTY.with(previous).withRunInHand(FinishedRun.of(stopping));
+
+		assertThat(history.lastFinished().execution()).isSameAs(stopping);
+		assertThat(history.lastFinished().status()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(history.lastSuccess()).as("a stopped run is no success").isEqualTo(at(10));
+		assertThat(history.lastFailure()).as("nor a failure").isNull();
 	}
 
 	private static JobExecution execution(JobInstance instance, long id, LocalDateTime start, String exitCode) {

@@ -62,6 +62,21 @@ class JobMetricsSnapshotFactoryTests {
 	}
 
 	@Test
+	void aRunningExecutionLeftStoppingWithAnEndTimeShowsRunningAsAnyOtherInItsAfterJob() {
+		// a stop request landed after the job's thread had set the end: the outcome is its own
+		JobExecution ending = new JobExecution(8L, new JobInstance(8L, "importJob"), new JobParameters());
+		ending.setStartTime(LocalDateTime.now().minusSeconds(5));
+		ending.setStatus(BatchStatus.STOPPING);
+		ending.setExitStatus(ExitStatus.COMPLETED);
+		ending.setEndTime(LocalDateTime.now());
+
+		MetricSnapshots metrics = this.factory.create(new JobState(1, ending, JobHistory.EMPTY, null, this.schedule));
+
+		assertThat(statusShown(metrics)).isEqualTo("STARTED");
+		assertThat(exitCode(metrics)).isEqualTo("UNKNOWN");
+	}
+
+	@Test
 	void configuredLimitsArePushedForTheAlertRules() {
 		JobSchedule limits = new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1), Duration.ofMinutes(5),
 				Duration.ofHours(2));
