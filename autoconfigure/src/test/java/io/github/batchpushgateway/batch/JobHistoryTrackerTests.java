@@ -248,7 +248,7 @@ class JobHistoryTrackerTests {
 		tracker.historyOf(GROUP, JOB);
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
-		tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		tracker.refresh(GROUP, JOB, List.of(stored));
 		// when: its afterJob listeners changed its outcome before Spring Batch saved it again
 		stored.setStatus(BatchStatus.FAILED);
 		JobHistory refreshed = tracker.refresh(GROUP, JOB);
@@ -283,14 +283,79 @@ class JobHistoryTrackerTests {
 		given(resourceless.getJobInstances(eq(JOB), anyInt(), anyInt())).willReturn(List.of(instance));
 		given(resourceless.getJobExecutions(instance))
 			.willReturn(List.of(finished(instance, BatchStatus.COMPLETED, 20, null)));
+		JobExecution running = new JobExecution(2L, new JobInstance(1L, JOB), new JobParametersBuilder().toJobParameters());
 		JobHistoryTracker tracker = new JobHistoryTracker(resourceless, this.resolver, 1000);
 		tracker.historyOf(GROUP, JOB);
 		clearInvocations(resourceless);
-		// when
-		tracker.refresh(GROUP, JOB);
-		tracker.refresh(GROUP, JOB);
+		// when: complete, and "run here" by id
+		tracker.refresh(GROUP, JOB, List.of(running));
+		tracker.refresh(GROUP, JOB, List.of(running));
 		// then
 		verify(resourceless, times(2)).getJobExecutions(instance);
+	}
+
+	@Test
+	void anInstanceThisJvmRunsIsReadOnceWhileItsExecutionRuns() {
+		// given: a restart here of an instance that failed in another JVM
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.FAILED, 20);
+		JobInstance restarted = this.instances.get(0);
+		JobExecution ours = new JobExecution(7000L, restarted, new JobParametersBuilder().toJobParameters());
+		ours.setStartTime(BASE.plusMinutes(21));
+		ours.setStatus(BatchStatus.STARTED);
+		this.executions.put(restarted, List.of(this.executions.get(restarted).get(0), ours));
+		clearInvocations(this.repository);
+		// when
+		JobHistory first = tracker.refresh(GROUP, JOB, List.of(ours));
+		JobHistory second = tracker.refresh(GROUP, JOB, List.of(ours));
+		// then: Spring Batch starts no other execution of the instance while ours runs
+		assertThat(first.lastFailure()).isEqualTo(at(20));
+		assertThat(second).isEqualTo(first);
+		verify(this.repository, times(1)).getJobExecutions(restarted);
+	}
+
+	@Test
+	void anInstanceIsReadAgainForTheNextExecutionThisJvmRunsOfIt() {
+		// given: our first execution of the instance failed after a read
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.STARTED, 20);
+		JobInstance instance = this.instances.get(0);
+		JobExecution first = this.executions.get(instance).get(0);
+		tracker.refresh(GROUP, JOB, List.of(first));
+		first.setStatus(BatchStatus.FAILED);
+		first.setEndTime(BASE.plusMinutes(20));
+		// when: with no refresh in between, another JVM restarts it and fails, then this JVM does
+		JobExecution elsewhere = new JobExecution(2L, instance, new JobParametersBuilder().toJobParameters());
+		elsewhere.setStartTime(BASE.plusMinutes(39));
+		elsewhere.setEndTime(BASE.plusMinutes(40));
+		elsewhere.setStatus(BatchStatus.FAILED);
+		elsewhere.setExitStatus(ExitStatus.FAILED);
+		JobExecution second = new JobExecution(3L, instance, new JobParametersBuilder().toJobParameters());
+		second.setStatus(BatchStatus.STARTED);
+		this.executions.put(instance, List.of(first, elsewhere, second));
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of(second));
+		// then
+		assertThat(refreshed.lastFailure()).isEqualTo(at(40));
+	}
+
+	@Test
+	void anInstanceThisJvmRanIsReadAgainOnceItsExecutionIsNoLongerInHand() {
+		// given
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobInstance instance = this.instances.get(0);
+		JobExecution ours = this.executions.get(instance).get(0);
+		tracker.refresh(GROUP, JOB, List.of(ours));
+		tracker.refresh(GROUP, JOB, List.of(ours));
+		clearInvocations(this.repository);
+		// when: the execution was taken in
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
+		// then
+		verify(this.repository, times(1)).getJobExecutions(instance);
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
 	}
 
 	@Test
@@ -328,7 +393,7 @@ class JobHistoryTrackerTests {
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
 		// when the group is refreshed while the run is in hand
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of(stored));
 		// then the copy gives the group no last success
 		assertThat(refreshed.lastSuccess()).isNull();
 		assertThat(refreshed.lastFinished()).isNull();
