@@ -164,7 +164,8 @@ public final class JobHistoryTracker {
 	}
 
 	/**
-	 * Adds a finished run this JVM ran to its group's history.
+	 * Adds a finished run this JVM ran to its group's history. A COMPLETED run whose instance a
+	 * refresh read while it ran completes that instance: nothing of it is left to read.
 	 * @param group the run's group
 	 * @param jobName the name of the group's job
 	 * @param run the finished run
@@ -172,6 +173,11 @@ public final class JobHistoryTracker {
 	 */
 	public JobHistory recordFinished(PushGroup group, String jobName, FinishedRun run) {
 		historyOf(group, jobName);
+		JobExecution execution = run.execution();
+		ReadInstances read = this.readInstances.get(group);
+		if (read != null && execution != null && run.completed()) {
+			read.completedHere(execution.getJobInstance().getInstanceId(), execution.getId());
+		}
 		return this.histories.compute(group, (key, history) -> history.withRunInHand(run));
 	}
 
@@ -253,6 +259,15 @@ public final class JobHistoryTracker {
 				this.readWhileOursRuns.put(id, ours.getId());
 			}
 			else {
+				this.readWhileOursRuns.remove(id);
+			}
+		}
+
+		/** Our execution of a read instance completed: no execution of it will follow. */
+		void completedHere(long id, long executionId) {
+			Long readDuring = this.readWhileOursRuns.get(id);
+			if (readDuring != null && readDuring == executionId) {
+				this.complete.add(id);
 				this.readWhileOursRuns.remove(id);
 			}
 		}

@@ -341,6 +341,63 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
+	void anInstanceReadWhileOurExecutionRanIsNotReadAgainOnceItCompletedHere() {
+		// given
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.STARTED, 30);
+		JobInstance instance = this.instances.get(0);
+		JobExecution ours = this.executions.get(instance).get(0);
+		tracker.refresh(GROUP, JOB, List.of(ours));
+		ours.setStatus(BatchStatus.COMPLETED);
+		// when: its end is taken in, then the group is refreshed
+		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
+		clearInvocations(this.repository);
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
+		// then
+		verify(this.repository, never()).getJobExecutions(instance);
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
+	}
+
+	@Test
+	void anInstanceOurExecutionCompletedWithoutAReadMeanwhileIsReadForTheEarlierOnes() {
+		// given: a restart here, short enough that no refresh ran while it did
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.refresh(GROUP, JOB);
+		addNewestInstance(BatchStatus.FAILED, 20);
+		JobInstance instance = this.instances.get(0);
+		JobExecution ours = new JobExecution(7000L, instance, new JobParametersBuilder().toJobParameters());
+		ours.setStartTime(BASE.plusMinutes(29));
+		ours.setEndTime(BASE.plusMinutes(30));
+		ours.setStatus(BatchStatus.COMPLETED);
+		this.executions.put(instance, List.of(this.executions.get(instance).get(0), ours));
+		// when
+		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
+		// then: the other JVM's failure before it is taken in
+		assertThat(refreshed.lastFailure()).isEqualTo(at(20));
+		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
+	}
+
+	@Test
+	void anInstanceWhoseExecutionHereFailedIsReadAgain() {
+		// given
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.STARTED, 30);
+		JobInstance instance = this.instances.get(0);
+		JobExecution ours = this.executions.get(instance).get(0);
+		tracker.refresh(GROUP, JOB, List.of(ours));
+		ours.setStatus(BatchStatus.FAILED);
+		// when
+		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
+		clearInvocations(this.repository);
+		tracker.refresh(GROUP, JOB, List.of());
+		// then: another JVM may restart it
+		verify(this.repository).getJobExecutions(instance);
+	}
+
+	@Test
 	void anInstanceThisJvmRanIsReadAgainOnceItsExecutionIsNoLongerInHand() {
 		// given
 		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
