@@ -1,9 +1,12 @@
 package io.github.batchpushgateway.it;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.Job;
@@ -27,7 +30,12 @@ import org.springframework.context.annotation.Import;
 @Import(TestJobs.class)
 public class TestBatchApplication implements AutoCloseable {
 
+	private static final Duration RUNS_END_TIMEOUT = Duration.ofSeconds(30);
+
 	private final ConfigurableApplicationContext context;
+
+	/** The parameters of the runs in progress, launched through {@link #run}. */
+	private final Set<JobParameters> running = ConcurrentHashMap.newKeySet();
 
 	private TestBatchApplication(ConfigurableApplicationContext context) {
 		this.context = context;
@@ -100,14 +108,18 @@ public class TestBatchApplication implements AutoCloseable {
 	 * @return the finished execution
 	 */
 	public JobExecution run(String jobName, JobParameters parameters) {
+		JobParameters unique = new JobParametersBuilder(parameters)
+			.addString("run.id", UUID.randomUUID().toString())
+			.toJobParameters();
+		this.running.add(unique);
 		try {
-			JobParameters unique = new JobParametersBuilder(parameters)
-				.addString("run.id", UUID.randomUUID().toString())
-				.toJobParameters();
 			return bean(JobOperator.class).start(this.context.getBean(jobName, Job.class), unique);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not run " + jobName, ex);
+		}
+		finally {
+			this.running.remove(unique);
 		}
 	}
 
@@ -121,9 +133,45 @@ public class TestBatchApplication implements AutoCloseable {
 		return this.context.getBean(type);
 	}
 
+	/**
+	 * Lets the runs still held at a {@link Latches latch} or at the {@link Gate} go on, waits for
+	 * the runs launched through {@link #run} to end, then closes the application.
+	 * <p>A test that fails while it holds a run must not leave that run's step going on once the
+	 * application is closed. Spring Batch keeps the context of every running step in one map for
+	 * the whole JVM ({@code StepSynchronizationManager}), keyed by the step's name, its id and its
+	 * job execution's id, and the next application's new database hands out the same ids again:
+	 * a step of that application would get the held step's context, so its tasklet would see the
+	 * held run's step execution and job parameters, and, once the starter has asked the held run
+	 * to stop at this close, would stop at once (spring-batch issues 1126, 4774).
+	 */
 	@Override
 	public void close() {
-		this.context.close();
+		try {
+			letRunsEnd();
+		}
+		finally {
+			this.context.close();
+		}
+	}
+
+	private void letRunsEnd() {
+		this.context.getBeansOfType(Gate.class).values().forEach(Gate::open);
+		long deadline = System.nanoTime() + RUNS_END_TIMEOUT.toNanos();
+		while (!this.running.isEmpty() && System.nanoTime() < deadline) {
+			for (JobParameters parameters : this.running) {
+				String latch = parameters.getString("latch");
+				if (latch != null) {
+					Latches.open(latch);
+				}
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 }
