@@ -175,7 +175,7 @@ public final class LifecycleBenchmark {
 				List<Long> runs = jvm.times();
 				(enabled ? on : off).addAll(runs.subList(Math.min(this.dropped, runs.size()), runs.size()));
 				if (enabled) {
-					starterCpuPerRun.add(jvm.starterCpu() / runs.size());
+					starterCpuPerRun.add(jvm.starterCpuPerRun(this.dropped));
 				}
 			}
 			progress("%s: pair %d/%s, median on %.1f ms, off %.1f ms", name, pair + 1, budget.describe(), on.median() / 1e6,
@@ -190,9 +190,9 @@ public final class LifecycleBenchmark {
 		row(name + ", starter's own threads, CPU per run, median", String.format(Locale.ROOT,
 				"%s ms = %.1f%% of an on run (n=%d JVMs)", ms(starterCpuPerRun.median()),
 				100 * starterCpuPerRun.median() / on.median(), starterCpuPerRun.size()), "(what the ratio holds directly)");
-		String cpuNote = ("starter's own threads, CPU per run: the CPU time of its sending and heartbeat threads over an on JVM's"
-				+ " life (its first read of the gateway and of the job repository included), divided by the JVM's runs."
-				+ " The rest of an on/off gap is indirect: the gateway's CPU, and JIT and GC sharing the cores");
+		String cpuNote = ("starter's own threads, CPU per run: the CPU time its sending and heartbeat threads used during the"
+				+ " runs the ratio counts, per run. The rest of an on/off gap is indirect: the gateway's CPU, and JIT and GC"
+				+ " sharing the cores");
 		if (!this.notes.contains(cpuNote)) {
 			this.notes.add(cpuNote);
 		}
@@ -346,14 +346,12 @@ public final class LifecycleBenchmark {
 		args.addAll(List.of("--bench.runs=" + runs, "--bench.results=" + results, "--spring.batch.job.enabled=false"));
 		launch(name, enabled, args);
 		List<Long> times = new ArrayList<>();
-		long starterCpu = 0;
+		List<Long> starterCpu = new ArrayList<>();
 		for (String line : Files.readAllLines(results)) {
 			String[] fields = line.split(" ");
 			if (fields[0].equals("run")) {
 				times.add(Long.parseLong(fields[2]));
-			}
-			else if (fields[0].equals("starter-cpu")) {
-				starterCpu = Long.parseLong(fields[1]);
+				starterCpu.add(Long.parseLong(fields[3]));
 			}
 		}
 		if (times.size() != runs) {
@@ -364,7 +362,19 @@ public final class LifecycleBenchmark {
 	}
 
 	/** What one application JVM of {@link #timedRuns} measured. */
-	private record JvmRuns(List<Long> times, long starterCpu) {
+	private record JvmRuns(List<Long> times, List<Long> starterCpu) {
+
+		/**
+		 * CPU time of the starter's threads per run over the runs after the dropped ones, as the
+		 * ratio counts them: the JVM's first push (reading the gateway and the repository) and the
+		 * warm-up of the dropped runs are left out.
+		 */
+		long starterCpuPerRun(int dropped) {
+			int from = Math.min(dropped, this.times.size() - 1);
+			long before = (from > 0) ? this.starterCpu.get(from - 1) : 0;
+			return (this.starterCpu.get(this.times.size() - 1) - before) / (this.times.size() - from);
+		}
+
 	}
 
 	private long coldProcess(String name, boolean enabled) throws Exception {

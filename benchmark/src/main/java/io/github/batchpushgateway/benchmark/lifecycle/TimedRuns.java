@@ -35,10 +35,10 @@ import org.springframework.context.annotation.Configuration;
  * At each of {@code bench.checkpoints} it also writes
  * {@code checkpoint <runs> <heap bytes after GC> <series of the job in the gateway> <groups of
  * the job> <elapsed nanoseconds>}; after {@code bench.max-seconds} it writes a last checkpoint and
- * stops. Last comes {@code starter-cpu <nanoseconds>}: the CPU time the starter's own threads
- * (sending and heartbeat, named {@code batch-pushgateway-*}) have used so far, the starter's
- * direct cost next to the job's thread, which no run time shows on its own. Does nothing without
- * {@code bench.runs}.
+ * stops. Each run line ends with {@code <nanoseconds>}: the CPU time the starter's own threads
+ * (sending and heartbeat, named {@code batch-pushgateway-*}) have used by then, read after the
+ * run's timing, the starter's direct cost next to the job's thread, which no run time shows on
+ * its own. Does nothing without {@code bench.runs}.
  */
 @Configuration(proxyBeanMethods = false)
 class TimedRuns implements ApplicationRunner {
@@ -87,7 +87,7 @@ class TimedRuns implements ApplicationRunner {
 				if (execution.getStatus() != BatchStatus.COMPLETED) {
 					throw new IllegalStateException("Run " + run + " ended " + execution.getStatus());
 				}
-				out.println("run " + run + " " + took);
+				out.println("run " + run + " " + took + " " + starterThreadsCpu());
 				boolean outOfTime = System.nanoTime() - started > this.maxNanos;
 				if (this.checkpoints.contains(run) || outOfTime) {
 					checkpoint(out, run, System.nanoTime() - started);
@@ -96,7 +96,6 @@ class TimedRuns implements ApplicationRunner {
 					break;
 				}
 			}
-			out.println("starter-cpu " + starterThreadsCpu());
 		}
 	}
 
