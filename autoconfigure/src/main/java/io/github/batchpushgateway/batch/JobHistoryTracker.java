@@ -1,10 +1,9 @@
 package io.github.batchpushgateway.batch;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -16,7 +15,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
 import org.springframework.util.Assert;
 
 /**
@@ -44,18 +42,6 @@ public final class JobHistoryTracker {
 	private final Map<PushGroup, JobHistory> histories = new ConcurrentHashMap<>();
 
 	/**
-	 * Per group, the newest instances a refresh need not read again, see {@link ReadInstances}.
-	 * Per group, because a refresh merges only its group's runs.
-	 */
-	private final Map<PushGroup, ReadInstances> readInstances = new ConcurrentHashMap<>();
-
-	/**
-	 * Whether instance ids identify instances: the resourceless repository gives every instance
-	 * the same id, so nothing can be known of an instance by its id there.
-	 */
-	private final boolean instanceIdsAreUnique;
-
-	/**
 	 * Creates a tracker.
 	 * @param repository the job repository to seed from, {@code null} to start with no history
 	 * @param groups finds the group of earlier executions
@@ -68,7 +54,6 @@ public final class JobHistoryTracker {
 		this.repository = repository;
 		this.groups = groups;
 		this.maxInstancesScanned = maxInstancesScanned;
-		this.instanceIdsAreUnique = !(repository instanceof ResourcelessJobRepository);
 	}
 
 	/**
@@ -91,7 +76,7 @@ public final class JobHistoryTracker {
 	 * @return the group's history
 	 */
 	public JobHistory refresh(PushGroup group, String jobName) {
-		return refresh(group, jobName, List.of());
+		return refresh(group, jobName, (execution) -> false);
 	}
 
 	/**
@@ -101,42 +86,23 @@ public final class JobHistoryTracker {
 	 * give the group a last success the run does not end with.
 	 * @param group the group
 	 * @param jobName the name of the group's job
-	 * @param inHand the executions this JVM runs and has not yet taken in
+	 * @param inHand whether an execution is one this JVM runs and has not yet taken in
 	 * @return the group's history
 	 */
-	public JobHistory refresh(PushGroup group, String jobName, List<JobExecution> inHand) {
+	public JobHistory refresh(PushGroup group, String jobName, Predicate<JobExecution> inHand) {
 		JobHistory history = historyOf(group, jobName);
 		if (this.repository == null) {
 			return history;
 		}
 		try {
-			ReadInstances read = this.readInstances.computeIfAbsent(group, (key) -> new ReadInstances());
-			Set<Long> newest = new HashSet<>();
 			for (JobInstance instance : this.repository.getJobInstances(jobName, 0, REFRESHED_INSTANCES)) {
-				long id = instance.getInstanceId();
-				newest.add(id);
-				JobExecution ours = runningHere(instance, inHand);
-				if (read.needsNoReading(id, ours)) {
-					continue;
-				}
-				boolean complete = false;
 				for (JobExecution execution : this.repository.getJobExecutions(instance)) {
 					FinishedRun run = FinishedRun.of(execution);
-					if (run == null || isInHand(execution, inHand)) {
-						// Still running, or its afterJob listeners may still change its outcome:
-						// not merged, so its instance is not complete by it either.
-						continue;
-					}
-					complete |= run.completed();
-					if (this.groups.resolve(execution).equals(group)) {
+					if (run != null && !inHand.test(execution) && this.groups.resolve(execution).equals(group)) {
 						history = this.histories.compute(group, (key, current) -> current.with(run));
 					}
 				}
-				if (this.instanceIdsAreUnique) {
-					read.read(id, complete, ours);
-				}
 			}
-			read.retainOnly(newest);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not refresh the history of job '" + jobName + "' from the job repository", ex);
@@ -144,28 +110,8 @@ public final class JobHistoryTracker {
 		return history;
 	}
 
-	private static boolean isInHand(JobExecution execution, List<JobExecution> inHand) {
-		for (JobExecution mine : inHand) {
-			if (mine.getId() == execution.getId()) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** This JVM's execution of the instance, {@code null} when it runs none. */
-	private static @Nullable JobExecution runningHere(JobInstance instance, List<JobExecution> inHand) {
-		for (JobExecution mine : inHand) {
-			if (mine.getJobInstance().getInstanceId() == instance.getInstanceId()) {
-				return mine;
-			}
-		}
-		return null;
-	}
-
 	/**
-	 * Adds a finished run this JVM ran to its group's history. A COMPLETED run whose instance a
-	 * refresh read while it ran completes that instance: nothing of it is left to read.
+	 * Adds a finished run this JVM ran to its group's history.
 	 * @param group the run's group
 	 * @param jobName the name of the group's job
 	 * @param run the finished run
@@ -173,11 +119,6 @@ public final class JobHistoryTracker {
 	 */
 	public JobHistory recordFinished(PushGroup group, String jobName, FinishedRun run) {
 		historyOf(group, jobName);
-		JobExecution execution = run.execution();
-		ReadInstances read = this.readInstances.get(group);
-		if (read != null && execution != null && run.completed()) {
-			read.completedHere(execution.getJobInstance().getInstanceId(), execution.getId());
-		}
 		return this.histories.compute(group, (key, history) -> history.withRunInHand(run));
 	}
 
@@ -223,60 +164,6 @@ public final class JobHistoryTracker {
 					+ ex.getClass().getName() + "); its last success is known from this run on", ex);
 		}
 		return history;
-	}
-
-	/**
-	 * The instances of one group's refreshes that need no reading, by id: those found complete with
-	 * every execution merged, as Spring Batch creates no execution for a COMPLETED instance and
-	 * cannot abandon one; and those read while this JVM runs an execution of theirs, as Spring
-	 * Batch starts no other execution of an instance while one runs, and the earlier ones had
-	 * ended before it started. So a refresh while a job runs reads the instance list, not every
-	 * execution with its steps and contexts again, which was most of its cost. Only the newest
-	 * instances are read, so only they are remembered.
-	 */
-	private static final class ReadInstances {
-
-		private final Set<Long> complete = ConcurrentHashMap.newKeySet();
-
-		/** Instance id to the id of this JVM's execution that ran when it was read. */
-		private final Map<Long, Long> readWhileOursRuns = new ConcurrentHashMap<>();
-
-		boolean needsNoReading(long id, @Nullable JobExecution ours) {
-			if (this.complete.contains(id)) {
-				return true;
-			}
-			// The same execution of ours, not any: between two of them another JVM may have run it.
-			Long readDuring = this.readWhileOursRuns.get(id);
-			return ours != null && readDuring != null && readDuring == ours.getId();
-		}
-
-		void read(long id, boolean complete, @Nullable JobExecution ours) {
-			if (complete) {
-				this.complete.add(id);
-				this.readWhileOursRuns.remove(id);
-			}
-			else if (ours != null) {
-				this.readWhileOursRuns.put(id, ours.getId());
-			}
-			else {
-				this.readWhileOursRuns.remove(id);
-			}
-		}
-
-		/** Our execution of a read instance completed: no execution of it will follow. */
-		void completedHere(long id, long executionId) {
-			Long readDuring = this.readWhileOursRuns.get(id);
-			if (readDuring != null && readDuring == executionId) {
-				this.complete.add(id);
-				this.readWhileOursRuns.remove(id);
-			}
-		}
-
-		void retainOnly(Set<Long> ids) {
-			this.complete.retainAll(ids);
-			this.readWhileOursRuns.keySet().retainAll(ids);
-		}
-
 	}
 
 }

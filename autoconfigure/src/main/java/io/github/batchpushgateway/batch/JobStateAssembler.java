@@ -108,11 +108,9 @@ final class JobStateAssembler implements GroupStateSource {
 			return this.histories.historyOf(record.group, record.jobName);
 		}
 		record.lastRefresh = now;
-		List<JobExecution> inHand = new ArrayList<>();
-		for (TrackedExecution tracked : record.executions()) {
-			inHand.add(tracked.execution);
-		}
-		return this.histories.refresh(record.group, record.jobName, inHand);
+		List<TrackedExecution> inHand = record.executions();
+		return this.histories.refresh(record.group, record.jobName,
+				(execution) -> inHand.stream().anyMatch((tracked) -> tracked.execution.getId() == execution.getId()));
 	}
 
 	/**

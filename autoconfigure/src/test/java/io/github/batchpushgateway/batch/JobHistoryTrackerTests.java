@@ -22,7 +22,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -31,7 +30,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -209,32 +207,20 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
-	void refreshReadsTheExecutionsOfACompleteInstanceOnce() {
+	void refreshTakesInTheRestartOfAFailedInstance() {
 		// given
 		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
 		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.COMPLETED, 20);
-		JobInstance complete = this.instances.get(0);
-		clearInvocations(this.repository);
-		// when
-		tracker.refresh(GROUP, JOB);
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
-		// then: Spring Batch gives a complete instance no further execution
-		assertThat(refreshed.lastSuccess()).isEqualTo(at(20));
-		verify(this.repository, times(1)).getJobExecutions(complete);
-		verify(this.repository, times(2)).getJobInstances(JOB, 0, 3);
-	}
-
-	@Test
-	void refreshReadsAFailedInstanceAgainAndTakesInItsRestart() {
-		// given
 		addNewestInstance(BatchStatus.FAILED, 20);
 		JobInstance failed = this.instances.get(0);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
 		tracker.refresh(GROUP, JOB);
 		// when: another JVM restarts the instance and succeeds
-		this.executions.put(failed, List.of(this.executions.get(failed).get(0),
-				finished(failed, BatchStatus.COMPLETED, 30, null)));
+		JobExecution restart = new JobExecution(9000L, failed, new JobParametersBuilder().toJobParameters());
+		restart.setStartTime(BASE.plusMinutes(29));
+		restart.setEndTime(BASE.plusMinutes(30));
+		restart.setStatus(BatchStatus.COMPLETED);
+		restart.setExitStatus(ExitStatus.COMPLETED);
+		this.executions.put(failed, List.of(this.executions.get(failed).get(0), restart));
 		JobHistory refreshed = tracker.refresh(GROUP, JOB);
 		// then
 		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
@@ -242,177 +228,35 @@ class JobHistoryTrackerTests {
 	}
 
 	@Test
-	void refreshReadsAgainAnInstanceWhoseRunWasInHand() {
+	void refreshTakesInAnOutcomeThatChangedAfterItWasReadCompleted() {
+		// given: another JVM saved its run's end, and a refresh read it before its afterJob ran
+		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		tracker.historyOf(GROUP, JOB);
+		addNewestInstance(BatchStatus.COMPLETED, 30);
+		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
+		tracker.refresh(GROUP, JOB);
+		// when: its afterJob listener failed the run, and Spring Batch saved that
+		stored.setStatus(BatchStatus.FAILED);
+		stored.setExitStatus(ExitStatus.FAILED);
+		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		// then: a COMPLETED copy is not final until afterJob is through, so it is read again
+		assertThat(refreshed.lastFailure()).isEqualTo(at(30));
+	}
+
+	@Test
+	void refreshReadsAgainARunThatWasInHand() {
 		// given: the run was in hand at the first refresh, so its copy was left out
 		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
 		tracker.historyOf(GROUP, JOB);
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
-		tracker.refresh(GROUP, JOB, List.of(stored));
+		tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
 		// when: its afterJob listeners changed its outcome before Spring Batch saved it again
 		stored.setStatus(BatchStatus.FAILED);
 		JobHistory refreshed = tracker.refresh(GROUP, JOB);
 		// then
 		assertThat(refreshed.lastFailure()).isEqualTo(at(30));
 		assertThat(refreshed.lastSuccess()).isNull();
-	}
-
-	@Test
-	void anInstanceSettledForOneGroupIsStillReadForTheGroupItBelongsTo() {
-		// given
-		PushGroupResolver byRegion = new PushGroupResolver(Map.of(), List.of("region"));
-		PushGroup eu = new PushGroup(JOB, Map.of("region", "eu"));
-		PushGroup us = new PushGroup(JOB, Map.of("region", "us"));
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
-		tracker.historyOf(eu, JOB);
-		tracker.historyOf(us, JOB);
-		addNewestInstance(BatchStatus.COMPLETED, 20, "us");
-		// when
-		JobHistory ofEu = tracker.refresh(eu, JOB);
-		JobHistory ofUs = tracker.refresh(us, JOB);
-		// then
-		assertThat(ofEu.lastSuccess()).isNull();
-		assertThat(ofUs.lastSuccess()).isEqualTo(at(20));
-	}
-
-	@Test
-	void withTheResourcelessRepositoryNothingIsSettledAsItsInstancesShareOneId() {
-		// given
-		ResourcelessJobRepository resourceless = mock(ResourcelessJobRepository.class);
-		JobInstance instance = new JobInstance(1L, JOB);
-		given(resourceless.getJobInstances(eq(JOB), anyInt(), anyInt())).willReturn(List.of(instance));
-		given(resourceless.getJobExecutions(instance))
-			.willReturn(List.of(finished(instance, BatchStatus.COMPLETED, 20, null)));
-		JobExecution running = new JobExecution(2L, new JobInstance(1L, JOB), new JobParametersBuilder().toJobParameters());
-		JobHistoryTracker tracker = new JobHistoryTracker(resourceless, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		clearInvocations(resourceless);
-		// when: complete, and "run here" by id
-		tracker.refresh(GROUP, JOB, List.of(running));
-		tracker.refresh(GROUP, JOB, List.of(running));
-		// then
-		verify(resourceless, times(2)).getJobExecutions(instance);
-	}
-
-	@Test
-	void anInstanceThisJvmRunsIsReadOnceWhileItsExecutionRuns() {
-		// given: a restart here of an instance that failed in another JVM
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.FAILED, 20);
-		JobInstance restarted = this.instances.get(0);
-		JobExecution ours = new JobExecution(7000L, restarted, new JobParametersBuilder().toJobParameters());
-		ours.setStartTime(BASE.plusMinutes(21));
-		ours.setStatus(BatchStatus.STARTED);
-		this.executions.put(restarted, List.of(this.executions.get(restarted).get(0), ours));
-		clearInvocations(this.repository);
-		// when
-		JobHistory first = tracker.refresh(GROUP, JOB, List.of(ours));
-		JobHistory second = tracker.refresh(GROUP, JOB, List.of(ours));
-		// then: Spring Batch starts no other execution of the instance while ours runs
-		assertThat(first.lastFailure()).isEqualTo(at(20));
-		assertThat(second).isEqualTo(first);
-		verify(this.repository, times(1)).getJobExecutions(restarted);
-	}
-
-	@Test
-	void anInstanceIsReadAgainForTheNextExecutionThisJvmRunsOfIt() {
-		// given: our first execution of the instance failed after a read
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.STARTED, 20);
-		JobInstance instance = this.instances.get(0);
-		JobExecution first = this.executions.get(instance).get(0);
-		tracker.refresh(GROUP, JOB, List.of(first));
-		first.setStatus(BatchStatus.FAILED);
-		first.setEndTime(BASE.plusMinutes(20));
-		// when: with no refresh in between, another JVM restarts it and fails, then this JVM does
-		JobExecution elsewhere = new JobExecution(2L, instance, new JobParametersBuilder().toJobParameters());
-		elsewhere.setStartTime(BASE.plusMinutes(39));
-		elsewhere.setEndTime(BASE.plusMinutes(40));
-		elsewhere.setStatus(BatchStatus.FAILED);
-		elsewhere.setExitStatus(ExitStatus.FAILED);
-		JobExecution second = new JobExecution(3L, instance, new JobParametersBuilder().toJobParameters());
-		second.setStatus(BatchStatus.STARTED);
-		this.executions.put(instance, List.of(first, elsewhere, second));
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of(second));
-		// then
-		assertThat(refreshed.lastFailure()).isEqualTo(at(40));
-	}
-
-	@Test
-	void anInstanceReadWhileOurExecutionRanIsNotReadAgainOnceItCompletedHere() {
-		// given
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.STARTED, 30);
-		JobInstance instance = this.instances.get(0);
-		JobExecution ours = this.executions.get(instance).get(0);
-		tracker.refresh(GROUP, JOB, List.of(ours));
-		ours.setStatus(BatchStatus.COMPLETED);
-		// when: its end is taken in, then the group is refreshed
-		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
-		clearInvocations(this.repository);
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
-		// then
-		verify(this.repository, never()).getJobExecutions(instance);
-		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
-	}
-
-	@Test
-	void anInstanceOurExecutionCompletedWithoutAReadMeanwhileIsReadForTheEarlierOnes() {
-		// given: a restart here, short enough that no refresh ran while it did
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.refresh(GROUP, JOB);
-		addNewestInstance(BatchStatus.FAILED, 20);
-		JobInstance instance = this.instances.get(0);
-		JobExecution ours = new JobExecution(7000L, instance, new JobParametersBuilder().toJobParameters());
-		ours.setStartTime(BASE.plusMinutes(29));
-		ours.setEndTime(BASE.plusMinutes(30));
-		ours.setStatus(BatchStatus.COMPLETED);
-		this.executions.put(instance, List.of(this.executions.get(instance).get(0), ours));
-		// when
-		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
-		// then: the other JVM's failure before it is taken in
-		assertThat(refreshed.lastFailure()).isEqualTo(at(20));
-		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
-	}
-
-	@Test
-	void anInstanceWhoseExecutionHereFailedIsReadAgain() {
-		// given
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.STARTED, 30);
-		JobInstance instance = this.instances.get(0);
-		JobExecution ours = this.executions.get(instance).get(0);
-		tracker.refresh(GROUP, JOB, List.of(ours));
-		ours.setStatus(BatchStatus.FAILED);
-		// when
-		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(ours));
-		clearInvocations(this.repository);
-		tracker.refresh(GROUP, JOB, List.of());
-		// then: another JVM may restart it
-		verify(this.repository).getJobExecutions(instance);
-	}
-
-	@Test
-	void anInstanceThisJvmRanIsReadAgainOnceItsExecutionIsNoLongerInHand() {
-		// given
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
-		addNewestInstance(BatchStatus.COMPLETED, 30);
-		JobInstance instance = this.instances.get(0);
-		JobExecution ours = this.executions.get(instance).get(0);
-		tracker.refresh(GROUP, JOB, List.of(ours));
-		tracker.refresh(GROUP, JOB, List.of(ours));
-		clearInvocations(this.repository);
-		// when: the execution was taken in
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of());
-		// then
-		verify(this.repository, times(1)).getJobExecutions(instance);
-		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
 	}
 
 	@Test
@@ -450,7 +294,7 @@ class JobHistoryTrackerTests {
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
 		// when the group is refreshed while the run is in hand
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, List.of(stored));
+		JobHistory refreshed = tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
 		// then the copy gives the group no last success
 		assertThat(refreshed.lastSuccess()).isNull();
 		assertThat(refreshed.lastFinished()).isNull();
