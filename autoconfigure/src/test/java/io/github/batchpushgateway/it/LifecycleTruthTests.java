@@ -154,10 +154,15 @@ class LifecycleTruthTests {
 				"batch.pushgateway.progress-interval=10m");
 				TestBatchApplication second = TestBatchApplication.startOn(database, gateway.address(),
 						"spring.batch.jdbc.initialize-schema=never")) {
-			// given a long run in one application
+			// given a long run in one application, whose start has reached the gateway (a start push
+			// still in flight could land after the other's final push and count both as running)
+			double before = System.currentTimeMillis() / 1000.0;
 			String longRun = UUID.randomUUID().toString();
 			CompletableFuture<JobExecution> running = runAsync(first, longRun, false);
 			Latches.awaitArrival(longRun);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> gateway.metrics().value("push_time_seconds", WAIT_JOB).orElse(0) >= before
+						&& gateway.metrics().value("batch_job_running", WAIT_JOB).orElse(0) == 1);
 
 			// when a short run of the same job ends in the other
 			String shortRun = UUID.randomUUID().toString();
