@@ -80,13 +80,7 @@ class HeartbeatTests {
 		Executions.ended(execution, BatchStatus.COMPLETED);
 		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
 
-		for (int look = 1; look < 6; look++) {
-			this.heartbeat.run();
-			assertThat(tracked.isOver()).as("ended at look %d", look).isFalse();
-		}
-		this.heartbeat.run();
-
-		assertThat(tracked.isOver()).isTrue();
+		assertEndedAtTheSixthLook(tracked);
 	}
 
 	@Test
@@ -98,12 +92,16 @@ class HeartbeatTests {
 		Executions.ended(execution, BatchStatus.COMPLETED).setStatus(BatchStatus.STOPPING);
 		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
 
+		assertEndedAtTheSixthLook(tracked);
+	}
+
+	/** Five heartbeats leave the execution to its afterJob listeners; the sixth ends it. */
+	private void assertEndedAtTheSixthLook(TrackedExecution tracked) {
 		for (int look = 1; look < 6; look++) {
 			this.heartbeat.run();
 			assertThat(tracked.isOver()).as("ended at look %d", look).isFalse();
 		}
 		this.heartbeat.run();
-
 		assertThat(tracked.isOver()).isTrue();
 	}
 
