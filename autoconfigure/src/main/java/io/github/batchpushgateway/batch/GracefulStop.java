@@ -84,11 +84,15 @@ public final class GracefulStop {
 
 	/**
 	 * Saves an execution that was asked to stop and has not reached its end as {@code STOPPED},
-	 * ended now: the process is about to exit, and the step will not save again. Spring Batch's
-	 * {@code JobOperator.stop} saves a job so at once; here it is the last resort, and the step's
-	 * execution is still left to its own thread. Not an execution with an end time: its job's
-	 * thread has reached the end and saves it itself (STOPPING with an end time as STOPPED), with
-	 * the exit code and end time it set, which this would replace.
+	 * ended now, with its running steps: the process is about to exit, and the step will not save
+	 * again. Spring Batch's {@code JobOperator.stop} saves a job so at once; here it is the last
+	 * resort. The steps are saved too, as Spring Batch's {@code JobOperator.recover} does: Spring
+	 * Batch refuses to restart a job while a step of its last execution is saved as running, so a
+	 * STOPPED job with a STARTED step could never be restarted. What the step committed stays as it
+	 * is (the counts of its last commit; its execution context is not saved), so a restart resumes
+	 * from there. Not an execution with an end time: its job's thread has reached the end and saves
+	 * it itself (STOPPING with an end time as STOPPED), with the exit code and end time it set,
+	 * which this would replace.
 	 * @param execution an execution this stop was requested for
 	 * @return whether it was saved as stopped
 	 */
@@ -96,9 +100,18 @@ public final class GracefulStop {
 		if (execution.getStatus() != BatchStatus.STOPPING || execution.getEndTime() != null) {
 			return false;
 		}
+		LocalDateTime now = LocalDateTime.now();
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus().isRunning()) {
+				step.setStatus(BatchStatus.STOPPED);
+				step.setExitStatus(ExitStatus.STOPPED);
+				step.setEndTime(now);
+				this.repository.update(step);
+			}
+		}
 		execution.setStatus(BatchStatus.STOPPED);
 		execution.setExitStatus(ExitStatus.STOPPED);
-		execution.setEndTime(LocalDateTime.now());
+		execution.setEndTime(now);
 		this.repository.update(execution);
 		return true;
 	}

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.batch;
 import java.time.LocalDateTime;
 
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
@@ -14,14 +15,19 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.StepLocator;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.core.step.tasklet.TaskletStep;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.withSettings;
 
 /**
@@ -117,9 +123,13 @@ class GracefulStopTests {
 	}
 
 	@Test
-	void anExecutionAskedToStopThatDidNotGetThereIsEndedAsStoppedLeavingItsStepToItsThread() {
+	void anExecutionAskedToStopThatDidNotGetThereIsEndedAsStoppedWithItsRunningStepSoThatItCanBeRestarted() {
+		// Spring Batch refuses a restart while a step of the last execution is saved as running
 		JobExecution execution = Executions.running("importJob");
-		StepExecution step = Executions.step(execution, "sleep");
+		StepExecution done = Executions.step(execution, "load");
+		done.setStatus(BatchStatus.COMPLETED);
+		done.setExitStatus(ExitStatus.COMPLETED);
+		StepExecution sleeping = Executions.step(execution, "sleep");
 		this.stop.request(execution);
 
 		assertThat(this.stop.endAsStopped(execution)).isTrue();
@@ -127,9 +137,30 @@ class GracefulStopTests {
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPED);
 		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("STOPPED");
 		assertThat(execution.getEndTime()).isNotNull();
-		then(this.repository).should(org.mockito.Mockito.times(2)).update(execution);
-		then(this.repository).should(never()).update(any(StepExecution.class));
-		assertThat(step.getStatus()).isEqualTo(BatchStatus.STARTED);
+		assertThat(sleeping.getStatus()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(sleeping.getExitStatus().getExitCode()).isEqualTo("STOPPED");
+		assertThat(sleeping.getEndTime()).isEqualTo(execution.getEndTime());
+		assertThat(done.getStatus()).as("a step that had ended").isEqualTo(BatchStatus.COMPLETED);
+		InOrder order = inOrder(this.repository);
+		order.verify(this.repository).update(sleeping);
+		order.verify(this.repository).update(execution);
+		then(this.repository).should(never()).update(done);
+		then(this.repository).should(never()).updateExecutionContext(any(StepExecution.class));
+	}
+
+	@Test
+	void aStepThatCannotBeSavedLeavesTheExecutionUnsavedForShutdownToPushAsInterrupted() {
+		// a STOPPED job with a step the repository still shows running could not be restarted
+		JobExecution execution = Executions.running("importJob");
+		StepExecution step = Executions.step(execution, "sleep");
+		this.stop.request(execution);
+		willThrow(new OptimisticLockingFailureException("saved meanwhile by the step's thread")).given(this.repository)
+			.update(step);
+
+		assertThatExceptionOfType(OptimisticLockingFailureException.class)
+			.isThrownBy(() -> this.stop.endAsStopped(execution));
+
+		then(this.repository).should(times(1).description("the stop request's save of STOPPING only")).update(execution);
 	}
 
 	@Test

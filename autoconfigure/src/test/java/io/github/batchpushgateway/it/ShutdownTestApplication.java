@@ -10,6 +10,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -37,11 +38,13 @@ public class ShutdownTestApplication {
 		System.exit(SpringApplication.exit(SpringApplication.run(ShutdownTestApplication.class, args)));
 	}
 
+	/** A tasklet that sleeps through any stop request; {@code --sleep-millis} shortens a restart. */
 	@Bean
-	Job sleepingJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+	Job sleepingJob(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			@Value("${sleep-millis:60000}") long sleepMillis) {
 		return new JobBuilder("sleepingJob", jobRepository)
 			.start(new StepBuilder("sleep", jobRepository).tasklet((contribution, context) -> {
-				Thread.sleep(60_000);
+				Thread.sleep(sleepMillis);
 				return RepeatStatus.FINISHED;
 			}, transactionManager).build())
 			.build();

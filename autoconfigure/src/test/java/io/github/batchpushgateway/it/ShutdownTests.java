@@ -114,8 +114,18 @@ class ShutdownTests {
 		ScrapedMetrics after = gateway.metrics();
 		assertThat(after.require("batch_job_running", job)).as("running, process log:%n%s", log(process)).isEqualTo(0);
 		assertThat(repositoryStatus(database, "sleepingJob")).as("process log:%n%s", log(process)).isEqualTo("STOPPED");
+		assertThat(repositoryStepStatus(database, "sleep")).as("the step, process log:%n%s", log(process))
+			.isEqualTo("STOPPED");
 		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", "STOPPED"))).isEqualTo(1);
 		assertThat(after.require("batch_job_status", Map.of("job", "sleepingJob", "status", "COMPLETED"))).isEqualTo(0);
+
+		// and a restart of the instance, as the STOPPED status advises, completes it
+		Process restart = launch("sleepingJob", database, "--sleep-millis=10");
+		assertThat(restart.waitFor(60, TimeUnit.SECONDS)).as("restart exited").isTrue();
+		assertThat(restart.exitValue()).as("restart's exit code, its log:%n%s", log(restart)).isZero();
+		assertThat(gateway.metrics().require("batch_job_status", Map.of("job", "sleepingJob", "status", "COMPLETED")))
+			.as("restart's log:%n%s", log(restart))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -210,6 +220,15 @@ class ShutdownTests {
 
 	private static String url(Path file) {
 		return "jdbc:h2:tcp://127.0.0.1:" + databaseServer.getPort() + "/" + file;
+	}
+
+	private static String repositoryStepStatus(Path database, String stepName) throws Exception {
+		try (Connection connection = DriverManager.getConnection(url(database), "sa", "");
+				ResultSet result = connection.createStatement()
+					.executeQuery("SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = '" + stepName + "'")) {
+			assertThat(result.next()).as("an execution of step " + stepName).isTrue();
+			return result.getString(1);
+		}
 	}
 
 	private static String repositoryStatus(Path database, String jobName) throws Exception {
