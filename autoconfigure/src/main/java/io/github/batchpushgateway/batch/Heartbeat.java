@@ -1,12 +1,8 @@
 package io.github.batchpushgateway.batch;
 
-import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.StateSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.util.Assert;
 
 /**
@@ -23,49 +19,18 @@ final class Heartbeat implements Runnable {
 
 	private final StateSender sender;
 
-	private static final int PATIENCE = 6;
-
 	private final JobStateAssembler assembler;
 
-	private final @Nullable JobRepository repository;
+	private final SkippedAfterJob skippedAfterJob;
 
-	Heartbeat(GroupRegistry groups, StateSender sender, JobStateAssembler assembler,
-			@Nullable JobRepository repository) {
+	Heartbeat(GroupRegistry groups, StateSender sender, JobStateAssembler assembler, RecordedExecutions records) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.notNull(assembler, "'assembler' must not be null");
 		this.groups = groups;
 		this.sender = sender;
 		this.assembler = assembler;
-		this.repository = repository;
-	}
-
-	/**
-	 * Spring Batch saves an execution's end before it calls afterJob, and skips afterJob when the
-	 * save fails. So an execution seen ended twice while the repository still shows it running lost
-	 * its afterJob; one the repository shows ended may only have slow listeners, and is given
-	 * {@value #PATIENCE} looks (a listener that threw before ours also skips it).
-	 */
-	private boolean afterJobWillNotCome(TrackedExecution tracked) {
-		int looks = ++tracked.seenEndedWithoutAfterJob;
-		if (looks >= PATIENCE) {
-			return true;
-		}
-		if (looks < 2) {
-			return false;
-		}
-		if (this.repository == null) {
-			return true;
-		}
-		try {
-			JobExecution stored = this.repository.getJobExecution(tracked.execution.getId());
-			// Read as the execution in hand is: the resourceless repository returns that very
-			// object, which a late stop request may leave STOPPING with its end time.
-			return stored == null || FinishedRun.statusOf(stored).isRunning();
-		}
-		catch (RuntimeException ex) {
-			return true;
-		}
+		this.skippedAfterJob = new SkippedAfterJob(records);
 	}
 
 	@Override
@@ -76,8 +41,8 @@ final class Heartbeat implements Runnable {
 					continue;
 				}
 				for (TrackedExecution tracked : record.executions()) {
-					if (tracked.endedWithoutAfterJob() && afterJobWillNotCome(tracked)) {
-						tracked.end();
+					if (tracked.endedWithoutAfterJob()) {
+						this.skippedAfterJob.look(tracked);
 					}
 				}
 				this.assembler.takeInEnded(record);

@@ -85,11 +85,12 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
-		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, repository,
+		RecordedExecutions records = new RecordedExecutions(repository);
+		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, records,
 				settings.flushTimeout(), clock);
 		TaskScheduler heartbeats = (scheduler != null) ? scheduler
 				: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");
-		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, repository),
+		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, records),
 				settings.progressInterval());
 	}
 

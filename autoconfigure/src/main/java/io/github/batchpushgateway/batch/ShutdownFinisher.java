@@ -3,7 +3,6 @@ package io.github.batchpushgateway.batch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,14 +13,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
  * Makes sure no execution stays "running" in the gateway once the application shuts down
  * (SIGTERM, a Kubernetes eviction, {@code systemctl stop}, or any close of the context). Within
- * the flush timeout: executions whose afterJob Spring Batch skipped are ended as they are; running
+ * the flush timeout: executions whose afterJob Spring Batch skipped are ended as their job
+ * repository records them ({@link SkippedAfterJob}); running
  * executions are asked to stop ({@link GracefulStop}), so that the job repository agrees
  * (STOPPED, restartable), and given half the timeout to do so; those that did not reach their end
  * by then are saved as stopped ({@link GracefulStop#endAsStopped}) and pushed as the job
@@ -47,25 +46,28 @@ final class ShutdownFinisher {
 
 	private final @Nullable GracefulStop gracefulStop;
 
-	private final @Nullable JobRepository repository;
+	private final RecordedExecutions records;
+
+	private final SkippedAfterJob skippedAfterJob;
 
 	private final Duration flushTimeout;
 
 	private final Clock clock;
 
 	ShutdownFinisher(GroupRegistry groups, StateSender sender, JobEventRecorder recorder,
-			@Nullable GracefulStop gracefulStop,
-			@Nullable JobRepository repository, Duration flushTimeout, Clock clock) {
+			@Nullable GracefulStop gracefulStop, RecordedExecutions records, Duration flushTimeout, Clock clock) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.notNull(recorder, "'recorder' must not be null");
+		Assert.notNull(records, "'records' must not be null");
 		Assert.notNull(flushTimeout, "'flushTimeout' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.groups = groups;
 		this.sender = sender;
 		this.recorder = recorder;
 		this.gracefulStop = gracefulStop;
-		this.repository = repository;
+		this.records = records;
+		this.skippedAfterJob = new SkippedAfterJob(records);
 		this.flushTimeout = flushTimeout;
 		this.clock = clock;
 	}
@@ -81,7 +83,7 @@ final class ShutdownFinisher {
 			for (TrackedExecution tracked : running) {
 				if (!tracked.isOver()) {
 					endAsStopped(tracked);
-					JobExecution stored = stored(tracked.execution);
+					JobExecution stored = this.records.of(tracked.execution);
 					boolean asRecorded = tracked.conclude(stored, now);
 					changed.add(tracked.group);
 					if (!asRecorded) {
@@ -116,41 +118,11 @@ final class ShutdownFinisher {
 		}
 	}
 
-	private @Nullable JobExecution stored(JobExecution execution) {
-		if (this.repository == null) {
-			return null;
-		}
-		try {
-			JobExecution stored = this.repository.getJobExecution(execution.getId());
-			return (stored != null && isCopyOf(stored, execution)) ? stored : null;
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not read execution " + execution.getId() + " from the job repository", ex);
-			return null;
-		}
-	}
-
-	/**
-	 * Whether the repository's execution is the one in hand: the resourceless repository gives
-	 * every execution the same id and returns its latest, which may be another job's run.
-	 */
-	private static boolean isCopyOf(JobExecution stored, JobExecution execution) {
-		if (stored == execution) {
-			return true;
-		}
-		LocalDateTime storedStart = stored.getStartTime();
-		LocalDateTime start = execution.getStartTime();
-		return stored.getJobInstance().getJobName().equals(execution.getJobInstance().getJobName())
-				&& stored.getJobInstance().getInstanceId() == execution.getJobInstance().getInstanceId()
-				&& (storedStart == null || start == null
-						|| Duration.between(storedStart, start).abs().compareTo(Duration.ofSeconds(1)) < 0);
-	}
-
 	private List<TrackedExecution> endSkippedAfterJobs(Set<PushGroup> changed) {
 		List<TrackedExecution> tracked = this.groups.trackedExecutions();
 		tracked.removeIf((execution) -> {
 			if (execution.endedWithoutAfterJob()) {
-				execution.end();
+				this.skippedAfterJob.end(execution);
 				changed.add(execution.group);
 			}
 			return execution.isOver();

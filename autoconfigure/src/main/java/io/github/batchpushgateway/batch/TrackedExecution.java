@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
@@ -8,6 +9,7 @@ import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.PushGroup;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
@@ -33,7 +35,8 @@ final class TrackedExecution {
 	private volatile boolean ended;
 
 	/**
-	 * How shutdown concluded an execution that never reached afterJob, {@code null} otherwise.
+	 * How an execution that never reached afterJob was concluded (at shutdown, or because its end
+	 * was not saved), {@code null} otherwise.
 	 */
 	private volatile @Nullable FinishedRun concluded;
 
@@ -86,6 +89,31 @@ final class TrackedExecution {
 		}
 		this.concluded = run;
 		return asRecorded;
+	}
+
+	/**
+	 * Ends an execution whose afterJob Spring Batch skipped ({@link SkippedAfterJob}), as its job
+	 * repository records the end. Spring Batch skips afterJob when saving the job's end fails: an
+	 * end the repository does not show was never recorded. Its outcome in memory (COMPLETED, say)
+	 * is then known to nobody else, and the repository still holds the execution as running, which
+	 * blocks a restart until someone recovers it. It is concluded with status and exit code
+	 * {@code UNKNOWN}, as Spring Batch marks a step whose save failed, at the end it had in memory:
+	 * never with a last success or failure the repository does not hold.
+	 * @param stored the repository's copy, {@code null} when it holds none or could not be read
+	 * @return whether it ended as the repository records it
+	 */
+	boolean endWithoutAfterJob(@Nullable JobExecution stored) {
+		if (stored != null && FinishedRun.of(stored) != null) {
+			end();
+			return true;
+		}
+		LocalDateTime end = this.execution.getEndTime();
+		Instant at = (end != null) ? BatchTimes.toInstant(end) : Instant.now();
+		Instant start = (this.execution.getStartTime() != null) ? BatchTimes.toInstant(this.execution.getStartTime())
+				: at;
+		this.concluded = new FinishedRun(start, at, BatchStatus.UNKNOWN, ExitStatus.UNKNOWN.getExitCode(),
+				this.execution);
+		return false;
 	}
 
 	/** Whether the execution ended, or was concluded at shutdown. */

@@ -34,7 +34,8 @@ class HeartbeatTests {
 			(job) -> new io.github.batchpushgateway.metrics.JobSchedule(java.time.Duration.ofSeconds(10), null),
 			java.time.Clock.systemUTC());
 
-	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender, this.assembler, this.repository);
+	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender, this.assembler,
+			new RecordedExecutions(this.repository));
 
 	@Test
 	void everyGroupWithARunningExecutionIsPushedAtEveryBeatWhetherItProgressedOrNot() {
@@ -61,8 +62,7 @@ class HeartbeatTests {
 	void anExecutionWhoseEndTheRepositoryFailedToSaveIsEndedAtTheSecondLook() {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
-		JobExecution stored = Executions.running("importJob");
-		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(Executions.copyOf(execution));
 		Executions.ended(execution, BatchStatus.COMPLETED);
 
 		this.heartbeat.run();
@@ -71,6 +71,7 @@ class HeartbeatTests {
 
 		assertThat(tracked.isOver()).isTrue();
 		assertThat(this.groups.tracked(execution)).isNull();
+		assertThat(tracked.finishedRun().status()).as("an end nobody recorded").isEqualTo(BatchStatus.UNKNOWN);
 	}
 
 	@Test
@@ -81,6 +82,7 @@ class HeartbeatTests {
 		given(this.repository.getJobExecution(execution.getId())).willReturn(execution);
 
 		assertEndedAtTheSixthLook(tracked);
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
 	}
 
 	@Test

@@ -43,7 +43,7 @@ class ShutdownFinisherTests {
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
 
 	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
-			this.gracefulStop, this.repository, Duration.ofMillis(400), Clock.systemUTC());
+			this.gracefulStop, new RecordedExecutions(this.repository), Duration.ofMillis(400), Clock.systemUTC());
 
 	@Test
 	void aRunningExecutionIsAskedToStopAndEndsAsItsJobDoes() throws Exception {
@@ -181,7 +181,8 @@ class ShutdownFinisherTests {
 
 	@Test
 	void withoutAGracefulStopNothingIsAskedToStop() throws Exception {
-		ShutdownFinisher withoutStop = new ShutdownFinisher(this.groups, this.sender, this.recorder, null, null,
+		ShutdownFinisher withoutStop = new ShutdownFinisher(this.groups, this.sender, this.recorder, null,
+				new RecordedExecutions(null),
 				Duration.ofMillis(100), Clock.systemUTC());
 		TrackedExecution tracked = this.groups.track(Executions.running("importJob"));
 
@@ -205,15 +206,36 @@ class ShutdownFinisherTests {
 	}
 
 	@Test
-	void anExecutionWhoseAfterJobWasSkippedIsEndedAsItIs() throws Exception {
+	void anExecutionWhoseAfterJobWasSkippedIsEndedAsItsRepositoryRecordsTheEnd() throws Exception {
+		// a listener before the starter's threw: the end was saved, afterJob never comes
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
 		Executions.ended(execution, BatchStatus.COMPLETED);
+		given(this.repository.getJobExecution(execution.getId()))
+			.willReturn(Executions.ended(Executions.copyOf(execution), BatchStatus.COMPLETED));
 
 		this.finisher.finish();
 
 		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
 		then(this.gracefulStop).should(never()).request(any(JobExecution.class));
+		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void anExecutionWhoseEndTheRepositoryDidNotSaveIsPushedAsUnknownNeverCompleted(CapturedOutput output)
+			throws Exception {
+		// the save of the end failed, so Spring Batch skipped afterJob: the repository still says STARTED
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(Executions.copyOf(execution));
+		Executions.ended(execution, BatchStatus.COMPLETED);
+
+		this.finisher.finish();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.UNKNOWN);
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("UNKNOWN");
+		assertThat(output).contains("Job 'importJob' (execution " + execution.getId()
+				+ ") ended COMPLETED but its job repository does not show that end");
 		then(this.sender).should().request(GROUP);
 	}
 

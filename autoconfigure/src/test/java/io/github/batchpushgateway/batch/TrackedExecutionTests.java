@@ -120,6 +120,50 @@ class TrackedExecutionTests {
 	}
 
 	@Test
+	void anEndTheRepositoryDidNotSaveIsUnknownAtTheEndItHadInMemory() {
+		// given: Spring Batch set COMPLETED, the save failed, the repository still says STARTED
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		JobExecution stored = Executions.copyOf(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		// when
+		boolean asRecorded = tracked.endWithoutAfterJob(stored);
+		// then
+		assertThat(asRecorded).isFalse();
+		assertThat(tracked.isOver()).isTrue();
+		FinishedRun run = tracked.finishedRun();
+		assertThat(run.status()).isEqualTo(BatchStatus.UNKNOWN);
+		assertThat(run.exitCode()).isEqualTo("UNKNOWN");
+		assertThat(run.completed()).isFalse();
+		assertThat(run.end()).isEqualTo(BatchTimes.toInstant(execution.getEndTime()));
+	}
+
+	@Test
+	void anEndThatCouldNotBeReadBackIsUnknown() {
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+
+		assertThat(tracked.endWithoutAfterJob(null)).isFalse();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.UNKNOWN);
+	}
+
+	@Test
+	void anEndTheRepositoryShowsIsTheExecutionsOwn() {
+		// a listener before the starter's threw: the end was saved, afterJob never comes
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		execution.setExitStatus(new ExitStatus("CUSTOM"));
+		JobExecution stored = Executions.ended(Executions.copyOf(execution), BatchStatus.COMPLETED);
+
+		assertThat(tracked.endWithoutAfterJob(stored)).isTrue();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("CUSTOM");
+	}
+
+	@Test
 	void afterJobWinsOverAConclusion() {
 		// given
 		JobExecution execution = Executions.running("importJob");

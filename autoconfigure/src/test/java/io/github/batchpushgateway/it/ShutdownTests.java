@@ -159,11 +159,17 @@ class ShutdownTests {
 		Process process = launch("endNotSavedJob", directory.resolve("batch"));
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
 
-		// then the gateway does not show it running for ever
+		// then the gateway does not show it running for ever, nor an outcome its repository never got
 		Map<String, String> job = Map.of("job", "endNotSavedJob");
 		ScrapedMetrics after = gateway.metrics();
 		assertThat(after.require("batch_job_running", job)).as("running, process log:%n%s", log(process)).isEqualTo(0);
 		assertThat(after.require("batch_job_status", Map.of("job", "endNotSavedJob", "status", "STARTED"))).isEqualTo(0);
+		assertThat(after.require("batch_job_status", Map.of("job", "endNotSavedJob", "status", "UNKNOWN")))
+			.as("UNKNOWN, process log:%n%s", log(process))
+			.isEqualTo(1);
+		assertThat(after.require("batch_job_status", Map.of("job", "endNotSavedJob", "status", "COMPLETED"))).isEqualTo(0);
+		assertThat(after.value("batch_job_last_success_timestamp_seconds", job)).as("a success nobody recorded").isEmpty();
+		assertThat(Files.readString(logs.get(process))).contains("ended COMPLETED but its job repository does not show that end");
 	}
 
 	private Process launch(String jobName, Path database, String... arguments) throws IOException {

@@ -1,0 +1,70 @@
+package io.github.batchpushgateway.batch;
+
+import java.time.LocalDateTime;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link RecordedExecutions}, with a mocked job repository.
+ */
+class RecordedExecutionsTests {
+
+	private final JobRepository repository = mock(JobRepository.class);
+
+	private final RecordedExecutions records = new RecordedExecutions(this.repository);
+
+	@Test
+	void theRepositorysCopyOfTheExecutionIsReturned() {
+		JobExecution execution = Executions.running("importJob");
+		JobExecution stored = Executions.copyOf(execution);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+
+		assertThat(this.records.available()).isTrue();
+		assertThat(this.records.of(execution)).isSameAs(stored);
+	}
+
+	@Test
+	void anotherExecutionUnderTheSameIdIsNotItsCopy() {
+		// the resourceless repository gives every execution the same id and returns its latest
+		JobExecution execution = Executions.running("importJob");
+		JobExecution other = Executions.running("exportJob");
+		given(this.repository.getJobExecution(execution.getId())).willReturn(other);
+
+		assertThat(this.records.of(execution)).isNull();
+	}
+
+	@Test
+	void aLaterRunOfTheSameInstanceIsNotItsCopy() {
+		JobExecution execution = Executions.running("importJob");
+		JobExecution restart = Executions.copyOf(execution);
+		restart.setStartTime(LocalDateTime.now().plusMinutes(5));
+		given(this.repository.getJobExecution(execution.getId())).willReturn(restart);
+
+		assertThat(this.records.of(execution)).isNull();
+	}
+
+	@Test
+	void aRepositoryThatCannotBeReadRecordsNothing() {
+		JobExecution execution = Executions.running("importJob");
+		given(this.repository.getJobExecution(execution.getId()))
+			.willThrow(new DataAccessResourceFailureException("database gone"));
+
+		assertThat(this.records.of(execution)).isNull();
+	}
+
+	@Test
+	void withoutARepositoryNothingIsKnown() {
+		RecordedExecutions none = new RecordedExecutions(null);
+
+		assertThat(none.available()).isFalse();
+		assertThat(none.of(Executions.running("importJob"))).isNull();
+	}
+
+}
