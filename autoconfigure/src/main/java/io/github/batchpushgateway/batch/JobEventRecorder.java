@@ -97,19 +97,24 @@ public final class JobEventRecorder {
 			return false;
 		}
 		boolean delivered = delivery.await(this.flushTimeout);
-		if (!delivered) {
+		// Not delivered and no outcome yet: the wait took the whole flush timeout. A delivery given
+		// up sooner (its retries exhausted) leaves the rest of the budget to a shutdown that follows.
+		boolean timedOut = !delivered && !delivery.isDone();
+		if (timedOut) {
 			this.lastEndWaitTimedOut = System.nanoTime();
 		}
 		if (!delivered && logger.isDebugEnabled()) {
-			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered within "
-					+ this.flushTimeout + "; it stays queued");
+			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered "
+					+ (timedOut ? "within " + this.flushTimeout : "(its retries are exhausted)")
+					+ "; it stays queued for redelivery");
 		}
 		return delivered;
 	}
 
 	/**
 	 * Returns whether a job's end waited its whole flush timeout in vain during the last flush
-	 * timeout: the shutdown of a process whose job just did so does not wait a second time.
+	 * timeout: the shutdown of a process whose job just did so does not wait a second time. One
+	 * whose delivery was given up sooner does not count: the shutdown tries again with the rest.
 	 * @return whether the target just failed a job's end
 	 */
 	boolean endWaitTimedOutRecently() {

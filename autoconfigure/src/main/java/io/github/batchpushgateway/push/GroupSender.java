@@ -270,8 +270,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			});
 		}
 		if (!delivered && !undelivered.isEmpty()) {
+			// The wait that mattered may have been before this close (a shutdown's flush): only
+			// this close's own wait is named.
 			logger.warn("Stopped with undelivered job state for " + undelivered + " at " + this.client.describe()
-					+ " after waiting " + timeout);
+					+ ": not accepted before the application stopped"
+					+ (timeout.isZero() ? "" : " (waited " + timeout + " more at the end)"));
 		}
 		// Nobody will send these any more: tell whoever still waits, rather than let them time out.
 		abandoned.forEach((outcome) -> outcome.complete(false));

@@ -82,6 +82,31 @@ class JobEventRecorderTests {
 	}
 
 	@Test
+	void aJobEndThatWaitedItsWholeFlushTimeoutSparesTheShutdownASecondWait() {
+		Delivery pending = mock(Delivery.class);
+		given(pending.await(any())).willReturn(false);
+		given(pending.isDone()).willReturn(false);
+		given(this.sender.request(GROUP)).willReturn(pending);
+
+		this.recorder.jobEnded(Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED));
+
+		assertThat(this.recorder.endWaitTimedOutRecently()).isTrue();
+	}
+
+	@Test
+	void aJobEndWhoseDeliveryWasGivenUpEarlyLeavesTheRestOfTheBudgetToTheShutdown() {
+		// the retries ran out after a second of a ten-second flush timeout
+		Delivery givenUp = mock(Delivery.class);
+		given(givenUp.await(any())).willReturn(false);
+		given(givenUp.isDone()).willReturn(true);
+		given(this.sender.request(GROUP)).willReturn(givenUp);
+
+		this.recorder.jobEnded(Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED));
+
+		assertThat(this.recorder.endWaitTimedOutRecently()).isFalse();
+	}
+
+	@Test
 	void jobEndOfAnExecutionWhoseStartWasNotSeenIsStillPushed() {
 		Delivery delivery = mock(Delivery.class);
 		given(this.sender.request(GROUP)).willReturn(delivery);
