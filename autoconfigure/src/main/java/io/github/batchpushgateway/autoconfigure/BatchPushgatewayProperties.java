@@ -63,7 +63,8 @@ public class BatchPushgatewayProperties {
 
 	/**
 	 * Static labels added to the group of every job, such as env=prod. The job's name is always
-	 * the job label.
+	 * the job label; labels of the starter's own series (status, step, phase, exit_code, le,
+	 * quantile) and pushgateway are refused at startup.
 	 */
 	private Map<String, String> groupingKey = new LinkedHashMap<>();
 

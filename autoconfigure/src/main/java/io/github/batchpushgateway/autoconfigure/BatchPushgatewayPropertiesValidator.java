@@ -137,6 +137,20 @@ final class BatchPushgatewayPropertiesValidator {
 		positive("retry.redelivery-interval", retry.getRedeliveryInterval());
 	}
 
+	/**
+	 * Labels the starter's own series carry (status, step, phase, exit code, histogram buckets and
+	 * summary quantiles of the observations), and the one the shipped scrape configuration adds per
+	 * gateway. A grouping label of that name is put on every series of the group by the gateway: it
+	 * rejects a push whose series already have it (400, every push), or overwrites their value.
+	 */
+	private static final Set<String> SERIES_LABELS = Set.of("status", "step", "phase", "exit_code", "le", "quantile",
+			"pushgateway");
+
+	private static String seriesLabelClash(String label) {
+		return "'" + label + "' is a label of the starter's own series (or of the shipped scrape configuration): "
+				+ "the gateway would reject every push of the group or overwrite the series' value; choose another name";
+	}
+
 	private static void validateGroup(BatchPushgatewayProperties properties) {
 		Set<String> labels = new HashSet<>();
 		for (Map.Entry<String, String> entry : new LinkedHashMap<>(properties.getGroupingKey()).entrySet()) {
@@ -148,6 +162,9 @@ final class BatchPushgatewayPropertiesValidator {
 			if (entry.getKey().equals("job")) {
 				throw invalid(property, entry.getValue(), "The job label is always the job's name");
 			}
+			if (SERIES_LABELS.contains(entry.getKey())) {
+				throw invalid(property, entry.getValue(), seriesLabelClash(entry.getKey()));
+			}
 			if (entry.getValue() == null) {
 				throw invalid(property, null, "Must have a value");
 			}
@@ -158,6 +175,9 @@ final class BatchPushgatewayPropertiesValidator {
 				throw invalid("grouping-parameters", parameter, "Must hold job parameter names");
 			}
 			String label = PushGroupResolver.labelName(parameter);
+			if (SERIES_LABELS.contains(label)) {
+				throw invalid("grouping-parameters", parameter, seriesLabelClash(label));
+			}
 			if (label.equals("job") || label.startsWith("__") || !labels.add(label)) {
 				throw invalid("grouping-parameters", parameter,
 						"Its label '" + label + "' clashes with job, a reserved name or another grouping label");

@@ -92,7 +92,8 @@ class BatchPushgatewayAutoConfigurationTests {
 			"progress-interval|-1s", "connect-timeout|0ms", "read-timeout|-5s", "flush-timeout|-1s",
 			"retry.max-retries|-1", "retry.delay|0s", "retry.multiplier|0.5", "retry.redelivery-interval|0s",
 			"history-scan-limit|-1", "jobs.expected-interval|0s", "grouping-key.job|other",
-			"grouping-key.bad-name|x", "grouping-parameters|job",
+			"grouping-key.bad-name|x", "grouping-parameters|job", "grouping-key.status|prod", "grouping-key.step|x",
+			"grouping-key.pushgateway|a", "grouping-parameters|exit_code", "grouping-parameters|le",
 			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0", "min-push-interval|-1ms",
 			"min-push-interval|11s" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
