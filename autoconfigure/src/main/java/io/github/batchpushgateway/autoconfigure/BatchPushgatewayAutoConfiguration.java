@@ -202,7 +202,7 @@ public final class BatchPushgatewayAutoConfiguration {
 		Duration progress = properties.getProgressInterval();
 		BatchPushgatewayProperties.Jobs jobs = properties.getJobs();
 		return (jobName) -> {
-			BatchPushgatewayProperties.JobSettings settings = jobs.getOverrides().get(jobName);
+			BatchPushgatewayProperties.JobSettings settings = jobs.overridesOf(jobName);
 			return new JobSchedule(progress,
 					setting(settings, BatchPushgatewayProperties.JobSettings::getExpectedInterval,
 							jobs.getExpectedInterval()),
@@ -229,7 +229,7 @@ public final class BatchPushgatewayAutoConfiguration {
 	@Bean
 	UnknownJobOverridesWarning batchUnknownJobOverridesWarning(BatchPushgatewayProperties properties,
 			ObjectProvider<org.springframework.batch.core.job.Job> jobs) {
-		return new UnknownJobOverridesWarning(properties.getJobs().getOverrides().keySet(), jobs);
+		return new UnknownJobOverridesWarning(properties.getJobs(), jobs);
 	}
 
 	@Bean

@@ -478,6 +478,31 @@ public class BatchPushgatewayProperties {
 			this.overrides = overrides;
 		}
 
+		/**
+		 * Returns the overrides of a job: those under its exact name, else the only ones whose
+		 * name differs from it in case alone. Spring Boot lower-cases a map key given through an
+		 * environment variable ({@code BATCH_PUSHGATEWAY_JOBS_OVERRIDES_IMPORTJOB_MAXDURATION}
+		 * binds to {@code importjob}), and job names are usually camel case.
+		 * @param jobName the job's name
+		 * @return its overrides, or {@code null} if it has none
+		 */
+		public @Nullable JobSettings overridesOf(String jobName) {
+			JobSettings exact = this.overrides.get(jobName);
+			if (exact != null) {
+				return exact;
+			}
+			JobSettings found = null;
+			for (Map.Entry<String, JobSettings> entry : this.overrides.entrySet()) {
+				if (entry.getKey().equalsIgnoreCase(jobName)) {
+					if (found != null) {
+						return null;
+					}
+					found = entry.getValue();
+				}
+			}
+			return found;
+		}
+
 	}
 
 	/**

@@ -17,12 +17,12 @@ final class UnknownJobOverridesWarning implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(UnknownJobOverridesWarning.class);
 
-	private final Set<String> configured;
+	private final BatchPushgatewayProperties.Jobs settings;
 
 	private final ObjectProvider<Job> jobs;
 
-	UnknownJobOverridesWarning(Set<String> configured, ObjectProvider<Job> jobs) {
-		this.configured = configured;
+	UnknownJobOverridesWarning(BatchPushgatewayProperties.Jobs settings, ObjectProvider<Job> jobs) {
+		this.settings = settings;
 		this.jobs = jobs;
 	}
 
@@ -31,13 +31,19 @@ final class UnknownJobOverridesWarning implements SmartInitializingSingleton {
 		Set<String> unknown = unknownNames();
 		if (!unknown.isEmpty()) {
 			logger.warn("batch.pushgateway.jobs.overrides names jobs that do not exist: " + unknown
-					+ "; check the spelling of the job names");
+					+ "; check the spelling of the job names. A name is matched ignoring case (environment variables "
+					+ "lower-case it); one with dots or dashes needs brackets, as in "
+					+ "batch.pushgateway.jobs.overrides[my.job].max-duration");
 		}
 	}
 
+	/** The configured names that give no job its overrides, as {@link BatchPushgatewayProperties.Jobs#overridesOf} finds them. */
 	Set<String> unknownNames() {
-		Set<String> unknown = new TreeSet<>(this.configured);
-		this.jobs.stream().map(Job::getName).forEach(unknown::remove);
+		Set<String> unknown = new TreeSet<>(this.settings.getOverrides().keySet());
+		this.jobs.stream().map(Job::getName).forEach((jobName) -> {
+			BatchPushgatewayProperties.JobSettings found = this.settings.overridesOf(jobName);
+			unknown.removeIf((name) -> this.settings.getOverrides().get(name) == found);
+		});
 		return unknown;
 	}
 

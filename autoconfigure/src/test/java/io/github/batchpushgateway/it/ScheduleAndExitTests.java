@@ -30,7 +30,9 @@ class ScheduleAndExitTests {
 				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
 						"batch.pushgateway.jobs.expected-interval=1d",
 						"batch.pushgateway.jobs.overrides.twoStepJob.expected-interval=1h",
-						"batch.pushgateway.jobs.overrides.twoStepJobb.expected-interval=2h")) {
+						"batch.pushgateway.jobs.overrides.twoStepJobb.expected-interval=2h",
+						// as an environment variable binds it: lower-cased
+						"batch.pushgateway.jobs.overrides.variantjob.stall-timeout=5m")) {
 			application.run("twoStepJob", new JobParameters());
 			application.run("variantJob", new JobParameters());
 
@@ -40,6 +42,8 @@ class ScheduleAndExitTests {
 				.isEqualTo(86400);
 			assertThat(gateway.metrics().require("batch_job_progress_interval_seconds", Map.of("job", "variantJob")))
 				.isEqualTo(0.1);
+			assertThat(gateway.metrics().require("batch_job_stall_timeout_seconds", Map.of("job", "variantJob")))
+				.isEqualTo(300);
 			assertThat(output).contains("batch.pushgateway.jobs.overrides names jobs that do not exist: [twoStepJobb]");
 		}
 	}
