@@ -52,6 +52,7 @@ public final class PushgatewayHttpClient implements PushClient {
 		this.base = builder.base;
 		this.description = builder.base.toString();
 		this.headers = Map.copyOf(builder.headers);
+		RequestLogRedaction.redact(this.headers);
 		this.writer = (builder.format == Format.TEXT) ? PrometheusTextFormatWriter.create()
 				: new PrometheusProtobufWriter();
 		this.connectTimeout = millis(builder.connectTimeout);

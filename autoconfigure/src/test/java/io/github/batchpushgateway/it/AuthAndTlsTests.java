@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -104,6 +105,25 @@ class AuthAndTlsTests {
 					Map.of("job", "twoStepJob", "case", "right_credentials", "status", "COMPLETED")))
 				.isEqualTo(1);
 			assertThat(outageWarnings(output)).isEmpty();
+		}
+	}
+
+	@Test
+	void theJdksOwnRequestLogAtDebugShowsNoCredentials(CapturedOutput output) {
+		// given an application that logs the JDK's HTTP requests, headers included, as root=DEBUG does
+		try (TestBatchApplication application = TestBatchApplication.start(authGateway.address(),
+				"batch.pushgateway.username=" + USERNAME, "batch.pushgateway.password=" + PASSWORD,
+				"batch.pushgateway.grouping-key.case=jdk_request_log",
+				"logging.level.sun.net.www.protocol.http.HttpURLConnection=DEBUG")) {
+			// when a job pushes
+			runJob(application);
+
+			// then the JDK logged the requests' headers, with the credentials redacted
+			assertThat(output).contains("{Authorization: [redacted]}");
+			assertThat(output).doesNotContain(BASIC_AUTH.substring("Basic ".length())).doesNotContain(PASSWORD);
+		}
+		finally {
+			LoggingSystem.get(getClass().getClassLoader()).setLogLevel("sun.net.www.protocol.http.HttpURLConnection", null);
 		}
 	}
 
