@@ -39,10 +39,12 @@ final class PushTargetStartupLog implements SmartInitializingSingleton {
 	String message() {
 		BatchPushgatewayProperties.Jobs settings = this.properties.getJobs();
 		JobNameFilter filter = new JobNameFilter(settings.getInclude(), settings.getExclude());
-		List<String> pushing = this.jobs.orderedStream().map(Job::getName).filter(filter::matches).sorted().toList();
+		List<String> all = this.jobs.orderedStream().map(Job::getName).sorted().toList();
+		List<String> pushing = all.stream().filter(filter::matches).toList();
+		String which = !pushing.isEmpty() ? "jobs " + pushing
+				: all.isEmpty() ? "no job bean found so far" : "no job: include and exclude leave out every job bean " + all;
 		// The address is validated to hold no credentials; the authentication is only named.
-		return "Pushing Spring Batch job state to " + targets() + " for "
-				+ (pushing.isEmpty() ? "no job bean found so far" : "jobs " + pushing) + " (include "
+		return "Pushing Spring Batch job state to " + targets() + " for " + which + " (include "
 				+ settings.getInclude() + ", exclude " + settings.getExclude() + ")";
 	}
 

@@ -49,6 +49,14 @@ class PushTargetStartupLogTests {
 	}
 
 	@Test
+	void whenEveryJobIsLeftOutTheLineSaysSoAndNamesThem(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(ThreeJobs.class)
+			.withPropertyValues("batch.pushgateway.jobs.exclude=*")
+			.run((context) -> assertThat(output).contains("for no job: include and exclude leave out every job bean "
+					+ "[monthly, nightlyImport, nightlyTest, weekly] (include [*], exclude [*])"));
+	}
+
+	@Test
 	void theLineNamesTheAuthenticationButNeverTheCredentials(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("batch.pushgateway.username=pusher", "batch.pushgateway.password=s3cr3t")
 			.run((context) -> assertThat(output).contains("http://localhost:9091 with basic authentication in")
