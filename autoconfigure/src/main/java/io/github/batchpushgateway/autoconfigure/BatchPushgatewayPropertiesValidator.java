@@ -20,6 +20,15 @@ final class BatchPushgatewayPropertiesValidator {
 
 	private static final String PREFIX = "batch.pushgateway.";
 
+	/**
+	 * Labels the starter's own series carry (status, step, phase, exit code, histogram buckets and
+	 * summary quantiles of the observations), and the one the shipped scrape configuration adds per
+	 * gateway. A grouping label of that name is put on every series of the group by the gateway: it
+	 * rejects a push whose series already have it (400, every push), or overwrites their value.
+	 */
+	private static final Set<String> SERIES_LABELS = Set.of("status", "step", "phase", "exit_code", "le", "quantile",
+			"pushgateway");
+
 	private BatchPushgatewayPropertiesValidator() {
 	}
 
@@ -136,15 +145,6 @@ final class BatchPushgatewayPropertiesValidator {
 		}
 		positive("retry.redelivery-interval", retry.getRedeliveryInterval());
 	}
-
-	/**
-	 * Labels the starter's own series carry (status, step, phase, exit code, histogram buckets and
-	 * summary quantiles of the observations), and the one the shipped scrape configuration adds per
-	 * gateway. A grouping label of that name is put on every series of the group by the gateway: it
-	 * rejects a push whose series already have it (400, every push), or overwrites their value.
-	 */
-	private static final Set<String> SERIES_LABELS = Set.of("status", "step", "phase", "exit_code", "le", "quantile",
-			"pushgateway");
 
 	private static String seriesLabelClash(String label) {
 		return "'" + label + "' is a label of the starter's own series (or of the shipped scrape configuration): "

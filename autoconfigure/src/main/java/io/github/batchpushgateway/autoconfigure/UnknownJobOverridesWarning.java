@@ -32,8 +32,8 @@ final class UnknownJobOverridesWarning implements SmartInitializingSingleton {
 		if (!unknown.isEmpty()) {
 			logger.warn("batch.pushgateway.jobs.overrides names jobs that do not exist: " + unknown
 					+ "; check the spelling of the job names. A name is matched ignoring case (environment variables "
-					+ "lower-case it); one with dots or dashes needs brackets, as in "
-					+ "batch.pushgateway.jobs.overrides[my.job].max-duration");
+					+ "lower-case it) when no name matches exactly, and then only if a single one does; one with dots "
+					+ "or dashes needs brackets, as in batch.pushgateway.jobs.overrides[my.job].max-duration");
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.LocalDateTime;
+import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
@@ -30,7 +31,8 @@ import org.springframework.util.Assert;
  * execution from the calling thread while the step's own thread saves it at its chunk
  * boundaries: when the two meet, the step fails with an {@code OptimisticLockingFailureException}
  * and the job ends {@code FAILED} instead of {@code STOPPED} (spring-batch issues 5120 and 5484).
- * Here only the step's own thread saves the step. Not for steps that run in other processes
+ * Here only the step's own thread saves the step while it can still reach a stop point; only the
+ * last resort, as the process exits, saves it too. Not for steps that run in other processes
  * (remote partitioning): they see the stop through the job repository as Spring Batch intends.
  */
 public final class GracefulStop {
@@ -39,6 +41,12 @@ public final class GracefulStop {
 
 	private final @Nullable JobRegistry registry;
 
+	private final BooleanSupplier processExiting;
+
+	/** Never registered: {@link Runtime#removeShutdownHook} refuses any thread while the JVM exits. */
+	private static final Thread SHUTDOWN_PROBE = new Thread(() -> {
+	});
+
 	/**
 	 * Creates a stop that saves through the given repository.
 	 * @param repository the job repository the executions run in
@@ -46,9 +54,15 @@ public final class GracefulStop {
 	 * through the repository only
 	 */
 	public GracefulStop(JobRepository repository, @Nullable JobRegistry registry) {
+		this(repository, registry, GracefulStop::jvmExiting);
+	}
+
+	GracefulStop(JobRepository repository, @Nullable JobRegistry registry, BooleanSupplier processExiting) {
 		Assert.notNull(repository, "'repository' must not be null");
+		Assert.notNull(processExiting, "'processExiting' must not be null");
 		this.repository = repository;
 		this.registry = registry;
+		this.processExiting = processExiting;
 	}
 
 	/**
@@ -84,29 +98,34 @@ public final class GracefulStop {
 
 	/**
 	 * Saves an execution that was asked to stop and has not reached its end as {@code STOPPED},
-	 * ended now, with its running steps: the process is about to exit, and the step will not save
-	 * again. Spring Batch's {@code JobOperator.stop} saves a job so at once; here it is the last
-	 * resort. The steps are saved too, as Spring Batch's {@code JobOperator.recover} does: Spring
-	 * Batch refuses to restart a job while a step of its last execution is saved as running, so a
-	 * STOPPED job with a STARTED step could never be restarted. What the step committed stays as it
-	 * is (the counts of its last commit; its execution context is not saved), so a restart resumes
-	 * from there. Not an execution with an end time: its job's thread has reached the end and saves
+	 * ended now: the process is about to exit, and the step will not save again. Spring Batch's
+	 * {@code JobOperator.stop} saves a job so at once; here it is the last resort. When the JVM is
+	 * exiting, its running steps are saved {@code STOPPED} too, as Spring Batch's
+	 * {@code JobOperator.recover} saves them {@code FAILED}: Spring Batch refuses to restart a job
+	 * while a step of its last execution is saved as running, so a STOPPED job with a STARTED step
+	 * could never be restarted. What the step committed stays (the counts of its last commit; its
+	 * execution context is not saved), so a restart resumes from there. When the JVM goes on (a
+	 * context closed in a process that lives on), the step's thread may still be working, and the
+	 * step is left running: that refusal then keeps a restart from running it twice at once. A
+	 * step that ends at the very instant it is saved here is saved STOPPED and runs again on
+	 * restart. Not an execution with an end time: its job's thread has reached the end and saves
 	 * it itself (STOPPING with an end time as STOPPED), with the exit code and end time it set,
 	 * which this would replace.
 	 * @param execution an execution this stop was requested for
 	 * @return whether it was saved as stopped
+	 * @throws RuntimeException when the repository cannot save a step or the execution; a step
+	 * it could not save is left as it was, in memory too
 	 */
 	public boolean endAsStopped(JobExecution execution) {
 		if (execution.getStatus() != BatchStatus.STOPPING || execution.getEndTime() != null) {
 			return false;
 		}
 		LocalDateTime now = LocalDateTime.now();
-		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus().isRunning()) {
-				step.setStatus(BatchStatus.STOPPED);
-				step.setExitStatus(ExitStatus.STOPPED);
-				step.setEndTime(now);
-				this.repository.update(step);
+		if (this.processExiting.getAsBoolean()) {
+			for (StepExecution step : execution.getStepExecutions()) {
+				if (step.getStatus().isRunning()) {
+					saveStopped(step, now);
+				}
 			}
 		}
 		execution.setStatus(BatchStatus.STOPPED);
@@ -114,6 +133,37 @@ public final class GracefulStop {
 		execution.setEndTime(now);
 		this.repository.update(execution);
 		return true;
+	}
+
+	private void saveStopped(StepExecution step, LocalDateTime now) {
+		BatchStatus status = step.getStatus();
+		ExitStatus exitStatus = step.getExitStatus();
+		LocalDateTime end = step.getEndTime();
+		step.setStatus(BatchStatus.STOPPED);
+		step.setExitStatus(ExitStatus.STOPPED);
+		step.setEndTime(now);
+		try {
+			this.repository.update(step);
+		}
+		catch (RuntimeException ex) {
+			// The step's own thread saved meanwhile, or the repository failed: what is pushed of
+			// the step stays what the repository holds.
+			step.setStatus(status);
+			step.setExitStatus(exitStatus);
+			step.setEndTime(end);
+			throw ex;
+		}
+	}
+
+	/** Whether the JVM is running its shutdown hooks: Runtime refuses hook changes then. */
+	private static boolean jvmExiting() {
+		try {
+			Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return true;
+		}
 	}
 
 	private void stopTasklets(JobExecution execution) {

@@ -6,6 +6,7 @@ import io.github.batchpushgateway.push.Delivery;
 import io.github.batchpushgateway.push.StateSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.util.Assert;
@@ -26,8 +27,11 @@ public final class JobEventRecorder {
 
 	private final Duration flushTimeout;
 
-	/** When a job's end last waited its whole flush timeout in vain, {@code 0} if never. */
-	private volatile long lastEndWaitTimedOut;
+	/**
+	 * The last job end whose final state was not delivered: when its wait began and ended
+	 * ({@link System#nanoTime()}), {@code null} if none.
+	 */
+	private volatile @Nullable UndeliveredEnd lastUndeliveredEnd;
 
 	JobEventRecorder(GroupRegistry groups, StateSender sender, Duration flushTimeout) {
 		Assert.notNull(groups, "'groups' must not be null");
@@ -88,7 +92,12 @@ public final class JobEventRecorder {
 				// Started before the listener was attached, or its start could not be recorded.
 				tracked = this.groups.track(execution);
 			}
-			tracked.end();
+			if (!tracked.end()) {
+				// The sending side concluded the execution without afterJob (its end looked
+				// unsaved) and took it in meanwhile: this end replaces that conclusion.
+				tracked = this.groups.track(execution);
+				tracked.end();
+			}
 			delivery = this.sender.request(tracked.group);
 		}
 		catch (RuntimeException ex) {
@@ -96,30 +105,37 @@ public final class JobEventRecorder {
 					+ ex.getClass().getName() + ")", ex);
 			return false;
 		}
+		long waitStart = System.nanoTime();
 		boolean delivered = delivery.await(this.flushTimeout);
-		// Not delivered and no outcome yet: the wait took the whole flush timeout. A delivery given
-		// up sooner (its retries exhausted) leaves the rest of the budget to a shutdown that follows.
-		boolean timedOut = !delivered && !delivery.isDone();
-		if (timedOut) {
-			this.lastEndWaitTimedOut = System.nanoTime();
+		if (!delivered) {
+			this.lastUndeliveredEnd = new UndeliveredEnd(waitStart, System.nanoTime());
 		}
 		if (!delivered && logger.isDebugEnabled()) {
 			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered "
-					+ (timedOut ? "within " + this.flushTimeout : "(its retries are exhausted)")
+					+ (delivery.isDone() ? "(its retries are exhausted)" : "within " + this.flushTimeout)
 					+ "; it stays queued for redelivery");
 		}
 		return delivered;
 	}
 
 	/**
-	 * Returns whether a job's end waited its whole flush timeout in vain during the last flush
-	 * timeout: the shutdown of a process whose job just did so does not wait a second time. One
-	 * whose delivery was given up sooner does not count: the shutdown tries again with the rest.
-	 * @return whether the target just failed a job's end
+	 * Returns how long a shutdown that follows may still wait for delivery: what the last job end
+	 * whose state was not delivered left of its flush timeout, when that wait ended within the
+	 * last flush timeout; else the whole flush timeout. A process whose job's end has just waited
+	 * in vain is not held up a second time, and one whose delivery was given up early (its retries
+	 * exhausted) gets the rest of that budget to try again.
+	 * @return the shutdown's budget for delivery
 	 */
-	boolean endWaitTimedOutRecently() {
-		long last = this.lastEndWaitTimedOut;
-		return last != 0 && System.nanoTime() - last < this.flushTimeout.toNanos();
+	Duration budgetLeftAfterUndeliveredEnd() {
+		UndeliveredEnd last = this.lastUndeliveredEnd;
+		long budget = this.flushTimeout.toNanos();
+		if (last == null || System.nanoTime() - last.waitEnded() >= budget) {
+			return this.flushTimeout;
+		}
+		return Duration.ofNanos(Math.max(0, budget - (last.waitEnded() - last.waitStarted())));
+	}
+
+	private record UndeliveredEnd(long waitStarted, long waitEnded) {
 	}
 
 }

@@ -125,7 +125,7 @@ final class JobStateAssembler implements GroupStateSource {
 		for (TrackedExecution tracked : record.executions()) {
 			if (tracked.isOver()) {
 				progressed(record, tracked, now);
-				FinishedRun run = tracked.finishedRun();
+				FinishedRun run = tracked.take();
 				if (run != null) {
 					this.histories.recordFinished(record.group, record.jobName, run);
 				}

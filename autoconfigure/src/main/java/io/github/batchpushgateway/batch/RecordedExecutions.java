@@ -36,15 +36,25 @@ final class RecordedExecutions {
 	 * Returns the repository's copy of an execution.
 	 * @param execution an execution this JVM runs
 	 * @return the repository's copy (for the resourceless repository, the object in hand), or
-	 * {@code null} when there is no repository, it holds no such execution, or it cannot be read
+	 * {@code null} when there is no repository or it holds no such execution
+	 * @throws RuntimeException when the repository cannot be read
 	 */
 	@Nullable JobExecution of(JobExecution execution) {
 		if (this.repository == null) {
 			return null;
 		}
+		JobExecution stored = this.repository.getJobExecution(execution.getId());
+		return (stored != null && isCopyOf(stored, execution)) ? stored : null;
+	}
+
+	/**
+	 * Returns the repository's copy of an execution, {@code null} also when it cannot be read.
+	 * @param execution an execution this JVM runs
+	 * @return the repository's copy, or {@code null}
+	 */
+	@Nullable JobExecution ofIfReadable(JobExecution execution) {
 		try {
-			JobExecution stored = this.repository.getJobExecution(execution.getId());
-			return (stored != null && isCopyOf(stored, execution)) ? stored : null;
+			return of(execution);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read execution " + execution.getId() + " from the job repository", ex);

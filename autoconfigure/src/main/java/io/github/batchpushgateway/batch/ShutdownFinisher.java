@@ -19,13 +19,14 @@ import org.springframework.util.Assert;
 /**
  * Makes sure no execution stays "running" in the gateway once the application shuts down
  * (SIGTERM, a Kubernetes eviction, {@code systemctl stop}, or any close of the context). Within
- * the flush timeout: executions whose afterJob Spring Batch skipped are ended as their job
- * repository records them ({@link SkippedAfterJob}); running
- * executions are asked to stop ({@link GracefulStop}), so that the job repository agrees
+ * the flush timeout: executions whose afterJob Spring Batch skipped are given a moment for it (their
+ * thread may be saving the end), then ended as their job repository records them
+ * ({@link SkippedAfterJob}); running executions are asked to stop ({@link GracefulStop}), so that the job repository agrees
  * (STOPPED, restartable), and given half the timeout to do so; those that did not reach their end
  * by then are saved as stopped ({@link GracefulStop#endAsStopped}) and pushed as the job
  * repository records them if it shows them ended, else as interrupted ({@code UNKNOWN}, exit code
- * {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all.
+ * {@code INTERRUPTED}), never COMPLETED. The rest of the timeout goes to delivering it all; after a
+ * job's end that waited for delivery in vain, only what that wait left of its own timeout.
  *
  * <p>Run by the pipeline's {@link SmartLifecycle#stop()}, which comes before the application's
  * executors and data sources are stopped, while a stopping job can still save its state. It only
@@ -37,6 +38,12 @@ final class ShutdownFinisher {
 	private static final Log logger = LogFactory.getLog(ShutdownFinisher.class);
 
 	private static final Duration POLL = Duration.ofMillis(20);
+
+	/**
+	 * How long an execution that ended without afterJob is waited for when nothing runs: the save
+	 * of its end may be under way on its thread.
+	 */
+	private static final Duration AFTER_JOB_GRACE = Duration.ofSeconds(1);
 
 	private final GroupRegistry groups;
 
@@ -74,33 +81,42 @@ final class ShutdownFinisher {
 
 	/** Ends every tracked execution and delivers the result within the flush timeout. */
 	void finish() {
-		long deadline = System.nanoTime() + this.flushTimeout.toNanos();
+		long start = System.nanoTime();
+		long deadline = start + this.flushTimeout.toNanos();
+		long half = deadline - this.flushTimeout.toNanos() / 2;
+		List<TrackedExecution> pending = this.groups.trackedExecutions();
+		pending.removeIf(TrackedExecution::isOver);
+		List<TrackedExecution> running = pending.stream().filter((tracked) -> !tracked.endedWithoutAfterJob()).toList();
+		requestStops(running);
+		// Ended without afterJob so far: its thread may be saving the end right now, and afterJob
+		// follows a save that lands. Waited for briefly when nothing else is.
+		awaitEnds(pending, running.isEmpty() ? Math.min(half, start + AFTER_JOB_GRACE.toNanos()) : half);
 		Set<PushGroup> changed = new LinkedHashSet<>();
-		List<TrackedExecution> running = endSkippedAfterJobs(changed);
-		if (!running.isEmpty()) {
-			stopGracefully(running, deadline - this.flushTimeout.toNanos() / 2);
-			Instant now = this.clock.instant();
-			for (TrackedExecution tracked : running) {
-				if (!tracked.isOver()) {
-					endAsStopped(tracked);
-					JobExecution stored = this.records.of(tracked.execution);
-					boolean asRecorded = tracked.conclude(stored, now);
-					changed.add(tracked.group);
-					if (!asRecorded) {
-						logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
-								+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
-								+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it running: "
-								+ "mark it FAILED or ABANDONED before restarting it");
-					}
-				}
+		Instant now = this.clock.instant();
+		for (TrackedExecution tracked : pending) {
+			if (tracked.isOver()) {
+				continue; // afterJob came: the job's end asked for its push
+			}
+			changed.add(tracked.group);
+			if (tracked.endedWithoutAfterJob()) {
+				this.skippedAfterJob.end(tracked);
+				continue;
+			}
+			endAsStopped(tracked);
+			boolean asRecorded = tracked.conclude(this.records.ofIfReadable(tracked.execution), now);
+			if (!asRecorded) {
+				logger.warn("Job '" + tracked.execution.getJobInstance().getJobName() + "' (execution "
+						+ tracked.execution.getId() + ") was still running at shutdown; pushed as interrupted "
+						+ "(status UNKNOWN, exit code INTERRUPTED). Its job repository still shows it running: "
+						+ "mark it FAILED or ABANDONED before restarting it");
 			}
 		}
 		changed.forEach(this.sender::request);
 		long left = Math.max(0, deadline - System.nanoTime());
-		if (running.isEmpty() && this.recorder.endWaitTimedOutRecently()) {
-			// The job's end has just waited its whole budget for this target: the process is not
-			// held up a second time; what stays undelivered is named in the sender's WARN.
-			left = 0;
+		if (running.isEmpty()) {
+			// A job's end that has just waited for this target in vain: the process is not held up
+			// beyond that wait's own budget; what stays undelivered is named in the sender's WARN.
+			left = Math.min(left, this.recorder.budgetLeftAfterUndeliveredEnd().toNanos());
 		}
 		this.sender.flush(Duration.ofNanos(left));
 	}
@@ -118,20 +134,8 @@ final class ShutdownFinisher {
 		}
 	}
 
-	private List<TrackedExecution> endSkippedAfterJobs(Set<PushGroup> changed) {
-		List<TrackedExecution> tracked = this.groups.trackedExecutions();
-		tracked.removeIf((execution) -> {
-			if (execution.endedWithoutAfterJob()) {
-				this.skippedAfterJob.end(execution);
-				changed.add(execution.group);
-			}
-			return execution.isOver();
-		});
-		return tracked;
-	}
-
-	private void stopGracefully(List<TrackedExecution> running, long until) {
-		if (this.gracefulStop == null) {
+	private void requestStops(List<TrackedExecution> running) {
+		if (this.gracefulStop == null || running.isEmpty()) {
 			return;
 		}
 		logger.info("Stopping " + running.size() + " running job execution(s) at shutdown");
@@ -144,7 +148,13 @@ final class ShutdownFinisher {
 				logger.debug("Could not stop execution " + tracked.execution.getId(), ex);
 			}
 		}
-		while (System.nanoTime() < until && running.stream().anyMatch((tracked) -> !tracked.isOver())) {
+	}
+
+	/** Waits until every given execution is over, or until the given time. */
+	private void awaitEnds(List<TrackedExecution> executions, long until) {
+		boolean waitForStops = this.gracefulStop != null;
+		while (System.nanoTime() < until && executions.stream()
+			.anyMatch((tracked) -> !tracked.isOver() && (waitForStops || tracked.endedWithoutAfterJob()))) {
 			try {
 				Thread.sleep(POLL.toMillis());
 			}

@@ -3,7 +3,6 @@ package io.github.batchpushgateway.batch;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.util.Assert;
 
@@ -19,7 +18,7 @@ final class SkippedAfterJob {
 
 	private static final Log logger = LogFactory.getLog(SkippedAfterJob.class);
 
-	/** Looks a heartbeat gives an execution the repository shows ended: slow afterJob listeners. */
+	/** Looks a heartbeat gives an execution that ended without afterJob before it ends it. */
 	static final int PATIENCE = 6;
 
 	private final RecordedExecutions records;
@@ -31,48 +30,48 @@ final class SkippedAfterJob {
 
 	/**
 	 * One heartbeat's look at an execution that ended without afterJob so far: ends it when afterJob
-	 * will not come. Seen ended twice while the repository does not show that end, it lost its
-	 * afterJob; one the repository shows ended may only have slow listeners, and is given
-	 * {@value #PATIENCE} looks.
+	 * will not come. It is given {@value #PATIENCE} looks whatever the repository shows: slow
+	 * afterJob listeners, or a save of the end that waits for a database connection, may take that
+	 * long, and a save that lands is followed by afterJob. Then it is ended as the repository
+	 * records it.
 	 * @param tracked an execution for which {@link TrackedExecution#endedWithoutAfterJob} holds
 	 * @return whether it was ended
 	 */
 	boolean look(TrackedExecution tracked) {
-		int looks = ++tracked.seenEndedWithoutAfterJob;
-		if (looks < 2) {
+		if (++tracked.seenEndedWithoutAfterJob < PATIENCE) {
 			return false;
 		}
-		JobExecution stored = this.records.of(tracked.execution);
-		// Read as the execution in hand is: the resourceless repository returns that very object,
-		// which a late stop request may leave STOPPING with its end time.
-		boolean endRecorded = stored != null && !FinishedRun.statusOf(stored).isRunning();
-		if (endRecorded && looks < PATIENCE) {
-			return false;
-		}
-		end(tracked, stored);
+		end(tracked);
 		return true;
 	}
 
 	/**
-	 * Ends an execution that ended without afterJob now, as shutdown does.
+	 * Ends an execution that ended without afterJob now, as its job repository records it.
 	 * @param tracked an execution for which {@link TrackedExecution#endedWithoutAfterJob} holds
 	 */
 	void end(TrackedExecution tracked) {
-		end(tracked, this.records.of(tracked.execution));
-	}
-
-	private void end(TrackedExecution tracked, @Nullable JobExecution stored) {
 		if (!this.records.available()) {
 			// Nothing to check against: the execution's own end is all there is.
 			tracked.end();
 			return;
 		}
+		JobExecution stored;
+		String why;
+		try {
+			stored = this.records.of(tracked.execution);
+			why = "its job repository does not show that end (Spring Batch skips afterJob when it cannot save it)";
+		}
+		catch (RuntimeException ex) {
+			stored = null;
+			why = "its job repository could not be read to confirm that end (" + ex.getClass().getName() + ")";
+		}
 		if (!tracked.endWithoutAfterJob(stored)) {
 			JobExecution execution = tracked.execution;
+			FinishedRun run = tracked.finishedRun();
 			logger.warn("Job '" + execution.getJobInstance().getJobName() + "' (execution " + execution.getId()
-					+ ") ended " + execution.getStatus() + " but its job repository does not show that end (Spring "
-					+ "Batch skips afterJob when it cannot save it); pushed as UNKNOWN (exit code UNKNOWN). "
-					+ "If the repository still shows it running, mark it FAILED or ABANDONED before restarting it");
+					+ ") ended " + execution.getStatus() + " but " + why + "; pushed as " + run.status()
+					+ " (exit code " + run.exitCode() + "). If the repository still shows it running, mark it "
+					+ "FAILED or ABANDONED before restarting it");
 		}
 	}
 

@@ -51,9 +51,28 @@ final class TrackedExecution {
 		this.group = group;
 	}
 
-	/** Records the end; waits while {@link #ifNotEnded} runs an action on the execution. */
-	synchronized void end() {
+	/** Set once the sending side took the execution's run into its group's history. */
+	private boolean taken;
+
+	/**
+	 * Records the end; waits while {@link #ifNotEnded} runs an action on the execution.
+	 * @return {@code false} when it comes too late: the sending side already took this execution
+	 * in as concluded without afterJob (see {@link #take}), so the end must be tracked anew
+	 */
+	synchronized boolean end() {
 		this.ended = true;
+		return !this.taken;
+	}
+
+	/**
+	 * Takes the execution's run in, once it is over: from here on an end recorded on this object
+	 * is not seen, so {@link #end} says so. Atomic with it, so that the run taken in is either the
+	 * one afterJob recorded or a conclusion that a later afterJob can replace.
+	 * @return the run to add to the history, {@code null} if it has none
+	 */
+	synchronized @Nullable FinishedRun take() {
+		this.taken = true;
+		return finishedRun();
 	}
 
 	/**
@@ -82,13 +101,15 @@ final class TrackedExecution {
 	boolean conclude(@Nullable JobExecution stored, Instant at) {
 		FinishedRun run = (stored != null) ? FinishedRun.of(stored) : null;
 		boolean asRecorded = run != null;
-		if (run == null) {
-			Instant start = (this.execution.getStartTime() != null)
-					? BatchTimes.toInstant(this.execution.getStartTime()) : at;
-			run = new FinishedRun(start, at, BatchStatus.UNKNOWN, INTERRUPTED, this.execution);
-		}
-		this.concluded = run;
+		this.concluded = asRecorded ? run : unrecordedRun(at, BatchStatus.UNKNOWN, INTERRUPTED);
 		return asRecorded;
+	}
+
+	/** A run the repository holds no end of, from the execution's start (or {@code end}) to {@code end}. */
+	private FinishedRun unrecordedRun(Instant end, BatchStatus status, String exitCode) {
+		Instant start = (this.execution.getStartTime() != null) ? BatchTimes.toInstant(this.execution.getStartTime())
+				: end;
+		return new FinishedRun(start, end, status, exitCode, this.execution);
 	}
 
 	/**
@@ -98,7 +119,8 @@ final class TrackedExecution {
 	 * is then known to nobody else, and the repository still holds the execution as running, which
 	 * blocks a restart until someone recovers it. It is concluded with status and exit code
 	 * {@code UNKNOWN}, as Spring Batch marks a step whose save failed, at the end it had in memory:
-	 * never with a last success or failure the repository does not hold.
+	 * never with a last success the repository does not hold. A FAILED one stays FAILED, with its
+	 * exit code: a failure is one, recorded or not.
 	 * @param stored the repository's copy, {@code null} when it holds none or could not be read
 	 * @return whether it ended as the repository records it
 	 */
@@ -109,10 +131,9 @@ final class TrackedExecution {
 		}
 		LocalDateTime end = this.execution.getEndTime();
 		Instant at = (end != null) ? BatchTimes.toInstant(end) : Instant.now();
-		Instant start = (this.execution.getStartTime() != null) ? BatchTimes.toInstant(this.execution.getStartTime())
-				: at;
-		this.concluded = new FinishedRun(start, at, BatchStatus.UNKNOWN, ExitStatus.UNKNOWN.getExitCode(),
-				this.execution);
+		boolean failed = this.execution.getStatus() == BatchStatus.FAILED;
+		this.concluded = failed ? unrecordedRun(at, BatchStatus.FAILED, this.execution.getExitStatus().getExitCode())
+				: unrecordedRun(at, BatchStatus.UNKNOWN, ExitStatus.UNKNOWN.getExitCode());
 		return false;
 	}
 

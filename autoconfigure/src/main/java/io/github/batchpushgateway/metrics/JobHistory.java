@@ -61,8 +61,10 @@ public record JobHistory(@Nullable Instant lastSuccess, @Nullable Instant lastFa
 		}
 		if (run.isCopyOf(current)) {
 			// One execution: the copy in hand wins whatever the times, which a repository may
-			// have rounded (to the millisecond, the second, or SQL Server's 1/300 s).
-			return inHand ? run : current;
+			// have rounded (to the millisecond, the second, or SQL Server's 1/300 s). So does any
+			// recorded outcome over UNKNOWN, which says only that its end was not known when it
+			// was concluded (Spring Batch never saves a job UNKNOWN).
+			return (inHand || current.status() == BatchStatus.UNKNOWN) ? run : current;
 		}
 		if (!run.end().isAfter(current.end())) {
 			// Equal ends keep the run in hand: the job repository's copy of a run this JVM just

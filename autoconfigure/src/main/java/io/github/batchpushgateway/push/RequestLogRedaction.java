@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * the gateway's password (base64) and token. A filter on that logger replaces the values of the
  * headers the starter sends with {@code [redacted]} where they appear as headers
  * ({@code {Name: value}}, as the JDK prints them), and an {@code Authorization} value wherever it
- * appears; the rest of the JDK's log is left as it is.
+ * appears; the rest of the JDK's log is left as it is. A filter the application already set on
+ * that logger still decides what is logged; one it sets later replaces this one.
  */
 final class RequestLogRedaction {
 
@@ -55,18 +56,13 @@ final class RequestLogRedaction {
 		if (logger != null) {
 			return;
 		}
-		try {
-			Logger jdkLogger = Logger.getLogger(LOGGER_NAME);
-			Filter existing = jdkLogger.getFilter();
-			jdkLogger.setFilter((record) -> {
-				redact(record);
-				return existing == null || existing.isLoggable(record);
-			});
-			logger = jdkLogger;
-		}
-		catch (LinkageError | SecurityException ex) {
-			// A runtime without java.logging: the JDK then logs to no logger the application configures.
-		}
+		Logger jdkLogger = Logger.getLogger(LOGGER_NAME);
+		Filter existing = jdkLogger.getFilter();
+		jdkLogger.setFilter((record) -> {
+			redact(record);
+			return existing == null || existing.isLoggable(record);
+		});
+		logger = jdkLogger;
 	}
 
 	private static void redact(LogRecord record) {

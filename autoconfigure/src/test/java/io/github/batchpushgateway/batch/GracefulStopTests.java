@@ -39,7 +39,9 @@ class GracefulStopTests {
 
 	private final JobRegistry registry = mock(JobRegistry.class);
 
-	private final GracefulStop stop = new GracefulStop(this.repository, this.registry);
+	private boolean processExiting = true;
+
+	private final GracefulStop stop = new GracefulStop(this.repository, this.registry, () -> this.processExiting);
 
 	@Test
 	void aRunningExecutionIsSavedStoppingWhileOnlyItsStepsOwnThreadSavesTheStep() {
@@ -149,6 +151,22 @@ class GracefulStopTests {
 	}
 
 	@Test
+	void inAJvmThatGoesOnTheRunningStepIsLeftToItsThread() {
+		// a context closed in a process that lives on: the step's thread may still be working, and
+		// Spring Batch's refusal to restart a job with a running step keeps it from running twice
+		this.processExiting = false;
+		JobExecution execution = Executions.running("importJob");
+		StepExecution sleeping = Executions.step(execution, "sleep");
+		this.stop.request(execution);
+
+		assertThat(this.stop.endAsStopped(execution)).isTrue();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(sleeping.getStatus()).isEqualTo(BatchStatus.STARTED);
+		then(this.repository).should(never()).update(any(StepExecution.class));
+	}
+
+	@Test
 	void aStepThatCannotBeSavedLeavesTheExecutionUnsavedForShutdownToPushAsInterrupted() {
 		// a STOPPED job with a step the repository still shows running could not be restarted
 		JobExecution execution = Executions.running("importJob");
@@ -159,6 +177,9 @@ class GracefulStopTests {
 
 		assertThatExceptionOfType(OptimisticLockingFailureException.class)
 			.isThrownBy(() -> this.stop.endAsStopped(execution));
+
+		assertThat(step.getStatus()).as("in memory as in the repository").isEqualTo(BatchStatus.STARTED);
+		assertThat(step.getEndTime()).isNull();
 
 		then(this.repository).should(times(1).description("the stop request's save of STOPPING only")).update(execution);
 	}

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -82,28 +83,59 @@ class JobEventRecorderTests {
 	}
 
 	@Test
-	void aJobEndThatWaitedItsWholeFlushTimeoutSparesTheShutdownASecondWait() {
+	void aJobEndThatWaitedItsWholeFlushTimeoutLeavesTheShutdownNothing() {
 		Delivery pending = mock(Delivery.class);
-		given(pending.await(any())).willReturn(false);
-		given(pending.isDone()).willReturn(false);
+		willAnswer((invocation) -> {
+			Thread.sleep(200); // the recorder's flush timeout
+			return false;
+		}).given(pending).await(any());
 		given(this.sender.request(GROUP)).willReturn(pending);
 
 		this.recorder.jobEnded(Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED));
 
-		assertThat(this.recorder.endWaitTimedOutRecently()).isTrue();
+		assertThat(this.recorder.budgetLeftAfterUndeliveredEnd()).isZero();
 	}
 
 	@Test
-	void aJobEndWhoseDeliveryWasGivenUpEarlyLeavesTheRestOfTheBudgetToTheShutdown() {
-		// the retries ran out after a second of a ten-second flush timeout
+	void aJobEndWhoseDeliveryWasGivenUpEarlyLeavesTheShutdownTheRestOfItsBudget() {
+		// the retries ran out after 50 ms of a 200 ms flush timeout
 		Delivery givenUp = mock(Delivery.class);
-		given(givenUp.await(any())).willReturn(false);
+		willAnswer((invocation) -> {
+			Thread.sleep(50);
+			return false;
+		}).given(givenUp).await(any());
 		given(givenUp.isDone()).willReturn(true);
 		given(this.sender.request(GROUP)).willReturn(givenUp);
 
 		this.recorder.jobEnded(Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED));
 
-		assertThat(this.recorder.endWaitTimedOutRecently()).isFalse();
+		assertThat(this.recorder.budgetLeftAfterUndeliveredEnd()).isPositive()
+			.isLessThanOrEqualTo(Duration.ofMillis(150));
+	}
+
+	@Test
+	void withoutAnUndeliveredJobEndTheShutdownHasItsWholeBudget() {
+		assertThat(this.recorder.budgetLeftAfterUndeliveredEnd()).isEqualTo(Duration.ofMillis(200));
+	}
+
+	@Test
+	void anAfterJobThatComesOnceTheSendingSideConcludedTheExecutionIsTrackedAnew() {
+		// the end looked unsaved, so the sending side concluded the execution UNKNOWN and took it in
+		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+		TrackedExecution concluded = this.groups.tracked(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		concluded.endWithoutAfterJob(null);
+		assertThat(concluded.take().status()).isEqualTo(BatchStatus.UNKNOWN);
+		this.groups.taken(this.groups.get(GROUP), concluded);
+
+		this.recorder.jobEnded(execution);
+
+		TrackedExecution again = this.groups.tracked(execution);
+		assertThat(again).isNotSameAs(concluded);
+		assertThat(again.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		then(this.sender).should().request(GROUP);
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -51,12 +52,13 @@ class RecordedExecutionsTests {
 	}
 
 	@Test
-	void aRepositoryThatCannotBeReadRecordsNothing() {
+	void aRepositoryThatCannotBeReadSaysSoOrRecordsNothingWhenAskedIfReadable() {
 		JobExecution execution = Executions.running("importJob");
 		given(this.repository.getJobExecution(execution.getId()))
 			.willThrow(new DataAccessResourceFailureException("database gone"));
 
-		assertThat(this.records.of(execution)).isNull();
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(() -> this.records.of(execution));
+		assertThat(this.records.ofIfReadable(execution)).isNull();
 	}
 
 	@Test

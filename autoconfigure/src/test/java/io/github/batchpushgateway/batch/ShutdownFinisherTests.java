@@ -10,6 +10,7 @@ import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.ArgumentCaptor;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -195,6 +196,10 @@ class ShutdownFinisherTests {
 	@Test
 	void aProcessWhoseJobEndJustWaitedInVainIsNotHeldUpASecondTime() {
 		io.github.batchpushgateway.push.Delivery undelivered = mock(io.github.batchpushgateway.push.Delivery.class);
+		willAnswer((invocation) -> {
+			Thread.sleep(50); // the recorder's whole flush timeout
+			return false;
+		}).given(undelivered).await(any());
 		given(this.sender.request(GROUP)).willReturn(undelivered);
 		JobExecution execution = Executions.running("importJob");
 		this.recorder.jobStarted(execution);
@@ -203,6 +208,45 @@ class ShutdownFinisherTests {
 		this.finisher.finish();
 
 		then(this.sender).should().flush(Duration.ZERO);
+	}
+
+	@Test
+	void aProcessWhoseJobEndWasGivenUpEarlyFlushesWithWhatThatWaitLeft() {
+		// the retries ran out at once: the shutdown tries again with the job end's unspent budget
+		io.github.batchpushgateway.push.Delivery givenUp = mock(io.github.batchpushgateway.push.Delivery.class);
+		given(givenUp.isDone()).willReturn(true);
+		given(this.sender.request(GROUP)).willReturn(givenUp);
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+		this.recorder.jobEnded(Executions.ended(execution, BatchStatus.COMPLETED));
+
+		this.finisher.finish();
+
+		ArgumentCaptor<Duration> budget = ArgumentCaptor.forClass(Duration.class);
+		then(this.sender).should().flush(budget.capture());
+		assertThat(budget.getValue()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(50));
+	}
+
+	@Test
+	void anExecutionWhoseAfterJobComesWhileShutdownWaitsEndsWithItsOwnOutcome(CapturedOutput output)
+			throws Exception {
+		// its thread was still saving the end when the shutdown began
+		given(this.sender.request(GROUP)).willReturn(mock(io.github.batchpushgateway.push.Delivery.class));
+		JobExecution execution = Executions.running("importJob");
+		this.recorder.jobStarted(execution);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(Executions.copyOf(execution));
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		Thread afterJob = new Thread(() -> {
+			sleep(50);
+			this.recorder.jobEnded(execution);
+		});
+		afterJob.start();
+
+		this.finisher.finish();
+		afterJob.join();
+
+		assertThat(this.groups.tracked(execution).finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(output).doesNotContain("does not show that end");
 	}
 
 	@Test
@@ -237,6 +281,15 @@ class ShutdownFinisherTests {
 		assertThat(output).contains("Job 'importJob' (execution " + execution.getId()
 				+ ") ended COMPLETED but its job repository does not show that end");
 		then(this.sender).should().request(GROUP);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -164,6 +164,41 @@ class TrackedExecutionTests {
 	}
 
 	@Test
+	void anEndRecordedOnceTheConclusionWasTakenInSaysItCameTooLate() {
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		tracked.endWithoutAfterJob(null);
+
+		assertThat(tracked.take().status()).isEqualTo(BatchStatus.UNKNOWN);
+
+		assertThat(tracked.end()).isFalse();
+	}
+
+	@Test
+	void anEndRecordedBeforeTheRunIsTakenInIsTheRunTakenIn() {
+		JobExecution execution = Executions.ended(Executions.running("importJob"), BatchStatus.COMPLETED);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		tracked.endWithoutAfterJob(null);
+
+		assertThat(tracked.end()).isTrue();
+
+		assertThat(tracked.take().status()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void aFailureTheRepositoryDidNotSaveStaysAFailure() {
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		JobExecution stored = Executions.copyOf(execution);
+		Executions.ended(execution, BatchStatus.FAILED);
+
+		assertThat(tracked.endWithoutAfterJob(stored)).isFalse();
+
+		assertThat(tracked.finishedRun().status()).isEqualTo(BatchStatus.FAILED);
+		assertThat(tracked.finishedRun().exitCode()).isEqualTo("FAILED");
+	}
+
+	@Test
 	void afterJobWinsOverAConclusion() {
 		// given
 		JobExecution execution = Executions.running("importJob");

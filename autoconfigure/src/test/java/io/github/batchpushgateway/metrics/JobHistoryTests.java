@@ -70,6 +70,18 @@ class JobHistoryTests {
 	}
 
 	@Test
+	void aRecordedCopyReplacesAnUnknownConclusionOfTheSameExecution() {
+		// concluded UNKNOWN while its end looked unsaved; the repository shows the end after all
+		FinishedRun concluded = new FinishedRun(at(0), at(10), BatchStatus.UNKNOWN, "UNKNOWN", null);
+		FinishedRun repositoryCopy = new FinishedRun(at(0), at(10), BatchStatus.COMPLETED, "COMPLETED", null);
+
+		JobHistory history = JobHistory.EMPTY.withRunInHand(concluded).with(repositoryCopy);
+
+		assertThat(history.lastFinished()).isEqualTo(repositoryCopy);
+		assertThat(history.lastSuccess()).isEqualTo(at(10));
+	}
+
+	@Test
 	void aRunInHandEndingWithAnotherRunStillNeverHidesAFailureItOverlapped() {
 		FinishedRun failedElsewhere = run(0, 10, BatchStatus.FAILED);
 		FinishedRun inHand = run(5, 10, BatchStatus.COMPLETED);
