@@ -19,6 +19,7 @@ import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.times;
 
 /**
@@ -136,6 +137,34 @@ class JobEventRecorderTests {
 		assertThat(again).isNotSameAs(concluded);
 		assertThat(again.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
 		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
+	void anAfterJobThatFindsTheExecutionJustAsTheSendingSideTakesItsConclusionInIsTrackedAnew() {
+		// jobEnded finds the execution tracked; before it records the end, the sending side takes in
+		// the UNKNOWN conclusion and lets go of it
+		GroupRegistry groups = spy(new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10));
+		JobEventRecorder recorder = new JobEventRecorder(groups, this.sender, Duration.ofMillis(200));
+		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
+		JobExecution execution = Executions.running("importJob");
+		recorder.jobStarted(execution);
+		TrackedExecution concluded = groups.tracked(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		concluded.endWithoutAfterJob(null);
+		willAnswer((invocation) -> {
+			TrackedExecution found = (TrackedExecution) invocation.callRealMethod();
+			if (found == concluded) {
+				found.take();
+				groups.taken(groups.get(GROUP), found);
+			}
+			return found;
+		}).given(groups).tracked(execution);
+
+		recorder.jobEnded(execution);
+
+		TrackedExecution again = groups.get(GROUP).executions().get(0);
+		assertThat(again).isNotSameAs(concluded);
+		assertThat(again.finishedRun().status()).isEqualTo(BatchStatus.COMPLETED);
 	}
 
 	@Test
