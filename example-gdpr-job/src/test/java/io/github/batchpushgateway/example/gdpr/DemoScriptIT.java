@@ -98,7 +98,7 @@ class DemoScriptIT {
 		Map<String, String> environment = builder.environment();
 		environment.put("PUSHGATEWAY_PORT", String.valueOf(this.pushgatewayPort));
 		environment.put("PROMETHEUS_PORT", String.valueOf(this.prometheusPort));
-		environment.put("BATCH_PUSHGATEWAY_DEMO_STATE", this.state.resolve("state").toString());
+		environment.put("GDPR_DEMO_STATE", this.state.resolve("state").toString());
 		Process process = builder.start();
 		if (!process.waitFor(4, TimeUnit.MINUTES)) {
 			process.destroy();

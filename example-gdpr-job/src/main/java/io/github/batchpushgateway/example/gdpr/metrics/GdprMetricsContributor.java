@@ -123,13 +123,17 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 					"When the oldest open erasure request was received, in seconds since the epoch; absent when none is open.",
 					single(epochSeconds(oldestReceived))));
 		}
-		LocalDate nextDeadline = this.jdbc.sql("SELECT MIN(due_on) FROM erasure_request WHERE status IN " + OPEN)
+		// Of the requests not overdue yet: an overdue one (a requester who never proves identity)
+		// is counted above, and as the minimum it would hide every later deadline from the alerts.
+		LocalDate nextDeadline = this.jdbc
+			.sql("SELECT MIN(due_on) FROM erasure_request WHERE status IN " + OPEN + " AND due_on >= ?")
+			.param(LocalDate.now(this.clock))
 			.query(LocalDate.class)
 			.optional()
 			.orElse(null);
 		if (nextDeadline != null) {
 			metrics.add(gauge("gdpr_erasure_next_deadline_timestamp_seconds",
-					"End of the earliest deadline day among open erasure requests (the moment it becomes overdue), in seconds since the epoch; absent when none is open.",
+					"End of the earliest deadline day among open erasure requests not overdue yet (the moment it becomes overdue), in seconds since the epoch; absent when there is none.",
 					single(epochSeconds(nextDeadline.plusDays(1).atStartOfDay()))));
 		}
 		metrics.add(gauge("gdpr_erasure_recipient_notifications_pending",
