@@ -25,8 +25,8 @@ public final class BatchPushgatewayHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "batchPushgatewayHealthIndicator")
 	BatchPushgatewayHealthIndicator batchPushgatewayHealthIndicator(PushPipeline pipeline, BatchPushTargets targets) {
-		return new BatchPushgatewayHealthIndicator(pipeline.sender()::failingGroups,
-				String.join(", ", targets.clients().stream().map(PushClient::describe).toList()));
+		return new BatchPushgatewayHealthIndicator(pipeline.sender()::failingGroupsByTarget,
+				targets.clients().stream().map(PushClient::describe).toList());
 	}
 
 }

@@ -79,6 +79,13 @@ public final class FanOutSender implements StateSender {
 		return failing;
 	}
 
+	@Override
+	public java.util.Map<String, java.util.Map<PushGroup, java.time.Instant>> failingGroupsByTarget() {
+		java.util.Map<String, java.util.Map<PushGroup, java.time.Instant>> failing = new java.util.LinkedHashMap<>();
+		this.targets.forEach((target) -> failing.putAll(target.failingGroupsByTarget()));
+		return failing;
+	}
+
 	/** Runs the call on every target at once, and waits for all within the timeout. */
 	private boolean inParallel(java.util.function.Function<StateSender, Boolean> call, Duration timeout) {
 		ExecutorService executor = Executors.newFixedThreadPool(this.targets.size(), (runnable) -> {

@@ -247,6 +247,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		}
 	}
 
+	@Override
+	public Map<String, Map<PushGroup, Instant>> failingGroupsByTarget() {
+		Map<PushGroup, Instant> failing = failingGroups();
+		return failing.isEmpty() ? Map.of() : Map.of(this.client.describe(), failing);
+	}
+
 	/**
 	 * Flushes for at most the given time, then stops sending.
 	 * @param timeout the longest wait for undelivered state

@@ -60,4 +60,11 @@ public interface StateSender {
 	 */
 	Map<PushGroup, Instant> failingGroups();
 
+	/**
+	 * Returns the failing groups ({@link #failingGroups}) of each target that has any, by the
+	 * target's description (never with credentials).
+	 * @return the failing groups by target
+	 */
+	Map<String, Map<PushGroup, Instant>> failingGroupsByTarget();
+
 }

@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,17 @@ class FanOutSenderTests {
 		then(this.first).should().refresh(GROUP);
 		then(this.second).should().refresh(GROUP);
 		assertThat(this.sender.undeliveredGroups()).containsExactly(GROUP);
+	}
+
+	@Test
+	void failingGroupsAreToldByTargetForEveryTargetThatHasAny() {
+		Instant since = Instant.parse("2026-11-30T02:00:00Z");
+		given(this.first.failingGroupsByTarget()).willReturn(java.util.Map.of());
+		given(this.second.failingGroupsByTarget())
+			.willReturn(java.util.Map.of("http://gateway-b:9091", java.util.Map.of(GROUP, since)));
+
+		assertThat(this.sender.failingGroupsByTarget())
+			.containsExactly(org.assertj.core.api.Assertions.entry("http://gateway-b:9091", java.util.Map.of(GROUP, since)));
 	}
 
 	@Test

@@ -425,9 +425,12 @@ class GroupSenderTests {
 
 		assertThat(since).isBetween(before, Instant.now());
 		assertThat(this.sender.failingGroups()).containsExactly(entry(GROUP, since));
+		assertThat(this.sender.failingGroupsByTarget())
+			.containsExactly(entry(this.client.describe(), Map.of(GROUP, since)));
 		this.client.pushFailures = 0;
 		this.scheduler.advanceToNext();
 		assertThat(this.sender.failingGroups()).isEmpty();
+		assertThat(this.sender.failingGroupsByTarget()).isEmpty();
 	}
 
 	@Test
