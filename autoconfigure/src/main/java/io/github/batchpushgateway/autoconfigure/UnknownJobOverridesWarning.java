@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.autoconfigure;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,19 +33,41 @@ final class UnknownJobOverridesWarning implements SmartInitializingSingleton {
 		if (!unknown.isEmpty()) {
 			logger.warn("batch.pushgateway.jobs.overrides names jobs that do not exist: " + unknown
 					+ "; check the spelling of the job names. A name is matched ignoring case (environment variables "
-					+ "lower-case it) when no name matches exactly, and then only if a single one does; one with dots "
-					+ "or dashes needs brackets, as in batch.pushgateway.jobs.overrides[my.job].max-duration");
+					+ "lower-case it); one with dots or dashes needs brackets, as in "
+					+ "batch.pushgateway.jobs.overrides[my.job].max-duration");
+		}
+		Set<String> ambiguous = ambiguousNames();
+		if (!ambiguous.isEmpty()) {
+			logger.warn("batch.pushgateway.jobs.overrides names " + ambiguous + " differ from a job's name in case alone "
+					+ "and from each other: none of them applies. Keep one, or give the job's exact name");
 		}
 	}
 
-	/** The configured names that give no job its overrides, as {@link BatchPushgatewayProperties.Jobs#overridesOf} finds them. */
+	/** The configured names that match no job's name, even ignoring case. */
 	Set<String> unknownNames() {
+		List<String> jobNames = this.jobs.stream().map(Job::getName).toList();
 		Set<String> unknown = new TreeSet<>(this.settings.getOverrides().keySet());
-		this.jobs.stream().map(Job::getName).forEach((jobName) -> {
-			BatchPushgatewayProperties.JobSettings found = this.settings.overridesOf(jobName);
-			unknown.removeIf((name) -> this.settings.getOverrides().get(name) == found);
-		});
+		unknown.removeIf((name) -> jobNames.stream().anyMatch(name::equalsIgnoreCase));
 		return unknown;
+	}
+
+	/**
+	 * The configured names that differ from a job's name in case alone, where that job has no
+	 * entry under its exact name and more than one such: {@link BatchPushgatewayProperties.Jobs#overridesOf}
+	 * applies none of them.
+	 */
+	Set<String> ambiguousNames() {
+		Set<String> ambiguous = new TreeSet<>();
+		Set<String> names = this.settings.getOverrides().keySet();
+		this.jobs.stream().map(Job::getName).forEach((jobName) -> {
+			if (!names.contains(jobName)) {
+				List<String> matching = names.stream().filter(jobName::equalsIgnoreCase).toList();
+				if (matching.size() > 1) {
+					ambiguous.addAll(matching);
+				}
+			}
+		});
+		return ambiguous;
 	}
 
 }
