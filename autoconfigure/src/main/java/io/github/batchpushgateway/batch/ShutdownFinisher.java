@@ -94,10 +94,13 @@ final class ShutdownFinisher {
 		Set<PushGroup> changed = new LinkedHashSet<>();
 		Instant now = this.clock.instant();
 		for (TrackedExecution tracked : pending) {
-			if (tracked.isOver()) {
-				continue; // afterJob came: the job's end asked for its push
-			}
+			// Pushed whatever ended it meanwhile: the heartbeat may have concluded it on the
+			// sending side while this waited, and asks for its push only after this flush has
+			// looked (a push built now takes the conclusion in, see JobStateAssembler).
 			changed.add(tracked.group);
+			if (tracked.isOver()) {
+				continue;
+			}
 			if (tracked.endedWithoutAfterJob()) {
 				this.skippedAfterJob.end(tracked);
 				continue;

@@ -250,6 +250,23 @@ class ShutdownFinisherTests {
 	}
 
 	@Test
+	void anExecutionTheHeartbeatConcludesWhileShutdownWaitsIsStillPushed() {
+		// the heartbeat runs on the sending side and asks for the push only after concluding
+		JobExecution execution = Executions.running("importJob");
+		TrackedExecution tracked = this.groups.track(execution);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		Thread heartbeat = new Thread(() -> {
+			sleep(50);
+			tracked.endWithoutAfterJob(null);
+		});
+		heartbeat.start();
+
+		this.finisher.finish();
+
+		then(this.sender).should().request(GROUP);
+	}
+
+	@Test
 	void anExecutionWhoseAfterJobWasSkippedIsEndedAsItsRepositoryRecordsTheEnd() throws Exception {
 		// a listener before the starter's threw: the end was saved, afterJob never comes
 		JobExecution execution = Executions.running("importJob");
