@@ -82,10 +82,10 @@ public class BatchPushgatewayProperties {
 	private Duration progressInterval = Duration.ofSeconds(10);
 
 	/**
-	 * How long after the start of a group's last push its job's start, step ends and heartbeats
-	 * wait, to go out together as one push at the end of that time. A job's end, a flush, retries
-	 * and redelivery are not paced. At most the progress interval; zero pushes every event at
-	 * once.
+	 * How long after the start of a group's last push its step ends and heartbeats wait, to go
+	 * out together as one push at the end of that time; a job's start always waits that long, so
+	 * that a job that ends within it makes one push, its end. A job's end, a flush, retries and
+	 * redelivery are not paced. At most the progress interval; zero pushes every event at once.
 	 */
 	private Duration minPushInterval = Duration.ofMillis(100);
 

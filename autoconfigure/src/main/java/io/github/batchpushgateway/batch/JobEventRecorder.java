@@ -49,7 +49,7 @@ public final class JobEventRecorder {
 	public void jobStarted(JobExecution execution) {
 		try {
 			TrackedExecution tracked = this.groups.track(execution);
-			this.sender.changed(tracked.group);
+			this.sender.started(tracked.group);
 		}
 		catch (RuntimeException ex) {
 			// Reporting must never fail the job it reports on.

@@ -41,6 +41,11 @@ public final class FanOutSender implements StateSender {
 	}
 
 	@Override
+	public void started(PushGroup group) {
+		this.targets.forEach((target) -> target.started(group));
+	}
+
+	@Override
 	public void changed(PushGroup group) {
 		this.targets.forEach((target) -> target.changed(group));
 	}

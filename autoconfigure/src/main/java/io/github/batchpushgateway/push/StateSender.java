@@ -20,8 +20,15 @@ public interface StateSender {
 	Delivery request(PushGroup group);
 
 	/**
-	 * Says that a group's state changed because of an event nobody waits for, as a job's start or
-	 * a step's end: within the minimum interval since the start of the group's last push, it waits
+	 * Says that a job's execution started: held for the minimum interval from now, however long
+	 * ago the group's last push was, so that a job that ends within that interval costs one push,
+	 * its end (a start shown that much later is invisible to any scrape). Returns at once.
+	 * @param group the group
+	 */
+	void started(PushGroup group);
+
+	/**
+	 * Says that a group's state changed because of an event nobody waits for, as a step's end: within the minimum interval since the start of the group's last push, it waits
 	 * for the end of that interval and is pushed together with the changes made meanwhile.
 	 * Returns at once.
 	 * @param group the group

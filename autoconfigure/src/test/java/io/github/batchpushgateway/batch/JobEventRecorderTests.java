@@ -20,7 +20,6 @@ import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.spy;
-import static org.mockito.Mockito.times;
 
 /**
  * Tests for {@link JobEventRecorder}: the job's thread records and asks for a push, nothing more,
@@ -37,12 +36,13 @@ class JobEventRecorderTests {
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(200));
 
 	@Test
-	void jobStartTracksTheExecutionInItsGroupAndSaysItChangedWithoutWaiting() {
+	void jobStartTracksTheExecutionInItsGroupAndSaysItStartedWithoutWaiting() {
 		JobExecution execution = Executions.running("importJob");
 
 		this.recorder.jobStarted(execution);
 
-		then(this.sender).should().changed(GROUP);
+		then(this.sender).should().started(GROUP);
+		then(this.sender).should(never()).changed(any());
 		then(this.sender).should(never()).request(any());
 		assertThat(this.groups.tracked(execution)).isNotNull();
 		assertThat(this.groups.get(GROUP).executions()).extracting((tracked) -> tracked.execution)
@@ -56,7 +56,8 @@ class JobEventRecorderTests {
 
 		this.recorder.stepEnded(Executions.step(execution, "load"));
 
-		then(this.sender).should(times(2)).changed(GROUP);
+		then(this.sender).should().started(GROUP);
+		then(this.sender).should().changed(GROUP);
 		then(this.sender).should(never()).request(any());
 	}
 
@@ -181,7 +182,7 @@ class JobEventRecorderTests {
 
 	@Test
 	void aFailureToRecordNeverReachesTheJob() {
-		willThrow(new IllegalStateException("scheduler gone")).given(this.sender).changed(any());
+		willThrow(new IllegalStateException("scheduler gone")).given(this.sender).started(any());
 		given(this.sender.request(any())).willThrow(new IllegalStateException("scheduler gone"));
 		JobExecution execution = Executions.running("importJob");
 

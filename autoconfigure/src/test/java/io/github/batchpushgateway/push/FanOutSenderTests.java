@@ -33,6 +33,14 @@ class FanOutSenderTests {
 	}
 
 	@Test
+	void startsReachEveryTarget() {
+		this.sender.started(GROUP);
+
+		then(this.first).should().started(GROUP);
+		then(this.second).should().started(GROUP);
+	}
+
+	@Test
 	void refreshesAndUndeliveredGroupsCoverEveryTarget() {
 		given(this.second.undeliveredGroups()).willReturn(List.of(GROUP));
 

@@ -66,6 +66,51 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void aStartIsHeldForTheWholeMinimumIntervalEvenAfterAQuietTime() {
+		this.holding.started(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).isEmpty();
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(MIN_INTERVAL);
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void aJobThatEndsWithinTheMinimumIntervalOfItsStartMakesOnePushItsEnd() {
+		this.holding.started(GROUP);
+		this.scheduler.shift(Duration.ofMillis(30));
+
+		Delivery end = this.holding.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(end.await(Duration.ZERO)).isTrue();
+		// What is left is the hold armed after that push, which finds nothing new.
+		this.scheduler.advanceToNext();
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void aStartDuringAHoldKeepsTheHoldsEnd() {
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.shift(Duration.ofMillis(60));
+
+		this.holding.started(GROUP);
+
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofMillis(40));
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void aStartIsPushedAtOnceWithoutAMinimumInterval() {
+		this.sender.started(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
 	void changesWithinTheMinimumIntervalArePushedTogetherAtItsEnd() {
 		this.holding.changed(GROUP);
 		this.scheduler.runDue();
