@@ -77,7 +77,8 @@ public class BatchPushgatewayProperties {
 	private List<String> groupingParameters = new ArrayList<>();
 
 	/**
-	 * How often a running job pushes its progress, when its steps have advanced.
+	 * How often each running job's group is pushed, whether its counts moved or not: the
+	 * heartbeat that tells a live process from a dead one.
 	 */
 	private Duration progressInterval = Duration.ofSeconds(10);
 

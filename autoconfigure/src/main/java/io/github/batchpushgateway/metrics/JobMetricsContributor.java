@@ -11,9 +11,10 @@ import org.springframework.batch.core.job.JobExecution;
  * job start, each step end, progress while a step runs, and job end.
  *
  * <p>Declare implementations as beans; the auto-configuration collects all of them. Return an
- * empty collection for jobs you do not cover. Implementations are called on the job's thread or
- * on the progress thread while the job runs, so they must be quick and thread-safe. An exception
- * is logged and the push goes ahead without this contributor's metrics.
+ * empty collection for jobs you do not cover. Implementations are called on the starter's
+ * sending thread just before each push, never on the job's thread: a slow contributor delays
+ * pushes, not jobs. They must be thread-safe, as the job's own threads go on meanwhile. An
+ * exception is logged and the push goes ahead without this contributor's metrics.
  *
  * <p>Export timestamps rather than ages: the gateway keeps the last pushed value, so an age would
  * stop growing when the job stops running, whereas {@code time() - x} in PromQL keeps working.
