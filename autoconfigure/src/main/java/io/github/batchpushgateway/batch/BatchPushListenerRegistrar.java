@@ -3,6 +3,7 @@ package io.github.batchpushgateway.batch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.AbstractStep;
 import org.springframework.batch.core.step.Step;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -11,7 +12,15 @@ import org.springframework.util.Assert;
 /**
  * Attaches the push listeners to every job bean whose name the filter accepts, and to every step:
  * step beans, and the steps a job holds that are not beans (built inline in a flow), which the job
- * itself can list. Registering the same listener twice on a step has no effect.
+ * itself can list. Registering the same listener twice on a job or a step has no effect.
+ *
+ * <p>A job that is not a bean (built at runtime with a {@code JobBuilder} and started with
+ * {@code JobOperator}) is made to push with one call of {@link #register(Job)} on this bean,
+ * which exists while the starter is enabled:
+ *
+ * <pre class="code">
+ * registrar.ifAvailable((pushing) -&gt; pushing.register(job));   // ObjectProvider&lt;BatchPushListenerRegistrar&gt;
+ * </pre>
  */
 public final class BatchPushListenerRegistrar implements BeanPostProcessor {
 
@@ -50,10 +59,30 @@ public final class BatchPushListenerRegistrar implements BeanPostProcessor {
 		return bean;
 	}
 
-	private void register(AbstractJob job) {
+	/**
+	 * Makes a job that is not a bean push as job beans do, its steps included: for a job built
+	 * at runtime and started with {@code JobOperator}. Call it before the job's first start;
+	 * calling it again has no effect. A job that {@code jobs.include} and {@code jobs.exclude}
+	 * leave out is left alone.
+	 * @param job the job: an {@link AbstractJob}, as every job a {@code JobBuilder} builds is
+	 * @return whether the job pushes, {@code false} when {@code jobs.include} and
+	 * {@code jobs.exclude} leave it out
+	 * @throws IllegalArgumentException when the job is not an {@link AbstractJob}, to which no
+	 * listener can be attached from outside
+	 */
+	public boolean register(Job job) {
+		Assert.notNull(job, "'job' must not be null");
+		if (!(job instanceof AbstractJob abstractJob)) {
+			throw new IllegalArgumentException("Job '" + job.getName() + "' is a " + job.getClass().getName()
+					+ ", not an AbstractJob: batch-pushgateway cannot attach its listeners to it");
+		}
+		return register(abstractJob);
+	}
+
+	private boolean register(AbstractJob job) {
 		if (!this.filter.matches(job.getName())) {
 			logger.debug("Job '" + job.getName() + "' is excluded from pushing");
-			return;
+			return false;
 		}
 		job.registerJobExecutionListener(this.jobListener);
 		for (String stepName : job.getStepNames()) {
@@ -62,6 +91,7 @@ public final class BatchPushListenerRegistrar implements BeanPostProcessor {
 				abstractStep.registerStepExecutionListener(this.stepListener);
 			}
 		}
+		return true;
 	}
 
 }

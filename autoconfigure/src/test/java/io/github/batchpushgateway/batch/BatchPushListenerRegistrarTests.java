@@ -5,12 +5,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.AbstractStep;
 import org.springframework.batch.core.step.Step;
 
 import static io.github.batchpushgateway.batch.MockJobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -44,6 +47,38 @@ class BatchPushListenerRegistrarTests {
 		assertThat(processed).isSameAs(job);
 		then(job).should().registerJobExecutionListener(this.jobListener);
 		then(inline).should().registerStepExecutionListener(this.stepListener);
+	}
+
+	@Test
+	void aJobThatIsNotABeanIsRegisteredByOneCall() {
+		AbstractStep inline = mock(AbstractStep.class);
+		AbstractJob job = job("runtimeJob", inline);
+
+		boolean pushing = this.registrar.register(job);
+
+		assertThat(pushing).isTrue();
+		then(job).should().registerJobExecutionListener(this.jobListener);
+		then(inline).should().registerStepExecutionListener(this.stepListener);
+	}
+
+	@Test
+	void aJobThatIsNotABeanIsFilteredByItsName() {
+		AbstractJob job = job("excludedRuntimeJob");
+
+		boolean pushing = this.registrar.register(job);
+
+		assertThat(pushing).isFalse();
+		then(job).should(never()).registerJobExecutionListener(any());
+	}
+
+	@Test
+	void aJobOfAnotherKindIsRefusedWithItsName() {
+		Job job = mock(Job.class);
+		given(job.getName()).willReturn("customJob");
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.registrar.register(job))
+			.withMessageContaining("customJob")
+			.withMessageContaining("not an AbstractJob");
 	}
 
 	@Test

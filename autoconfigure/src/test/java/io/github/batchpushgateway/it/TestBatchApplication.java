@@ -14,6 +14,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -131,6 +132,16 @@ public class TestBatchApplication implements AutoCloseable {
 	 */
 	public <T> T bean(Class<T> type) {
 		return this.context.getBean(type);
+	}
+
+	/**
+	 * Returns the application's provider of a bean that may be absent, as an application injects it.
+	 * @param <T> the bean's type
+	 * @param type the bean's type
+	 * @return the provider
+	 */
+	public <T> ObjectProvider<T> beanProvider(Class<T> type) {
+		return this.context.getBeanProvider(type);
 	}
 
 	/**
