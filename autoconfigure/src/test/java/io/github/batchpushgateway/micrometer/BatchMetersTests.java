@@ -1,14 +1,22 @@
 package io.github.batchpushgateway.micrometer;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,11 +30,11 @@ import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link BatchMeters}: one registry per running execution the starter pushes, found through the
- * calling thread's step or job context, dropped when the execution's end is taken in.
+ * calling thread's step or job context, dropped when the execution's end is taken in; and one
+ * registry for job code that routes recordings to the execution running on the recording thread.
  */
 class BatchMetersTests {
 
@@ -61,9 +69,117 @@ class BatchMetersTests {
 	}
 
 	@Test
-	void failsOutsideAnyExecution() {
-		assertThatIllegalStateException().isThrownBy(this.meters::registry)
-			.withMessageContaining("No Spring Batch job execution runs on this thread");
+	void aCounterRegisteredOutsideAnyExecutionRecordsIntoTheExecutionRunningWhenItIsUsed() {
+		// given a counter registered once, as in a singleton's constructor
+		Counter exported = this.meters.registry().counter("records.exported");
+		exported.increment(100);
+		JobExecution first = pushedExecution("importJob", 1L);
+		JobExecution second = pushedExecution("importJob", 2L);
+
+		// when two runs use it
+		StepSynchronizationManager.register(new StepExecution(7L, "importStep", first));
+		exported.increment(3);
+		StepSynchronizationManager.close();
+		StepSynchronizationManager.register(new StepExecution(8L, "importStep", second));
+		exported.increment(5);
+
+		// then each run's group has its own count, and what was recorded outside any run is in none
+		assertThat(counter(this.meters.contribute(first), "records_exported")).isEqualTo(3);
+		assertThat(counter(this.meters.contribute(second), "records_exported")).isEqualTo(5);
+	}
+
+	@Test
+	void timersAndSummariesKeptInFieldsRecordIntoTheRunningExecutionWithTheirSettings() {
+		Timer render = Timer.builder("record.render").serviceLevelObjectives(Duration.ofMillis(10))
+			.register(this.meters.registry());
+		DistributionSummary size = DistributionSummary.builder("record.size").baseUnit("bytes")
+			.register(this.meters.registry());
+		JobExecution execution = pushedExecution("importJob");
+		StepSynchronizationManager.register(new StepExecution(7L, "importStep", execution));
+
+		render.record(Duration.ofMillis(5));
+		size.record(2048);
+
+		Collection<MetricSnapshot> metrics = this.meters.contribute(execution);
+		assertThat(names(metrics)).contains("record_render_seconds", "record_size_bytes");
+		assertThat(render.count()).isEqualTo(1);
+		assertThat(size.totalAmount()).isEqualTo(2048);
+	}
+
+	@Test
+	void recordingsOutsideAnyPushedExecutionAreDropped() {
+		Counter exported = this.meters.registry().counter("records.exported");
+
+		exported.increment();
+		Timer.builder("record.render").register(this.meters.registry()).record(() -> "rendered");
+
+		assertThat(exported.count()).isZero();
+		assertThat(this.meters.liveRegistries()).isZero();
+	}
+
+	@Test
+	void aGaugeRegisteredOnceIsSampledInEveryExecutionsGroup() {
+		// given one execution running before the gauge is registered, and one that starts after
+		JobExecution running = pushedExecution("importJob", 1L);
+		this.meters.registry(running);
+		AtomicInteger backlog = new AtomicInteger(7);
+		this.meters.registry().gauge("export.backlog", backlog);
+		JobExecution later = pushedExecution("importJob", 2L);
+
+		backlog.set(9);
+
+		assertThat(gauge(this.meters.contribute(running), "export_backlog")).isEqualTo(9);
+		assertThat(gauge(this.meters.contribute(later), "export_backlog")).isEqualTo(9);
+	}
+
+	@Test
+	void aGaugeRegisteredDuringAJobsRunIsSampledForThatJobOnly() {
+		JobExecution importing = pushedExecution("importJob", 1L);
+		JobSynchronizationManager.register(importing);
+		this.meters.registry().gauge("export.backlog", new AtomicInteger(7));
+		JobSynchronizationManager.close();
+		JobExecution nextImport = pushedExecution("importJob", 2L);
+		JobExecution cleanup = pushedExecution("cleanupJob", 3L);
+
+		assertThat(gauge(this.meters.contribute(importing), "export_backlog")).isEqualTo(7);
+		assertThat(gauge(this.meters.contribute(nextImport), "export_backlog")).isEqualTo(7);
+		assertThat(names(this.meters.contribute(cleanup))).doesNotContain("export_backlog");
+	}
+
+	@Test
+	void eachExecutionsRegistryGetsTheApplicationsSettingsBeforeTheGroupsOwnChecks() {
+		BatchMeters configured = new BatchMeters(this.pushed::contains,
+				(registry) -> registry.config()
+					.commonTags("region", "eu")
+					.meterFilter(MeterFilter.renameTag("records.exported", "kind", "type")));
+		JobExecution execution = pushedExecution("importJob");
+		StepSynchronizationManager.register(new StepExecution(7L, "importStep", execution));
+
+		configured.registry().counter("records.exported", "kind", "invoice").increment();
+
+		CounterSnapshot counter = (CounterSnapshot) configured.contribute(execution).stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals("records_exported"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(counter.getDataPoints().get(0).getLabels().get("region")).isEqualTo("eu");
+		assertThat(counter.getDataPoints().get(0).getLabels().get("type")).isEqualTo("invoice");
+	}
+
+	@Test
+	void aNameTheApplicationsFiltersTurnIntoAStarterNameIsDroppedWithoutFailingTheJob() {
+		BatchMeters renaming = new BatchMeters(this.pushed::contains, (registry) -> registry.config()
+			.meterFilter(new MeterFilter() {
+				@Override
+				public Meter.Id map(Meter.Id id) {
+					return id.withName("batch.step.read.items");
+				}
+			}));
+		JobExecution execution = pushedExecution("importJob");
+		StepSynchronizationManager.register(new StepExecution(7L, "importStep", execution));
+
+		renaming.registry().counter("records.exported").increment();
+
+		assertThat(renaming.contribute(execution)).isEmpty();
 	}
 
 	@Test
@@ -131,6 +247,18 @@ class BatchMetersTests {
 		assertThat(help(this.meters.contribute(execution), "records_exported"))
 			.isEqualTo("Meter records.exported recorded by the job.");
 		assertThat(help(this.meters.contribute(execution), "records_skipped")).isEqualTo("Records skipped as invalid.");
+	}
+
+	private static List<String> names(Collection<MetricSnapshot> metrics) {
+		return metrics.stream().map((metric) -> metric.getMetadata().getPrometheusName()).toList();
+	}
+
+	private static double gauge(Collection<MetricSnapshot> metrics, String name) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
+			.map((metric) -> ((GaugeSnapshot) metric).getDataPoints().get(0).getValue())
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static String help(Collection<MetricSnapshot> metrics, String name) {
