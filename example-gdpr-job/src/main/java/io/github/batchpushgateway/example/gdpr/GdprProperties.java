@@ -179,7 +179,14 @@ public class GdprProperties {
 		private int maxAttempts = 3;
 
 		/**
-		 * Retries of one subject's transaction after a transient database error.
+		 * Subjects erased per transaction. One commit per chunk instead of per subject; a
+		 * subject whose erasure fails is still isolated: the chunk is rolled back and its
+		 * subjects are erased again one per transaction, the failing one skipped.
+		 */
+		private int chunkSize = 50;
+
+		/**
+		 * Retries of a chunk's transaction after a transient database error.
 		 */
 		private int retryLimit = 3;
 
@@ -200,6 +207,14 @@ public class GdprProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+		public int getChunkSize() {
+			return this.chunkSize;
+		}
+
+		public void setChunkSize(int chunkSize) {
+			this.chunkSize = chunkSize;
 		}
 
 		public int getRetryLimit() {

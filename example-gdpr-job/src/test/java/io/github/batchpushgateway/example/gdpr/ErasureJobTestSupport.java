@@ -21,12 +21,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * The erasure job in a Spring context on an in-memory H2 database, pushing to a real
  * Pushgateway (one per test JVM, shared by every context built from this class). Each test
  * starts from empty domain tables plus the five recipients. The tests check what reaches the
- * gateway, so they opt in to pushing, which tests do not do by default.
+ * gateway, so they opt in to pushing, which tests do not do by default. Three subjects per
+ * erase chunk: the few subjects of a test span several chunks, so commits, retries and skips
+ * are exercised at chunk boundaries and inside a chunk.
  */
 @SpringBootTest(classes = GdprErasureJobApplication.class,
 		properties = { "spring.datasource.url=jdbc:h2:mem:gdpr-tests;DB_CLOSE_DELAY=-1", "spring.batch.job.enabled=false",
 				"demo.customers=0", "gdpr.suppression.hmac-key=" + ErasureJobTestSupport.HMAC_KEY,
-				"gdpr.erasure.retry-delay=5ms", "gdpr.notifications.initial-backoff=5ms",
+				"gdpr.erasure.retry-delay=5ms", "gdpr.erasure.chunk-size=3", "gdpr.notifications.initial-backoff=5ms",
 				"gdpr.simulation.flaky-recipient=ad-network", "gdpr.simulation.flaky-every=1",
 				"gdpr.simulation.flaky-failures=2" })
 @SpringBatchTest

@@ -130,6 +130,55 @@ class RerunAndRestartTests extends ErasureJobTestSupport {
 	}
 
 	@Test
+	void crashInTheMiddleOfAChunkRollsTheWholeChunkBackAndTheRestartErasesItsSubjectsOnce() throws Exception {
+		// given: seven verified requests, three per chunk; the database goes away while the fifth
+		// subject is erased, after the fourth was erased in the same chunk's transaction
+		List<Long> requests = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			Customer customer = this.shop.customer();
+			this.shop.disclosure(customer, "payment-provider");
+			requests.add(this.shop.request(customer, "VERIFIED", this.shop.now().minusDays(20 - i), null));
+		}
+		InjectedFault.arm(this.jdbc, "BEFORE DELETE ON customer", 5, false, InjectedFault::databaseGone);
+		JobExecution crashed;
+		try {
+			crashed = runJob();
+		}
+		finally {
+			InjectedFault.disarm(this.jdbc);
+		}
+
+		// then: the first chunk is committed; of the second nothing, the fourth subject included
+		assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(this.shop.rows("SELECT id FROM erasure_request WHERE status = 'COMPLETED' ORDER BY id"))
+			.extracting((row) -> row.get("ID"))
+			.containsExactlyElementsOf(requests.subList(0, 3));
+		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ?", requests.get(3)))
+			.isZero();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM notification_outbox WHERE request_id = ?", requests.get(3)))
+			.isZero();
+		assertThat(this.shop.count("SELECT COUNT(*) FROM customer")).isEqualTo(4);
+
+		// when
+		JobExecution restarted = this.jobOperator.restart(crashed);
+
+		// then: every subject erased, each recorded and notified once
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(this.shop.count("SELECT COUNT(*) FROM customer")).isZero();
+		assertThat(this.shop.rows("""
+				SELECT request_id, COUNT(*) AS entries, SUM(row_count) AS records FROM erasure_audit
+				WHERE table_name = 'customer' GROUP BY request_id ORDER BY request_id"""))
+			.extracting((row) -> row.get("REQUEST_ID"), (row) -> row.get("ENTRIES"), (row) -> row.get("RECORDS"))
+			.containsExactlyElementsOf(requests.stream()
+				.map((request) -> org.assertj.core.groups.Tuple.tuple(request, 1L, 1L))
+				.toList());
+		assertThat(this.shop.count(
+				"SELECT COUNT(*) FROM notification_outbox WHERE message = 'ERASURE_NOTICE' AND status = 'SENT'"))
+			.isEqualTo(7);
+		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 7L);
+	}
+
+	@Test
 	void executionLeftRunningByAKilledProcessIsMarkedFailedAndTheNextRunDoesItsWork() throws Exception {
 		// given: what a process killed in the middle of a run leaves behind
 		Customer customer = this.shop.customer();

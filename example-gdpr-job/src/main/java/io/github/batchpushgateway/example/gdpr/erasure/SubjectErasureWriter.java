@@ -23,9 +23,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
- * Writer of the erase step: processes each request of the chunk (one per chunk, so one
- * transaction per subject) through {@link SubjectEraser}, inside a savepoint so that a failed
- * attempt leaves nothing behind before it is retried or skipped. Database exceptions are
+ * Writer of the erase step: processes each request of the chunk through {@link SubjectEraser},
+ * all of them in the chunk's transaction (one commit per chunk, {@code gdpr.erasure.chunk-size}
+ * subjects), inside one savepoint so that a failed attempt leaves nothing of the chunk behind
+ * before it is retried: a retry starts from the state before the chunk, and a subject erased
+ * earlier in the failed attempt is erased again, not taken for done. When the retries are
+ * exhausted, Spring Batch writes the chunk's requests again one per transaction (scan), so a
+ * subject that keeps failing is isolated and skipped while the others are erased. Database exceptions are
  * replaced by {@link TransientErasureException} (retried), {@link UnprocessableSubjectException}
  * (skipped) or {@link SubjectErasureException} (fails the step), all without the database's
  * message.
@@ -74,16 +78,19 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 	public void write(Chunk<? extends Long> requestIds) {
 		Assert.state(this.stepExecution != null, "beforeStep has not been called");
 		this.uncommitted.clear(); // a retried write starts over
-		for (Long requestId : requestIds) {
-			long start = System.nanoTime();
-			ErasureOutcome outcome = erase(requestId, this.stepExecution.getJobExecutionId());
-			this.uncommitted.add(new Processed(outcome, System.nanoTime() - start));
-		}
+		long jobExecutionId = this.stepExecution.getJobExecutionId();
+		this.savepoint.executeWithoutResult((status) -> {
+			for (Long requestId : requestIds) {
+				long start = System.nanoTime();
+				ErasureOutcome outcome = erase(requestId, jobExecutionId);
+				this.uncommitted.add(new Processed(outcome, System.nanoTime() - start));
+			}
+		});
 	}
 
 	private ErasureOutcome erase(long requestId, long jobExecutionId) {
 		try {
-			return this.savepoint.execute((status) -> this.eraser.erase(requestId, jobExecutionId));
+			return this.eraser.erase(requestId, jobExecutionId);
 		}
 		catch (TransientDataAccessException ex) {
 			throw new TransientErasureException(requestId, ErrorCodes.of(ex));

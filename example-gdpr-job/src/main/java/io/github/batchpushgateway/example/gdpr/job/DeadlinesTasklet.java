@@ -1,7 +1,9 @@
 package io.github.batchpushgateway.example.gdpr.job;
 
+import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +17,7 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -32,9 +35,13 @@ public final class DeadlinesTasklet implements Tasklet {
 
 	private final JdbcClient jdbc;
 
-	public DeadlinesTasklet(JdbcClient jdbc) {
+	private final JdbcTemplate jdbcTemplate;
+
+	public DeadlinesTasklet(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(jdbcTemplate, "'jdbcTemplate' must not be null");
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 	}
 
 	@Override
@@ -48,7 +55,7 @@ public final class DeadlinesTasklet implements Tasklet {
 					rs.getObject("deadline", LocalDate.class),
 					rs.getObject("extended_deadline", LocalDate.class), rs.getObject("due_on", LocalDate.class)))
 			.list();
-		int updated = 0;
+		List<Object[]> changed = new ArrayList<>();
 		for (OpenRequest request : open) {
 			contribution.incrementReadCount();
 			Deadlines deadlines = ResponseDeadlines.compute(request.receivedOn(), request.extensionNotifiedOn(),
@@ -61,12 +68,15 @@ public final class DeadlinesTasklet implements Tasklet {
 						+ deadlines.deadline());
 			}
 			if (!request.has(deadlines)) {
-				this.jdbc.sql("UPDATE erasure_request SET deadline = ?, extended_deadline = ?, due_on = ? WHERE id = ?")
-					.params(deadlines.deadline(), deadlines.extendedDeadline(), deadlines.dueOn(), request.id())
-					.update();
-				updated++;
+				changed.add(new Object[] { deadlines.deadline(), deadlines.extendedDeadline(), deadlines.dueOn(),
+						request.id() });
 			}
 		}
+		// one JDBC batch: every open request of a large shop changes on its first run
+		this.jdbcTemplate.batchUpdate(
+				"UPDATE erasure_request SET deadline = ?, extended_deadline = ?, due_on = ? WHERE id = ?", changed,
+				new int[] { Types.DATE, Types.DATE, Types.DATE, Types.BIGINT });
+		int updated = changed.size();
 		contribution.incrementWriteCount(updated);
 		logger.info("Deadlines of " + open.size() + " open request(s) checked, " + updated + " set");
 		return RepeatStatus.FINISHED;

@@ -89,9 +89,10 @@ public class GdprErasureJobConfiguration {
 	 * missing key still reports which requests are overdue.
 	 */
 	@Bean
-	Step computeDeadlines(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+	Step computeDeadlines(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
+			JdbcTemplate jdbcTemplate) {
 		return new StepBuilder("computeDeadlines", jobRepository)
-			.tasklet(new DeadlinesTasklet(jdbc), transactionManager)
+			.tasklet(new DeadlinesTasklet(jdbc, jdbcTemplate), transactionManager)
 			.build();
 	}
 
@@ -104,18 +105,20 @@ public class GdprErasureJobConfiguration {
 	}
 
 	/**
-	 * One subject per chunk, so one transaction per subject, in order of deadline. Transient
-	 * database errors are retried with backoff; a subject whose own data makes erasure fail,
-	 * or whose transient error outlasts the retries, is skipped (its request set to FAILED with
-	 * an error code, tried again by later runs up to the attempts cap) while the others go on;
-	 * any other error fails the step, and a restart continues with the requests still waiting.
+	 * {@code gdpr.erasure.chunk-size} subjects per chunk, so one commit per chunk, in order of
+	 * deadline. Transient database errors are retried with backoff (the whole chunk, from a
+	 * savepoint); a subject whose own data makes erasure fail, or whose transient error outlasts
+	 * the retries, is isolated by writing the chunk again one subject per transaction, and skipped
+	 * (its request set to FAILED with an error code, tried again by later runs up to the attempts
+	 * cap) while the others go on; any other error fails the step, the chunk rolled back as a
+	 * whole, and a restart continues with the requests still waiting.
 	 */
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, JdbcClient jdbc,
 			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
-		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(1)
+		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(erasure.getChunkSize())
 			.transactionManager(transactionManager)
 			.reader(erasureRequestReader)
 			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics, meters))

@@ -19,6 +19,8 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -84,6 +86,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private volatile @Nullable TakenCensus lastCensus;
 
+	private final ContributionCost cost = new ContributionCost();
+
 	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
 			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
 		Assert.hasText(jobName, "'jobName' must not be empty");
@@ -107,6 +111,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		if (!this.jobName.equals(jobExecution.getJobInstance().getJobName())) {
 			return List.of();
 		}
+		long started = System.nanoTime();
 		List<MetricSnapshot> metrics = new ArrayList<>();
 		metrics.add(pendingRequests());
 		metrics.add(gauge("gdpr_erasure_requests_overdue",
@@ -158,6 +163,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		metrics.add(retentionExpired());
 		metrics.add(lastRunRequests());
 		metrics.add(lastRunRecords(jobExecution));
+		metrics.add(this.cost.record(jobExecution, System.nanoTime() - started));
 		return metrics;
 	}
 
@@ -253,6 +259,36 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private static GaugeDataPointSnapshot single(double value) {
 		return GaugeDataPointSnapshot.builder().value(value).build();
+	}
+
+	/**
+	 * What computing these metrics cost the pushes of one execution, so that a history that
+	 * makes them slower shows: {@code gdpr_metrics_contribution_seconds}, a summary (count and
+	 * sum) of the time each push spent here, this one included.
+	 */
+	private static final class ContributionCost {
+
+		private @Nullable JobExecution execution;
+
+		private long pushes;
+
+		private long nanos;
+
+		synchronized MetricSnapshot record(JobExecution jobExecution, long elapsedNanos) {
+			if (this.execution != jobExecution) {
+				this.execution = jobExecution;
+				this.pushes = 0;
+				this.nanos = 0;
+			}
+			this.pushes++;
+			this.nanos += elapsedNanos;
+			return SummarySnapshot.builder()
+				.name("gdpr_metrics_contribution_seconds")
+				.help("Time the pushes of this execution spent computing the GDPR metrics (count: pushes, sum: seconds).")
+				.dataPoint(SummaryDataPointSnapshot.builder().count(this.pushes).sum(this.nanos / 1e9).build())
+				.build();
+		}
+
 	}
 
 	/**

@@ -1,11 +1,15 @@
 package io.github.batchpushgateway.example.gdpr.verification;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.erasure.SubjectIdentifiers;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -24,17 +28,14 @@ public class ResidualData {
 			"subject_disclosure");
 
 	/**
-	 * Requests whose erasure the given job instance reported done (its audit rows name one of
-	 * its executions), and any still failed on residual data: what the current run touched,
-	 * or left unfinished. Bounded by the run, not by every request ever completed. Run as a
-	 * plain join: H2 evaluates nested IN subqueries row by row.
+	 * The audit rows of a job instance's executions (its first and any restart), by their
+	 * indexed execution id: what the current run touched. Bounded by the run: a join from
+	 * {@code erasure_request}, which H2 drives from the status index, reads every request ever
+	 * completed instead.
 	 */
-	private static final String REQUESTS_OF_THE_RUN = """
-			SELECT DISTINCT r.id FROM erasure_request r
-			JOIN erasure_audit a ON a.request_id = r.id
-			JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = a.job_execution_id
-			WHERE e.JOB_INSTANCE_ID = :instance AND r.status = 'COMPLETED'
-			UNION SELECT id FROM erasure_request WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'""";
+	private static final String REQUESTS_AUDITED_BY_THE_RUN = """
+			SELECT DISTINCT request_id FROM erasure_audit WHERE job_execution_id IN (
+				SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = :instance)""";
 
 	private final JdbcClient jdbc;
 
@@ -73,23 +74,28 @@ public class ResidualData {
 	 * @return rows per table, every table present
 	 */
 	public Map<String, Long> ofSubjectsOfTheRun(long jobInstanceId) {
-		// The run's requests, their subjects and addresses first, each a small list; then one
-		// indexed count per table over those lists.
-		List<Long> requests = this.jdbc.sql(REQUESTS_OF_THE_RUN)
+		// The run's requests, their subjects and addresses first, each bounded by the run; then
+		// one indexed count per table over those lists.
+		List<Long> audited = this.jdbc.sql(REQUESTS_AUDITED_BY_THE_RUN)
 			.param("instance", jobInstanceId)
 			.query(Long.class)
 			.list();
-		List<java.util.UUID> subjects = requests.isEmpty() ? List.of()
-				: this.jdbc.sql("SELECT DISTINCT subject_id FROM erasure_request WHERE id IN (:requests)")
-					.param("requests", requests)
-					.query(java.util.UUID.class)
-					.list();
-		List<String> emails = requests.isEmpty() ? List.of() : this.jdbc.sql("""
-				SELECT DISTINCT LOWER(TRIM(requester_email)) FROM erasure_request
-				WHERE requester_email IS NOT NULL AND id IN (:requests)""")
-			.param("requests", requests)
-			.query(String.class)
-			.list();
+		Set<UUID> subjects = new LinkedHashSet<>();
+		Set<String> emails = new LinkedHashSet<>();
+		RowCallbackHandler collect = (rs) -> {
+			SubjectIdentifiers subject = SubjectIdentifiers.of(rs.getObject("subject_id", UUID.class),
+					rs.getString("requester_email"));
+			subjects.add(subject.subjectId());
+			emails.addAll(subject.emails());
+		};
+		if (!audited.isEmpty()) {
+			this.jdbc.sql("""
+					SELECT subject_id, requester_email FROM erasure_request WHERE id IN (:requests)
+					AND status = 'COMPLETED'""").param("requests", audited).query(collect);
+		}
+		this.jdbc.sql("""
+				SELECT subject_id, requester_email FROM erasure_request
+				WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'""").query(collect);
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (String table : TABLES) {
 			long rows = subjects.isEmpty() ? 0

@@ -1,11 +1,13 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics.Outcome;
 import io.github.batchpushgateway.micrometer.BatchMeters;
 import io.micrometer.core.instrument.Timer;
+import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,13 @@ import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
@@ -78,6 +85,39 @@ class SubjectErasureWriterTests {
 
 		// then
 		assertThat(durations(run)).isNull();
+		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 0L);
+	}
+
+	@Test
+	void failureOfOneSubjectRollsBackTheWholeChunkSoThatItsRetryStartsOver() {
+		// given: a chunk of two subjects in a real transaction; the second one's erasure fails
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:writer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.execute("CREATE TABLE erased (request_id BIGINT)");
+		JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
+		SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, transactionManager, this.statistics,
+				this.meters);
+		StepExecution run = new StepExecution("eraseSubjects",
+				new JobExecution(1L, new JobInstance(1L, "gdprErasureJob"), new JobParameters()));
+		StepSynchronizationManager.register(run);
+		writer.beforeStep(run);
+		given(this.eraser.erase(eq(11L), anyLong())).willAnswer((invocation) -> {
+			jdbc.update("INSERT INTO erased VALUES (11)");
+			return ErasureOutcome.COMPLETED;
+		});
+		given(this.eraser.erase(eq(12L), anyLong())).willThrow(new TransientDataAccessResourceException("lock"));
+
+		// when: written in the chunk's transaction
+		Integer erasedAfterFailure = new TransactionTemplate(transactionManager).execute((status) -> {
+			writer.beforeChunk(Chunk.of(11L, 12L));
+			assertThatExceptionOfType(TransientErasureException.class)
+				.isThrownBy(() -> writer.write(Chunk.of(11L, 12L)));
+			return jdbc.queryForObject("SELECT COUNT(*) FROM erased", Integer.class);
+		});
+
+		// then: nothing of the first subject is left for the retry to take as done
+		assertThat(erasedAfterFailure).isZero();
 		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 0L);
 	}
 
