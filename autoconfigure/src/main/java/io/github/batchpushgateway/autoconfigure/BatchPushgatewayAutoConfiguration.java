@@ -13,7 +13,6 @@ import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Forma
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
 import io.github.batchpushgateway.batch.GracefulStop;
 import io.github.batchpushgateway.batch.JobEventRecorder;
-import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.JobPushListener;
 import io.github.batchpushgateway.batch.PushGroupResolver;
@@ -157,17 +156,10 @@ public final class BatchPushgatewayAutoConfiguration {
 		return sslBundles.getObject().getBundle(bundle).createSslContext().getSocketFactory();
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	JobHistoryTracker batchJobHistoryTracker(BatchPushgatewayProperties properties,
-			ObjectProvider<JobRepository> jobRepository, PushGroupResolver groups) {
-		return new JobHistoryTracker(jobRepository.getIfAvailable(), groups, properties.getHistoryScanLimit());
-	}
-
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
-			JobHistoryTracker histories, ObjectProvider<JobRepository> jobRepository,
+			ObjectProvider<JobRepository> jobRepository,
 			JobMetricsSnapshotFactory snapshots, BatchPushTargets targets, ObjectProvider<PushListener> listeners,
 			ObjectProvider<JobRegistry> jobRegistry) {
 		BatchPushgatewayProperties.Retry retry = properties.getRetry();
@@ -181,11 +173,11 @@ public final class BatchPushgatewayAutoConfiguration {
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
-				properties.getMaxGroupsPerJob());
+				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit());
 		JobRepository repository = jobRepository.getIfAvailable();
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
-		return new PushPipeline(settings, groups, histories, repository, snapshots,
+		return new PushPipeline(settings, groups, repository, snapshots,
 				schedules(properties), targets.clients(), retryPolicy, (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();

@@ -15,38 +15,34 @@ final class Heartbeat implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(Heartbeat.class);
 
-	private final GroupRegistry groups;
+	private final GroupStates groups;
 
 	private final StateSender sender;
 
-	private final JobStateAssembler assembler;
-
 	private final SkippedAfterJob skippedAfterJob;
 
-	Heartbeat(GroupRegistry groups, StateSender sender, JobStateAssembler assembler, RecordedExecutions records) {
+	Heartbeat(GroupStates groups, StateSender sender) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
-		Assert.notNull(assembler, "'assembler' must not be null");
 		this.groups = groups;
 		this.sender = sender;
-		this.assembler = assembler;
-		this.skippedAfterJob = new SkippedAfterJob(records);
+		this.skippedAfterJob = new SkippedAfterJob(groups.repository());
 	}
 
 	@Override
 	public void run() {
 		try {
-			for (GroupRecord record : this.groups.all()) {
-				if (!record.hasExecutions()) {
+			for (GroupState state : this.groups.all()) {
+				if (!state.hasExecutions()) {
 					continue;
 				}
-				for (TrackedExecution tracked : record.executions()) {
+				for (TrackedExecution tracked : state.executions()) {
 					if (tracked.endedWithoutAfterJob()) {
 						this.skippedAfterJob.look(tracked);
 					}
 				}
-				this.assembler.takeInEnded(record);
-				this.sender.refresh(record.group);
+				this.groups.takeInEnded(state);
+				this.sender.refresh(state.group);
 			}
 		}
 		catch (RuntimeException ex) {

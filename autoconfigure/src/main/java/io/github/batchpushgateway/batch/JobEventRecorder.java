@@ -21,7 +21,7 @@ public final class JobEventRecorder {
 
 	private static final Log logger = LogFactory.getLog(JobEventRecorder.class);
 
-	private final GroupRegistry groups;
+	private final GroupStates groups;
 
 	private final StateSender sender;
 
@@ -33,7 +33,7 @@ public final class JobEventRecorder {
 	 */
 	private volatile @Nullable UndeliveredEnd lastUndeliveredEnd;
 
-	JobEventRecorder(GroupRegistry groups, StateSender sender, Duration flushTimeout) {
+	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");

@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.batch;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.function.Predicate;
@@ -158,6 +159,39 @@ final class TrackedExecution {
 			return concluded;
 		}
 		return FinishedRun.of(this.execution);
+	}
+
+	/**
+	 * Whether an execution read elsewhere (from the job repository) is this one.
+	 * @param read an execution read from the repository
+	 * @return whether it is this execution
+	 */
+	boolean isSameAs(JobExecution read) {
+		return isSame(read, this.execution);
+	}
+
+	/**
+	 * The one rule for "the same execution": the same object, or the same id, job instance and
+	 * start. Ids alone are not enough: the resourceless job repository gives every execution the
+	 * same id and returns its latest, which may be another job's run. Starts are compared to the
+	 * second, as some databases round the times they store.
+	 * @param one an execution
+	 * @param other another
+	 * @return whether both are the same execution
+	 */
+	static boolean isSame(JobExecution one, JobExecution other) {
+		if (one == other) {
+			return true;
+		}
+		if (one.getId() != other.getId()) {
+			return false;
+		}
+		LocalDateTime start = one.getStartTime();
+		LocalDateTime otherStart = other.getStartTime();
+		return one.getJobInstance().getJobName().equals(other.getJobInstance().getJobName())
+				&& one.getJobInstance().getInstanceId() == other.getJobInstance().getInstanceId()
+				&& (start == null || otherStart == null
+						|| Duration.between(start, otherStart).abs().compareTo(Duration.ofSeconds(1)) < 0);
 	}
 
 	/** A number that changes whenever a step starts, ends or moves any of its counts. */

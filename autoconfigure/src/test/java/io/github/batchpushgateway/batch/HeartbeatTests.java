@@ -24,18 +24,11 @@ class HeartbeatTests {
 
 	private final GroupSender sender = mock(GroupSender.class);
 
-	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
-
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final JobStateAssembler assembler = new JobStateAssembler(this.groups,
-			new JobHistoryTracker(null, this.groups.resolver(), 0), null,
-			new io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory(List::of),
-			(job) -> new io.github.batchpushgateway.metrics.JobSchedule(java.time.Duration.ofSeconds(10), null),
-			java.time.Clock.systemUTC());
+	private final GroupStates groups = TestGroupStates.of(this.repository);
 
-	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender, this.assembler,
-			new RecordedExecutions(this.repository));
+	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender);
 
 	@Test
 	void everyGroupWithARunningExecutionIsPushedAtEveryBeatWhetherItProgressedOrNot() {
@@ -51,7 +44,8 @@ class HeartbeatTests {
 	void groupsWithNothingRunningAreLeftAlone() {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
-		this.groups.taken(this.groups.get(tracked.group), tracked);
+		tracked.end();
+		this.groups.takeInEnded(this.groups.get(tracked.group));
 
 		this.heartbeat.run();
 

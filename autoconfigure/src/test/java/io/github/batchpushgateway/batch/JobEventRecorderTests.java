@@ -32,7 +32,7 @@ class JobEventRecorderTests {
 
 	private final GroupSender sender = mock(GroupSender.class);
 
-	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
+	private final GroupStates groups = TestGroupStates.of(null);
 
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(200));
 
@@ -128,8 +128,9 @@ class JobEventRecorderTests {
 		TrackedExecution concluded = this.groups.tracked(execution);
 		Executions.ended(execution, BatchStatus.COMPLETED);
 		concluded.endWithoutAfterJob(null);
-		assertThat(concluded.take().status()).isEqualTo(BatchStatus.UNKNOWN);
-		this.groups.taken(this.groups.get(GROUP), concluded);
+		assertThat(concluded.finishedRun().status()).isEqualTo(BatchStatus.UNKNOWN);
+		this.groups.takeInEnded(this.groups.get(GROUP));
+		assertThat(this.groups.tracked(execution)).isNull();
 
 		this.recorder.jobEnded(execution);
 
@@ -143,7 +144,7 @@ class JobEventRecorderTests {
 	void anAfterJobThatFindsTheExecutionJustAsTheSendingSideTakesItsConclusionInIsTrackedAnew() {
 		// jobEnded finds the execution tracked; before it records the end, the sending side takes in
 		// the UNKNOWN conclusion and lets go of it
-		GroupRegistry groups = spy(new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10));
+		GroupStates groups = spy(TestGroupStates.of(null));
 		JobEventRecorder recorder = new JobEventRecorder(groups, this.sender, Duration.ofMillis(200));
 		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
 		JobExecution execution = Executions.running("importJob");
@@ -154,8 +155,7 @@ class JobEventRecorderTests {
 		willAnswer((invocation) -> {
 			TrackedExecution found = (TrackedExecution) invocation.callRealMethod();
 			if (found == concluded) {
-				found.take();
-				groups.taken(groups.get(GROUP), found);
+				groups.takeInEnded(groups.get(GROUP));
 			}
 			return found;
 		}).given(groups).tracked(execution);

@@ -1,6 +1,8 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.JobExecution;
@@ -13,13 +15,15 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link RecordedExecutions}, with a mocked job repository.
+ * Tests for {@link JobRepositoryReads}, with a mocked job repository. Histories read through it
+ * are tested with {@link GroupState}.
  */
-class RecordedExecutionsTests {
+class JobRepositoryReadsTests {
 
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final RecordedExecutions records = new RecordedExecutions(this.repository);
+	private final JobRepositoryReads records = new JobRepositoryReads(this.repository,
+			new PushGroupResolver(Map.of(), List.of()), 0);
 
 	@Test
 	void theRepositorysCopyOfTheExecutionIsReturned() {
@@ -63,7 +67,7 @@ class RecordedExecutionsTests {
 
 	@Test
 	void withoutARepositoryNothingIsKnown() {
-		RecordedExecutions none = new RecordedExecutions(null);
+		JobRepositoryReads none = new JobRepositoryReads(null, new PushGroupResolver(Map.of(), List.of()), 0);
 
 		assertThat(none.available()).isFalse();
 		assertThat(none.of(Executions.running("importJob"))).isNull();
