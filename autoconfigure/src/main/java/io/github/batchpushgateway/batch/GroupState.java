@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
+import io.github.batchpushgateway.metrics.ExecutionSteps;
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.metrics.JobSchedule;
@@ -47,6 +48,12 @@ final class GroupState {
 
 	private static final Duration MIN_SILENCE = Duration.ofMinutes(1);
 
+	/**
+	 * How many pushes after an execution's end read its steps run elsewhere again while the
+	 * repository still shows some running (heartbeats push them once per progress interval).
+	 */
+	static final int READINGS_AFTER_END = 30;
+
 	final PushGroup group;
 
 	final String jobName;
@@ -75,6 +82,9 @@ final class GroupState {
 
 	/** When the repository was last asked for them, {@code null} if never. */
 	private @Nullable Instant runningElsewhereRead;
+
+	/** The last execution taken in, while its history's shown run: its steps run elsewhere. */
+	private @Nullable TrackedExecution lastTaken;
 
 	GroupState(PushGroup group, String jobName, JobRepositoryReads repository) {
 		Assert.notNull(group, "'group' must not be null");
@@ -110,15 +120,73 @@ final class GroupState {
 	synchronized JobState state(Instant now, JobSchedule schedule, Consumer<TrackedExecution> untrack) {
 		takeInEnded(now, untrack);
 		JobHistory history = refreshedHistory(now, schedule);
-		List<JobExecution> running = new ArrayList<>();
+		TrackedExecution current = null;
+		int here = 0;
 		for (TrackedExecution tracked : this.executions) {
-			running.add(tracked.execution);
+			here++;
+			readStepsRunElsewhere(tracked);
 			progressed(tracked, now);
+			if (current == null || isLater(tracked.execution, current.execution)) {
+				current = tracked;
+			}
 		}
 		int elsewhere = runningElsewhere(now, schedule);
+		TrackedExecution shown = (current != null) ? current : lastTakenShown(history);
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
-		return new JobState(running.size() + elsewhere, newest(running), history, this.lastProgress, schedule);
+		ExecutionSteps steps = (shown != null)
+				? ExecutionSteps.of(shown.execution, shown.readings, now, schedule.stallTimeout()) : null;
+		return new JobState(here + elsewhere, (current != null) ? current.execution : null, history,
+				this.lastProgress, schedule, steps);
+	}
+
+	/**
+	 * The last execution taken in, when the history still shows it; its steps run elsewhere that
+	 * had not finished at its end are read again, for a while, so that a partition that ends after
+	 * its job is not lost.
+	 */
+	private @Nullable TrackedExecution lastTakenShown(JobHistory history) {
+		TrackedExecution last = this.lastTaken;
+		FinishedRun shown = history.lastFinished();
+		if (last == null || shown == null || shown.execution() != last.execution) {
+			return null;
+		}
+		if (awaitsStepsRunElsewhere()) {
+			last.readingsAfterEnd++;
+			readStepsRunElsewhere(last);
+		}
+		return last;
+	}
+
+	/**
+	 * Whether the last execution taken in has steps run elsewhere that had not finished at the
+	 * last reading, and they are still read again: its group is pushed meanwhile, whether an
+	 * execution of it runs here or not.
+	 * @return whether the group awaits steps run elsewhere
+	 */
+	synchronized boolean awaitsStepsRunElsewhere() {
+		TrackedExecution last = this.lastTaken;
+		return last != null && last.readingsAfterEnd < READINGS_AFTER_END
+				&& last.awaitsStepsRunElsewhere(last.stepsRunElsewhere());
+	}
+
+	/**
+	 * Reads the execution's steps run elsewhere from the job repository, in one read for all of
+	 * them, when one has not finished at the last reading. An execution without such steps, as
+	 * most are, reads nothing.
+	 */
+	private void readStepsRunElsewhere(TrackedExecution tracked) {
+		List<StepExecution> elsewhere = tracked.stepsRunElsewhere();
+		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere)) {
+			return;
+		}
+		try {
+			tracked.readings = this.repository.stepsOf(tracked.execution);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the steps of job '" + this.jobName + "' run elsewhere from the job repository;"
+					+ " showing them as last read", ex);
+		}
 	}
 
 	/**
@@ -130,10 +198,13 @@ final class GroupState {
 	synchronized void takeInEnded(Instant now, Consumer<TrackedExecution> untrack) {
 		for (TrackedExecution tracked : this.executions) {
 			if (tracked.isOver()) {
+				// Its last push shows its steps run elsewhere as the repository holds them at its end.
+				readStepsRunElsewhere(tracked);
 				progressed(tracked, now);
 				FinishedRun run = tracked.take();
 				if (run != null) {
 					recordFinished(run);
+					this.lastTaken = tracked;
 				}
 				this.executions.remove(tracked);
 				rememberEnded(tracked.execution.getId());
@@ -333,16 +404,6 @@ final class GroupState {
 			}
 		}
 		return (last != null) ? BatchTimes.toInstant(last) : Instant.EPOCH;
-	}
-
-	private static @Nullable JobExecution newest(List<JobExecution> running) {
-		JobExecution newest = null;
-		for (JobExecution execution : running) {
-			if (newest == null || isLater(execution, newest)) {
-				newest = execution;
-			}
-		}
-		return newest;
 	}
 
 	private static boolean isLater(JobExecution execution, JobExecution than) {

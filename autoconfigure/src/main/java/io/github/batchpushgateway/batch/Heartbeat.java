@@ -9,7 +9,9 @@ import org.springframework.util.Assert;
  * Runs every progress interval: refreshes every group with a running execution, whether its counts
  * moved or not, so that the gateway's {@code push_time_seconds} stays fresh while the
  * process lives and a healthy long step can be told from a dead process. Also ends the executions
- * whose afterJob Spring Batch skipped (it does when saving the execution's end fails).
+ * whose afterJob Spring Batch skipped (it does when saving the execution's end fails), and pushes
+ * a group whose last execution ended with partitions still running in other JVMs, so that their
+ * ends reach the gateway.
  */
 final class Heartbeat implements Runnable {
 
@@ -34,6 +36,9 @@ final class Heartbeat implements Runnable {
 		try {
 			for (GroupState state : this.groups.all()) {
 				if (!state.hasExecutions()) {
+					if (state.awaitsStepsRunElsewhere()) {
+						this.sender.refresh(state.group);
+					}
 					continue;
 				}
 				for (TrackedExecution tracked : state.executions()) {

@@ -68,6 +68,18 @@ public final class JobEventRecorder {
 	}
 
 	/**
+	 * A step of a running job starts in this JVM: what it does is not read from the job
+	 * repository. One lookup, nothing else, on the step's thread.
+	 * @param step the step execution
+	 */
+	public void stepStarted(StepExecution step) {
+		TrackedExecution tracked = this.groups.tracked(step.getJobExecution());
+		if (tracked != null) {
+			tracked.stepStarted(step);
+		}
+	}
+
+	/**
 	 * A step of a running job ended.
 	 * @param step the step execution
 	 */

@@ -1,11 +1,14 @@
 package io.github.batchpushgateway.batch;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.metrics.StepSample;
 import io.github.batchpushgateway.push.PushGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.DataAccessException;
 import org.springframework.util.Assert;
 
 /**
@@ -35,19 +40,36 @@ final class JobRepositoryReads {
 
 	private final int maxInstancesScanned;
 
+	private final @Nullable JdbcStepExecutions stepExecutions;
+
 	/**
-	 * Creates the reads of a repository.
+	 * Creates the reads of a repository that reads step executions through its API.
 	 * @param repository the job repository, {@code null} when there is none
 	 * @param groups finds the group of executions read
 	 * @param maxInstancesScanned how many of a job's most recent instances to read, at most,
 	 * when seeding a group's history
 	 */
 	JobRepositoryReads(@Nullable JobRepository repository, PushGroupResolver groups, int maxInstancesScanned) {
+		this(repository, groups, maxInstancesScanned, null);
+	}
+
+	/**
+	 * Creates the reads of a repository.
+	 * @param repository the job repository, {@code null} when there is none
+	 * @param groups finds the group of executions read
+	 * @param maxInstancesScanned how many of a job's most recent instances to read, at most,
+	 * when seeding a group's history
+	 * @param stepExecutions reads a job execution's step executions in one statement, {@code null}
+	 * to read them through the repository's API (a repository that is not JDBC)
+	 */
+	JobRepositoryReads(@Nullable JobRepository repository, PushGroupResolver groups, int maxInstancesScanned,
+			@Nullable JdbcStepExecutions stepExecutions) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.isTrue(maxInstancesScanned >= 0, "'maxInstancesScanned' must not be negative");
 		this.repository = repository;
 		this.groups = groups;
 		this.maxInstancesScanned = maxInstancesScanned;
+		this.stepExecutions = stepExecutions;
 	}
 
 	/**
@@ -169,6 +191,36 @@ final class JobRepositoryReads {
 			}
 		}
 		return running;
+	}
+
+	/**
+	 * Reads the step executions of an execution this JVM runs as the repository holds them: one
+	 * statement with a JDBC repository, else the repository's copy of the execution.
+	 * @param execution an execution this JVM runs
+	 * @return its step executions as saved, by id; none without a repository
+	 * @throws RuntimeException when the repository cannot be read
+	 */
+	Map<Long, StepSample> stepsOf(JobExecution execution) {
+		if (this.stepExecutions != null) {
+			try {
+				return this.stepExecutions.of(execution.getId());
+			}
+			catch (DataAccessException ex) {
+				// A job repository on another database or with another table prefix than the
+				// one configured: its API still knows.
+				logger.debug("Could not read the step executions of execution " + execution.getId()
+						+ " in one statement; reading them through the job repository", ex);
+			}
+		}
+		JobExecution stored = of(execution);
+		if (stored == null) {
+			return Map.of();
+		}
+		Map<Long, StepSample> steps = new LinkedHashMap<>();
+		for (StepExecution step : stored.getStepExecutions()) {
+			steps.put(step.getId(), StepSample.of(step));
+		}
+		return steps;
 	}
 
 	/**

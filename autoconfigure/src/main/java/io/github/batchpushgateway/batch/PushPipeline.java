@@ -52,6 +52,8 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param resolver finds each execution's group
 	 * @param repository the job repository, to read each group's earlier runs and what other JVMs
 	 * run, or {@code null}
+	 * @param stepExecutions reads the step executions of a job execution in one statement from a
+	 * JDBC job repository, or {@code null} to read them through the repository's API
 	 * @param snapshots builds the metrics
 	 * @param schedules gives each job's configured intervals, by job name
 	 * @param clients one per target: Pushgateways, a textfile collector's directory
@@ -60,20 +62,23 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param gracefulStop stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
 	 */
-	public PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
+	public PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
+			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
 			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop) {
-		this(settings, resolver, repository, snapshots, schedules, clients, retryPolicy, listeners,
+		this(settings, resolver, repository, stepExecutions, snapshots, schedules, clients, retryPolicy, listeners,
 				gracefulStop, null, Clock.systemUTC());
 	}
 
-	PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
+	PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
+			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
 			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop,
 			@Nullable TaskScheduler scheduler, Clock clock) {
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notEmpty(clients, "'clients' must not be empty");
-		JobRepositoryReads reads = new JobRepositoryReads(repository, resolver, settings.historyScanLimit());
+		JobRepositoryReads reads = new JobRepositoryReads(repository, resolver, settings.historyScanLimit(),
+				stepExecutions);
 		GroupStates groups = new GroupStates(resolver, settings.maxGroupsPerJob(), reads, snapshots, schedules, clock);
 		List<GroupSender> senders = new ArrayList<>();
 		for (PushClient client : clients) {

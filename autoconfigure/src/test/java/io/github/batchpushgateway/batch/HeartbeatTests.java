@@ -1,14 +1,12 @@
 package io.github.batchpushgateway.batch;
 
-import java.util.List;
-import java.util.Map;
-
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
@@ -38,6 +36,33 @@ class HeartbeatTests {
 		this.heartbeat.run();
 
 		then(this.sender).should(times(2)).refresh(PushGroup.of("importJob"));
+	}
+
+	@Test
+	void aGroupWhoseLastExecutionLeftPartitionsRunningElsewhereIsPushedUntilTheyEnd() {
+		// given an execution that ended while the repository showed one of its partitions running
+		JobExecution execution = Executions.running("gridJob");
+		Executions.step(execution, "manager");
+		StepExecution partition = Executions.partition(execution, "worker:partition0");
+		JobExecution stored = Executions.copyOf(execution);
+		StepExecution storedPartition = new StepExecution(partition.getId(), "worker:partition0", stored);
+		storedPartition.setStatus(BatchStatus.STARTED);
+		stored.addStepExecution(storedPartition);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+		TrackedExecution tracked = this.groups.track(execution);
+		tracked.end();
+		Executions.ended(execution, BatchStatus.FAILED);
+		this.groups.snapshot(PushGroup.of("gridJob"));
+
+		// when beats come, the second after the partition ended
+		this.heartbeat.run();
+		Executions.ended(stored, BatchStatus.FAILED);
+		storedPartition.setStatus(BatchStatus.COMPLETED);
+		this.groups.snapshot(PushGroup.of("gridJob"));
+		this.heartbeat.run();
+
+		// then only the first pushed the group
+		then(this.sender).should(times(1)).refresh(PushGroup.of("gridJob"));
 	}
 
 	@Test

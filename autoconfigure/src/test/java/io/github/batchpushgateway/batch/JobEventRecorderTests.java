@@ -1,8 +1,6 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import io.github.batchpushgateway.push.Delivery;
 import io.github.batchpushgateway.push.GroupSender;
@@ -10,6 +8,7 @@ import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -117,6 +116,29 @@ class JobEventRecorderTests {
 	@Test
 	void withoutAnUndeliveredJobEndTheShutdownHasItsWholeBudget() {
 		assertThat(this.recorder.budgetLeftAfterUndeliveredEnd()).isEqualTo(Duration.ofMillis(200));
+	}
+
+	@Test
+	void aStepStartingHereIsNotedAndNothingIsSent() {
+		JobExecution execution = Executions.running("gridJob");
+		Executions.step(execution, "manager");
+		StepExecution partition = Executions.partition(execution, "worker:partition0");
+		this.recorder.jobStarted(execution);
+		assertThat(this.groups.tracked(execution).stepsRunElsewhere()).containsExactly(partition);
+
+		this.recorder.stepStarted(partition);
+
+		assertThat(this.groups.tracked(execution).stepsRunElsewhere()).isEmpty();
+		then(this.sender).should().changed(PushGroup.of("gridJob"));
+		then(this.sender).shouldHaveNoMoreInteractions();
+	}
+
+	@Test
+	void aStepOfAnExecutionNotTrackedHereIsIgnored() {
+		// as in a worker JVM, whose job executions are read from the repository
+		this.recorder.stepStarted(Executions.partition(Executions.running("gridJob"), "worker:partition0"));
+
+		then(this.sender).shouldHaveNoInteractions();
 	}
 
 	@Test

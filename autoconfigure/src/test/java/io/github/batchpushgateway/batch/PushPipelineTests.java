@@ -229,7 +229,7 @@ class PushPipelineTests {
 		PushPipeline pipeline = new PushPipeline(
 				new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, flushTimeout, Duration.ofMinutes(1), 10, 0),
 				resolver,
-				null, new JobMetricsSnapshotFactory(List::of),
+				null, null, new JobMetricsSnapshotFactory(List::of),
 				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
 				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
 				(client) -> new PushListener() {

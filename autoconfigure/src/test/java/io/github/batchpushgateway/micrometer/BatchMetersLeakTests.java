@@ -41,7 +41,7 @@ class BatchMetersLeakTests {
 		try (PushPipeline pushing = new PushPipeline(
 				new PushPipeline.Settings(Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
 						Duration.ofSeconds(30), 100, 0),
-				resolver, null,
+				resolver, null, null,
 				new JobMetricsSnapshotFactory(() -> List.of(meters)),
 				(jobName) -> new JobSchedule(Duration.ofSeconds(10), null),
 				List.of((group, metrics) -> lastPushed.set(metrics)), RetryPolicy.builder().maxRetries(0).build(),
