@@ -245,8 +245,9 @@ public final class BatchPushgatewayAutoConfiguration {
 
 	@Bean
 	PushTargetStartupLog batchPushTargetStartupLog(BatchPushgatewayProperties properties,
-			ObjectProvider<org.springframework.batch.core.job.Job> jobs) {
-		return new PushTargetStartupLog(properties, jobs);
+			ObjectProvider<org.springframework.batch.core.job.Job> jobs,
+			ObjectProvider<org.springframework.batch.core.step.Step> steps) {
+		return new PushTargetStartupLog(properties, jobs, steps);
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package io.github.batchpushgateway.metrics;
 
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,10 +32,20 @@ public final class Partitions {
 	 * @return each partition's manager, by identity; empty when the execution has none
 	 */
 	public static Map<StepExecution, StepExecution> managers(List<StepExecution> steps) {
+		// Steps that started, by worker step ("" for steps that are no partitions): a partition
+		// looks for its manager among the others only, so a grid costs its size, not its square.
+		Map<String, List<StepExecution>> started = new LinkedHashMap<>();
+		for (StepExecution step : steps) {
+			if (step.getStartTime() != null) {
+				String worker = workerStep(step);
+				started.computeIfAbsent((worker != null) ? worker : "", (key) -> new ArrayList<>()).add(step);
+			}
+		}
 		Map<StepExecution, StepExecution> managers = new IdentityHashMap<>();
 		for (StepExecution step : steps) {
-			if (workerStep(step) != null) {
-				StepExecution manager = managerOf(step, steps);
+			String worker = workerStep(step);
+			if (worker != null) {
+				StepExecution manager = managerOf(step, worker, started);
 				if (manager != null) {
 					managers.put(step, manager);
 				}
@@ -42,22 +54,26 @@ public final class Partitions {
 		return managers;
 	}
 
-	private static @Nullable StepExecution managerOf(StepExecution partition, List<StepExecution> steps) {
+	private static @Nullable StepExecution managerOf(StepExecution partition, String worker,
+			Map<String, List<StepExecution>> started) {
 		LocalDateTime created = partition.getCreateTime();
 		if (created == null) {
 			return null;
 		}
 		StepExecution manager = null;
-		for (StepExecution step : steps) {
-			LocalDateTime start = step.getStartTime();
-			LocalDateTime end = step.getEndTime();
-			// A partition is created after its manager started and before it ended; a step that
-			// starts after another ended is created after that end, never before.
-			if (step != partition && start != null && !workerStep(partition).equals(workerStep(step))
-					&& !created.isBefore(start)
-					&& (end == null || created.isBefore(end))
-					&& (manager == null || !start.isBefore(manager.getStartTime()))) {
-				manager = step;
+		for (Map.Entry<String, List<StepExecution>> group : started.entrySet()) {
+			if (group.getKey().equals(worker)) {
+				continue;
+			}
+			for (StepExecution step : group.getValue()) {
+				LocalDateTime start = step.getStartTime();
+				LocalDateTime end = step.getEndTime();
+				// A partition is created after its manager started and before it ended; a step that
+				// starts after another ended is created after that end, never before.
+				if (!created.isBefore(start) && (end == null || created.isBefore(end))
+						&& (manager == null || !start.isBefore(manager.getStartTime()))) {
+					manager = step;
+				}
 			}
 		}
 		return manager;
