@@ -124,14 +124,14 @@ final class GroupState {
 		int here = 0;
 		for (TrackedExecution tracked : this.executions) {
 			here++;
-			readStepsRunElsewhere(tracked);
+			readStepsRunElsewhere(tracked, now);
 			progressed(tracked, now);
 			if (current == null || isLater(tracked.execution, current.execution)) {
 				current = tracked;
 			}
 		}
 		int elsewhere = runningElsewhere(now, schedule);
-		TrackedExecution shown = (current != null) ? current : lastTakenShown(history);
+		TrackedExecution shown = (current != null) ? current : lastTakenShown(history, now);
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
 		ExecutionSteps steps = (shown != null)
@@ -145,15 +145,15 @@ final class GroupState {
 	 * had not finished at its end are read again, for a while, so that a partition that ends after
 	 * its job is not lost.
 	 */
-	private @Nullable TrackedExecution lastTakenShown(JobHistory history) {
+	private @Nullable TrackedExecution lastTakenShown(JobHistory history, Instant now) {
 		TrackedExecution last = this.lastTaken;
 		FinishedRun shown = history.lastFinished();
 		if (last == null || shown == null || shown.execution() != last.execution) {
 			return null;
 		}
-		if (awaitsStepsRunElsewhere()) {
+		if (awaitsStepsRunElsewhere() && !now.equals(last.readAt)) {
 			last.readingsAfterEnd++;
-			readStepsRunElsewhere(last);
+			readStepsRunElsewhere(last, now);
 		}
 		return last;
 	}
@@ -172,15 +172,16 @@ final class GroupState {
 
 	/**
 	 * Reads the execution's steps run elsewhere from the job repository, in one read for all of
-	 * them, when one has not finished at the last reading. An execution without such steps, as
-	 * most are, reads nothing.
+	 * them, when one has not finished at the last reading, at most once per push. An execution
+	 * without such steps, as most are, reads nothing.
 	 */
-	private void readStepsRunElsewhere(TrackedExecution tracked) {
+	private void readStepsRunElsewhere(TrackedExecution tracked, Instant now) {
 		List<StepExecution> elsewhere = tracked.stepsRunElsewhere();
-		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere)) {
+		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere) || now.equals(tracked.readAt)) {
 			return;
 		}
 		try {
+			tracked.readAt = now;
 			tracked.readings = this.repository.stepsOf(tracked.execution);
 		}
 		catch (RuntimeException ex) {
@@ -199,7 +200,7 @@ final class GroupState {
 		for (TrackedExecution tracked : this.executions) {
 			if (tracked.isOver()) {
 				// Its last push shows its steps run elsewhere as the repository holds them at its end.
-				readStepsRunElsewhere(tracked);
+				readStepsRunElsewhere(tracked, now);
 				progressed(tracked, now);
 				FinishedRun run = tracked.take();
 				if (run != null) {

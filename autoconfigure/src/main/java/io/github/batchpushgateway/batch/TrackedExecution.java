@@ -64,6 +64,9 @@ final class TrackedExecution {
 	 */
 	Map<Long, StepSample> readings = Map.of();
 
+	/** When the steps run elsewhere were last read, {@code null} if never. Sending side's alone. */
+	@Nullable Instant readAt;
+
 	/** How many readings were made since the execution was taken in. Sending side's alone. */
 	int readingsAfterEnd;
 

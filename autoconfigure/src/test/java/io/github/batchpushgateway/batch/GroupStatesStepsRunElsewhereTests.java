@@ -88,11 +88,11 @@ class GroupStatesStepsRunElsewhereTests {
 		Executions.step(this.execution, "export");
 
 		// when it is pushed twice, and once more at its end
-		this.groups.snapshot(GROUP);
-		this.groups.snapshot(GROUP);
+		push();
+		push();
 		tracked.end();
 		Executions.ended(this.execution, BatchStatus.COMPLETED);
-		MetricSnapshots last = this.groups.snapshot(GROUP);
+		MetricSnapshots last = push();
 
 		// then nothing was read, and its partitions are still no steps of their own
 		then(this.stepExecutions).shouldHaveNoInteractions();
@@ -107,11 +107,11 @@ class GroupStatesStepsRunElsewhereTests {
 		read(this.first, BatchStatus.STARTED, 100, 5);
 		read(this.second, BatchStatus.COMPLETED, 200, 30);
 		read(this.third, BatchStatus.STARTING, 0, 50);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
 
 		// when it is pushed twice
-		this.groups.snapshot(GROUP);
-		MetricSnapshots state = this.groups.snapshot(GROUP);
+		push();
+		MetricSnapshots state = push();
 
 		// then each push read all of them at once, and shows them under the manager only
 		then(this.stepExecutions).should(times(2)).of(this.execution.getId());
@@ -128,10 +128,10 @@ class GroupStatesStepsRunElsewhereTests {
 		this.groups.track(this.execution);
 		read(this.first, BatchStatus.STARTED, 100, 5);
 		read(this.second, BatchStatus.STARTED, 40, 200);
-		read(this.third, BatchStatus.STARTING, 0, 500);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
+		read(this.third, BatchStatus.STARTED, 0, 50);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
 
-		MetricSnapshots state = this.groups.snapshot(GROUP);
+		MetricSnapshots state = push();
 
 		assertThat(value(state, "batch_step_partitions_stalled", "step", "manager")).isEqualTo(1);
 		assertThat(value(state, "batch_step_stalest_partition_progress_timestamp_seconds", "step", "manager"))
@@ -144,16 +144,16 @@ class GroupStatesStepsRunElsewhereTests {
 		// given a first push
 		this.groups.track(this.execution);
 		read(this.first, BatchStatus.STARTED, 100, 5);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
-		this.groups.snapshot(GROUP);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
+		push();
 		Instant firstPush = this.now;
 
 		// when the repository shows the same counts 30 s later, then more 30 s after that
 		this.now = this.now.plusSeconds(30);
-		MetricSnapshots idle = this.groups.snapshot(GROUP);
+		MetricSnapshots idle = push();
 		this.now = this.now.plusSeconds(30);
 		read(this.first, BatchStatus.STARTED, 150, 1);
-		MetricSnapshots moved = this.groups.snapshot(GROUP);
+		MetricSnapshots moved = push();
 
 		// then
 		assertThat(value(idle, "batch_job_last_progress_timestamp_seconds")).isEqualTo(firstPush.getEpochSecond());
@@ -166,10 +166,10 @@ class GroupStatesStepsRunElsewhereTests {
 		read(this.first, BatchStatus.COMPLETED, 100, 5);
 		read(this.second, BatchStatus.COMPLETED, 100, 5);
 		read(this.third, BatchStatus.FAILED, 10, 5);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
 
-		this.groups.snapshot(GROUP);
-		MetricSnapshots later = this.groups.snapshot(GROUP);
+		push();
+		MetricSnapshots later = push();
 
 		then(this.stepExecutions).should(times(1)).of(this.execution.getId());
 		assertThat(value(later, "batch_step_partitions", "step", "manager", "status", "FAILED")).isEqualTo(1);
@@ -182,14 +182,14 @@ class GroupStatesStepsRunElsewhereTests {
 		read(this.first, BatchStatus.COMPLETED, 100, 5);
 		read(this.second, BatchStatus.COMPLETED, 100, 5);
 		read(this.third, BatchStatus.STARTED, 60, 5);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
 		this.manager.setStatus(BatchStatus.FAILED);
 		this.manager.setEndTime(LocalDateTime.now());
 		tracked.end();
 		Executions.ended(this.execution, BatchStatus.FAILED);
 
 		// when its final push is built
-		MetricSnapshots last = this.groups.snapshot(GROUP);
+		MetricSnapshots last = push();
 		GroupState state = this.groups.get(GROUP);
 
 		// then it shows the partitions as the repository holds them, and the group awaits the last
@@ -200,13 +200,13 @@ class GroupStatesStepsRunElsewhereTests {
 
 		// when the partition ends after its job
 		read(this.third, BatchStatus.COMPLETED, 100, 1);
-		MetricSnapshots next = this.groups.snapshot(GROUP);
+		MetricSnapshots next = push();
 
 		// then the next push shows it, and nothing more is read after that
 		assertThat(value(next, "batch_step_partitions", "step", "manager", "status", "COMPLETED")).isEqualTo(3);
 		assertThat(value(next, "batch_step_partitions", "step", "manager", "status", "STARTED")).isZero();
 		assertThat(state.awaitsStepsRunElsewhere()).isFalse();
-		this.groups.snapshot(GROUP);
+		push();
 		then(this.stepExecutions).should(times(2)).of(this.execution.getId());
 	}
 
@@ -214,12 +214,12 @@ class GroupStatesStepsRunElsewhereTests {
 	void aPartitionThatNeverEndsIsReadAgainOnlyForABoundedNumberOfPushes() {
 		TrackedExecution tracked = this.groups.track(this.execution);
 		read(this.first, BatchStatus.STARTED, 100, 5);
-		given(this.stepExecutions.of(this.execution.getId())).willReturn(this.readings);
+		given(this.stepExecutions.of(this.execution.getId())).willAnswer((invocation) -> Map.copyOf(this.readings));
 		tracked.end();
 		Executions.ended(this.execution, BatchStatus.FAILED);
 
 		for (int push = 0; push <= GroupState.READINGS_AFTER_END + 5; push++) {
-			this.groups.snapshot(GROUP);
+			push();
 		}
 
 		assertThat(this.groups.get(GROUP).awaitsStepsRunElsewhere()).isFalse();
@@ -234,10 +234,16 @@ class GroupStatesStepsRunElsewhereTests {
 			.willThrow(new IllegalStateException("database down"));
 		given(this.repository.getJobExecution(this.execution.getId())).willThrow(new IllegalStateException("down"));
 
-		this.groups.snapshot(GROUP);
-		MetricSnapshots state = this.groups.snapshot(GROUP);
+		push();
+		MetricSnapshots state = push();
 
 		assertThat(value(state, "batch_step_written_items", "step", "manager")).isEqualTo(100);
+	}
+
+	/** A push, a second after the one before. */
+	private MetricSnapshots push() {
+		this.now = this.now.plusSeconds(1);
+		return this.groups.snapshot(GROUP);
 	}
 
 	/** The repository holds the partition with the given counts, saved the given seconds ago. */

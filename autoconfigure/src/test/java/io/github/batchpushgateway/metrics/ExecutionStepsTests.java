@@ -2,6 +2,7 @@ package io.github.batchpushgateway.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.github.batchpushgateway.metrics.ExecutionSteps.PartitionSummary;
@@ -68,9 +69,11 @@ class ExecutionStepsTests {
 
 	@Test
 	void aRunningPartitionNotSavedForTheStallTimeoutIsStalledAndTheStalestSaveIsShown() {
-		PartitionSummary summary = ExecutionSteps.of(this.execution, this.readings, NOW, STALL_TIMEOUT)
-			.partitions()
-			.get(0);
+		Map<Long, StepSample> twoFresh = new HashMap<>(this.readings);
+		twoFresh.put(this.waiting.getId(), PartitionedExecutions.read(this.waiting, BatchStatus.STARTED, 10,
+				START.plusMinutes(10).minusSeconds(59)));
+
+		PartitionSummary summary = ExecutionSteps.of(this.execution, twoFresh, NOW, STALL_TIMEOUT).partitions().get(0);
 
 		assertThat(summary.stalled()).isEqualTo(1);
 		assertThat(summary.stalestProgress()).isEqualTo(NOW.minusSeconds(90));
