@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLSocketFactory;
+import javax.sql.DataSource;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Format;
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
 import io.github.batchpushgateway.batch.GracefulStop;
+import io.github.batchpushgateway.batch.JdbcStepExecutions;
 import io.github.batchpushgateway.batch.JobEventRecorder;
-import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.JobPushListener;
 import io.github.batchpushgateway.batch.PushGroupResolver;
@@ -36,6 +37,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -49,6 +51,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -157,19 +160,27 @@ public final class BatchPushgatewayAutoConfiguration {
 		return sslBundles.getObject().getBundle(bundle).createSslContext().getSocketFactory();
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	JobHistoryTracker batchJobHistoryTracker(BatchPushgatewayProperties properties,
-			ObjectProvider<JobRepository> jobRepository, PushGroupResolver groups) {
-		return new JobHistoryTracker(jobRepository.getIfAvailable(), groups, properties.getHistoryScanLimit());
+	/**
+	 * Reads the steps run in other JVMs in one statement per push where the job repository is
+	 * JDBC, on the application's data source, as Spring Boot's own job repository is; a repository
+	 * elsewhere is then read through its API.
+	 */
+	private static @Nullable JdbcStepExecutions stepExecutions(@Nullable JobRepository repository,
+			ObjectProvider<DataSource> dataSource, Environment environment) {
+		DataSource database = dataSource.getIfUnique();
+		if (repository == null || repository instanceof ResourcelessJobRepository || database == null) {
+			return null;
+		}
+		return new JdbcStepExecutions(new JdbcTemplate(database),
+				environment.getProperty("spring.batch.jdbc.table-prefix", "BATCH_"));
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
-			JobHistoryTracker histories, ObjectProvider<JobRepository> jobRepository,
-			JobMetricsSnapshotFactory snapshots, BatchPushTargets targets, ObjectProvider<PushListener> listeners,
-			ObjectProvider<JobRegistry> jobRegistry) {
+			ObjectProvider<JobRepository> jobRepository, ObjectProvider<DataSource> dataSource,
+			Environment environment, JobMetricsSnapshotFactory snapshots, BatchPushTargets targets,
+			ObjectProvider<PushListener> listeners, ObjectProvider<JobRegistry> jobRegistry) {
 		BatchPushgatewayProperties.Retry retry = properties.getRetry();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.maxRetries(retry.getMaxRetries())
@@ -181,12 +192,12 @@ public final class BatchPushgatewayAutoConfiguration {
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
-				properties.getMaxGroupsPerJob());
+				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit());
 		JobRepository repository = jobRepository.getIfAvailable();
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
-		return new PushPipeline(settings, groups, histories, repository, snapshots,
-				schedules(properties), targets.clients(), retryPolicy, (client) -> {
+		return new PushPipeline(settings, groups, repository, stepExecutions(repository, dataSource, environment),
+				snapshots, schedules(properties), targets.clients(), retryPolicy, (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();
 					all.add(new OutageLogger((client instanceof TextfileClient) ? "node exporter's " + client.describe()
@@ -234,8 +245,9 @@ public final class BatchPushgatewayAutoConfiguration {
 
 	@Bean
 	PushTargetStartupLog batchPushTargetStartupLog(BatchPushgatewayProperties properties,
-			ObjectProvider<org.springframework.batch.core.job.Job> jobs) {
-		return new PushTargetStartupLog(properties, jobs);
+			ObjectProvider<org.springframework.batch.core.job.Job> jobs,
+			ObjectProvider<org.springframework.batch.core.step.Step> steps) {
+		return new PushTargetStartupLog(properties, jobs, steps);
 	}
 
 	/**

@@ -21,7 +21,7 @@ public final class JobEventRecorder {
 
 	private static final Log logger = LogFactory.getLog(JobEventRecorder.class);
 
-	private final GroupRegistry groups;
+	private final GroupStates groups;
 
 	private final StateSender sender;
 
@@ -33,7 +33,7 @@ public final class JobEventRecorder {
 	 */
 	private volatile @Nullable UndeliveredEnd lastUndeliveredEnd;
 
-	JobEventRecorder(GroupRegistry groups, StateSender sender, Duration flushTimeout) {
+	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");
@@ -65,6 +65,18 @@ public final class JobEventRecorder {
 	 */
 	public boolean isTracked(JobExecution execution) {
 		return this.groups.tracked(execution) != null;
+	}
+
+	/**
+	 * A step of a running job starts in this JVM: what it does is not read from the job
+	 * repository. One lookup, nothing else, on the step's thread.
+	 * @param step the step execution
+	 */
+	public void stepStarted(StepExecution step) {
+		TrackedExecution tracked = this.groups.tracked(step.getJobExecution());
+		if (tracked != null) {
+			tracked.stepStarted(step);
+		}
 	}
 
 	/**

@@ -50,8 +50,10 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * several, the heartbeat has a thread of its own.
 	 * @param settings timings and bounds
 	 * @param resolver finds each execution's group
-	 * @param histories knows each group's earlier runs
-	 * @param repository the job repository, to count executions other JVMs run, or {@code null}
+	 * @param repository the job repository, to read each group's earlier runs and what other JVMs
+	 * run, or {@code null}
+	 * @param stepExecutions reads the step executions of a job execution in one statement from a
+	 * JDBC job repository, or {@code null} to read them through the repository's API
 	 * @param snapshots builds the metrics
 	 * @param schedules gives each job's configured intervals, by job name
 	 * @param clients one per target: Pushgateways, a textfile collector's directory
@@ -60,37 +62,37 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param gracefulStop stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
 	 */
-	public PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
-			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
+	public PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
+			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
 			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop) {
-		this(settings, resolver, histories, repository, snapshots, schedules, clients, retryPolicy, listeners,
+		this(settings, resolver, repository, stepExecutions, snapshots, schedules, clients, retryPolicy, listeners,
 				gracefulStop, null, Clock.systemUTC());
 	}
 
-	PushPipeline(Settings settings, PushGroupResolver resolver, JobHistoryTracker histories,
-			@Nullable JobRepository repository, JobMetricsSnapshotFactory snapshots,
+	PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
+			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
 			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
 			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop,
 			@Nullable TaskScheduler scheduler, Clock clock) {
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notEmpty(clients, "'clients' must not be empty");
-		GroupRegistry groups = new GroupRegistry(resolver, settings.maxGroupsPerJob());
-		JobStateAssembler source = new JobStateAssembler(groups, histories, repository, snapshots, schedules, clock);
+		JobRepositoryReads reads = new JobRepositoryReads(repository, resolver, settings.historyScanLimit(),
+				stepExecutions);
+		GroupStates groups = new GroupStates(resolver, settings.maxGroupsPerJob(), reads, snapshots, schedules, clock);
 		List<GroupSender> senders = new ArrayList<>();
 		for (PushClient client : clients) {
-			senders.add(new GroupSender(client, source, retryPolicy, settings.redeliveryInterval(),
+			senders.add(new GroupSender(client, groups, retryPolicy, settings.redeliveryInterval(),
 					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client),
 					(scheduler != null) ? scheduler : newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-")));
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
-		RecordedExecutions records = new RecordedExecutions(repository);
-		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, records,
+		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, reads,
 				settings.flushTimeout(), clock);
 		TaskScheduler heartbeats = (scheduler != null) ? scheduler
 				: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");
-		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender, source, records),
+		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender),
 				settings.progressInterval());
 	}
 
@@ -183,9 +185,11 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param redeliveryInterval how long state whose retries are exhausted waits before it is sent
 	 * again
 	 * @param maxGroupsPerJob how many groups a job may have with grouping parameters
+	 * @param historyScanLimit how many of a job's most recent instances are read, at most, to
+	 * seed a group's history
 	 */
 	public record Settings(Duration progressInterval, Duration minPushInterval, Duration flushTimeout,
-			Duration redeliveryInterval, int maxGroupsPerJob) {
+			Duration redeliveryInterval, int maxGroupsPerJob, int historyScanLimit) {
 
 		/**
 		 * Checks the settings.
@@ -195,6 +199,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		 * @param flushTimeout how long to wait for final pushes
 		 * @param redeliveryInterval how long undelivered state waits
 		 * @param maxGroupsPerJob groups per job
+		 * @param historyScanLimit instances read to seed a history
 		 */
 		public Settings {
 			Assert.isTrue(progressInterval != null && !progressInterval.isNegative() && !progressInterval.isZero(),
@@ -206,6 +211,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 			Assert.isTrue(redeliveryInterval != null && !redeliveryInterval.isNegative() && !redeliveryInterval.isZero(),
 					"'redeliveryInterval' must be positive");
 			Assert.isTrue(maxGroupsPerJob > 0, "'maxGroupsPerJob' must be positive");
+			Assert.isTrue(historyScanLimit >= 0, "'historyScanLimit' must not be negative");
 		}
 
 	}

@@ -45,7 +45,7 @@ final class ShutdownFinisher {
 	 */
 	private static final Duration AFTER_JOB_GRACE = Duration.ofSeconds(1);
 
-	private final GroupRegistry groups;
+	private final GroupStates groups;
 
 	private final StateSender sender;
 
@@ -53,7 +53,7 @@ final class ShutdownFinisher {
 
 	private final @Nullable GracefulStop gracefulStop;
 
-	private final RecordedExecutions records;
+	private final JobRepositoryReads records;
 
 	private final SkippedAfterJob skippedAfterJob;
 
@@ -61,8 +61,8 @@ final class ShutdownFinisher {
 
 	private final Clock clock;
 
-	ShutdownFinisher(GroupRegistry groups, StateSender sender, JobEventRecorder recorder,
-			@Nullable GracefulStop gracefulStop, RecordedExecutions records, Duration flushTimeout, Clock clock) {
+	ShutdownFinisher(GroupStates groups, StateSender sender, JobEventRecorder recorder,
+			@Nullable GracefulStop gracefulStop, JobRepositoryReads records, Duration flushTimeout, Clock clock) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.notNull(recorder, "'recorder' must not be null");
@@ -96,7 +96,7 @@ final class ShutdownFinisher {
 		for (TrackedExecution tracked : pending) {
 			// Pushed whatever ended it meanwhile: the heartbeat may have concluded it on the
 			// sending side while this waited, and asks for its push only after this flush has
-			// looked (a push built now takes the conclusion in, see JobStateAssembler).
+			// looked (a push built now takes the conclusion in, see GroupState).
 			changed.add(tracked.group);
 			if (tracked.isOver()) {
 				continue;

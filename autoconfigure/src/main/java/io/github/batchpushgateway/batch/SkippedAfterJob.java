@@ -21,9 +21,9 @@ final class SkippedAfterJob {
 	/** Looks a heartbeat gives an execution that ended without afterJob before it ends it. */
 	static final int PATIENCE = 6;
 
-	private final RecordedExecutions records;
+	private final JobRepositoryReads records;
 
-	SkippedAfterJob(RecordedExecutions records) {
+	SkippedAfterJob(JobRepositoryReads records) {
 		Assert.notNull(records, "'records' must not be null");
 		this.records = records;
 	}

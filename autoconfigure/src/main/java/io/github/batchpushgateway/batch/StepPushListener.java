@@ -9,8 +9,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.core.Ordered;
 
 /**
- * Publishes a job's state when one of its steps ends. Steps of jobs that do not push (excluded, or
- * run outside any registered job) are ignored.
+ * Notes which steps run in this JVM, and publishes a job's state when one of its steps ends. Steps
+ * of jobs that do not push (excluded, or run outside any registered job, as in a worker JVM) are
+ * ignored.
  */
 public final class StepPushListener implements StepExecutionListener, Ordered {
 
@@ -22,6 +23,11 @@ public final class StepPushListener implements StepExecutionListener, Ordered {
 	 */
 	public StepPushListener(Supplier<JobEventRecorder> publisher) {
 		this.publisher = publisher;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		this.publisher.get().stepStarted(stepExecution);
 	}
 
 	@Override

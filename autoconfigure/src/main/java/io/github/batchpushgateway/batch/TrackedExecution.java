@@ -1,11 +1,20 @@
 package io.github.batchpushgateway.batch;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.github.batchpushgateway.metrics.Partitions;
+import io.github.batchpushgateway.metrics.StepSample;
 import io.github.batchpushgateway.push.PushGroup;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
@@ -45,6 +54,21 @@ final class TrackedExecution {
 
 	/** Fingerprint of the steps' counts at the last look. Sending side's alone. */
 	long progressFingerprint = Long.MIN_VALUE;
+
+	/** The step executions this JVM's step listener saw start. Added to by job threads. */
+	private final Set<StepExecution> startedHere = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+	/**
+	 * The step executions run elsewhere as the job repository held them at the last reading, by
+	 * id. Sending side's alone.
+	 */
+	Map<Long, StepSample> readings = Map.of();
+
+	/** When the steps run elsewhere were last read, {@code null} if never. Sending side's alone. */
+	@Nullable Instant readAt;
+
+	/** How many readings were made since the execution was taken in. Sending side's alone. */
+	int readingsAfterEnd;
 
 	TrackedExecution(JobExecution execution, PushGroup group) {
 		this.execution = execution;
@@ -160,14 +184,94 @@ final class TrackedExecution {
 		return FinishedRun.of(this.execution);
 	}
 
-	/** A number that changes whenever a step starts, ends or moves any of its counts. */
+	/**
+	 * Whether an execution read elsewhere (from the job repository) is this one.
+	 * @param read an execution read from the repository
+	 * @return whether it is this execution
+	 */
+	boolean isSameAs(JobExecution read) {
+		return isSame(read, this.execution);
+	}
+
+	/**
+	 * The one rule for "the same execution": the same object, or the same id, job instance and
+	 * start. Ids alone are not enough: the resourceless job repository gives every execution the
+	 * same id and returns its latest, which may be another job's run. Starts are compared to the
+	 * second, as some databases round the times they store.
+	 * @param one an execution
+	 * @param other another
+	 * @return whether both are the same execution
+	 */
+	static boolean isSame(JobExecution one, JobExecution other) {
+		if (one == other) {
+			return true;
+		}
+		if (one.getId() != other.getId()) {
+			return false;
+		}
+		LocalDateTime start = one.getStartTime();
+		LocalDateTime otherStart = other.getStartTime();
+		return one.getJobInstance().getJobName().equals(other.getJobInstance().getJobName())
+				&& one.getJobInstance().getInstanceId() == other.getJobInstance().getInstanceId()
+				&& (start == null || otherStart == null
+						|| Duration.between(start, otherStart).abs().compareTo(Duration.ofSeconds(1)) < 0);
+	}
+
+	/**
+	 * A job thread: this JVM runs the step.
+	 * @param step the step execution that starts
+	 */
+	void stepStarted(StepExecution step) {
+		this.startedHere.add(step);
+	}
+
+	/**
+	 * Returns the partitions of the execution that this JVM does not run (remote partitions, or
+	 * partitions of a worker step without the starter's listener): this JVM's copies of them are
+	 * never updated, the job repository holds their truth.
+	 * @return those partitions, none for most jobs
+	 */
+	List<StepExecution> stepsRunElsewhere() {
+		List<StepExecution> elsewhere = new ArrayList<>();
+		for (StepExecution partition : Partitions.managers(new ArrayList<>(this.execution.getStepExecutions()))
+			.keySet()) {
+			if (!this.startedHere.contains(partition)) {
+				elsewhere.add(partition);
+			}
+		}
+		return elsewhere;
+	}
+
+	/**
+	 * Whether a step run elsewhere has not finished at the last reading (or was never read).
+	 * @param elsewhere the steps run elsewhere
+	 * @return whether they need reading
+	 */
+	boolean awaitsStepsRunElsewhere(List<StepExecution> elsewhere) {
+		for (StepExecution step : elsewhere) {
+			StepSample read = this.readings.get(step.getId());
+			if (read == null || read.status().isRunning()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A number that changes whenever a step starts, ends or moves any of its counts, in this JVM
+	 * or, as last read, in another.
+	 */
 	long progress() {
 		long progress = 17;
-		for (StepExecution step : this.execution.getStepExecutions()) {
-			progress = 31 * progress + step.getId();
-			progress = 31 * progress + step.getStatus().ordinal();
-			progress = 31 * progress + step.getReadCount() + step.getWriteCount() + step.getFilterCount()
-					+ step.getSkipCount() + step.getCommitCount() + step.getRollbackCount();
+		for (StepExecution execution : this.execution.getStepExecutions()) {
+			StepSample step = this.readings.get(execution.getId());
+			if (step == null) {
+				step = StepSample.of(execution);
+			}
+			progress = 31 * progress + step.id();
+			progress = 31 * progress + step.status().ordinal();
+			progress = 31 * progress + step.read() + step.written() + step.filtered() + step.readSkips()
+					+ step.processSkips() + step.writeSkips() + step.commits() + step.rollbacks();
 		}
 		return progress;
 	}

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -25,7 +24,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.util.Assert;
 
 /**
@@ -58,7 +56,8 @@ public final class JobMetricsSnapshotFactory {
 		JobExecution shown = state.shownExecution();
 		addJobMetrics(metrics, state);
 		if (shown != null) {
-			addStepMetrics(metrics, shown);
+			addStepMetrics(metrics, (state.steps() != null) ? state.steps()
+					: ExecutionSteps.of(shown, Map.of(), Instant.now(), state.schedule().stallTimeout()));
 			addContributedMetrics(metrics, shown);
 		}
 		return new MetricSnapshots(metrics);
@@ -158,8 +157,8 @@ public final class JobMetricsSnapshotFactory {
 		}
 	}
 
-	private void addStepMetrics(List<MetricSnapshot> metrics, JobExecution execution) {
-		Collection<StepExecution> steps = latestPerStepName(execution);
+	private void addStepMetrics(List<MetricSnapshot> metrics, ExecutionSteps shown) {
+		List<StepSample> steps = shown.steps();
 		if (steps.isEmpty()) {
 			return;
 		}
@@ -176,25 +175,25 @@ public final class JobMetricsSnapshotFactory {
 		CounterSnapshot.Builder commits = counter("batch_step_commits", "Transactions committed by each step of the current execution.");
 		CounterSnapshot.Builder rollbacks = counter("batch_step_rollbacks", "Transactions rolled back by each step of the current execution.");
 		Instant now = Instant.now();
-		for (StepExecution step : steps) {
-			Labels labels = Labels.of("step", step.getStepName());
-			addStatusDataPoints(status, labels, step.getStatus());
-			LocalDateTime start = step.getStartTime();
+		for (StepSample step : steps) {
+			Labels labels = Labels.of("step", step.name());
+			addStatusDataPoints(status, labels, step.status());
+			LocalDateTime start = step.start();
 			if (start != null) {
-				Instant end = (step.getEndTime() != null) ? instant(step.getEndTime()) : now;
+				Instant end = (step.end() != null) ? instant(step.end()) : now;
 				duration.dataPoint(GaugeDataPointSnapshot.builder()
 					.labels(labels)
 					.value(seconds(Duration.between(instant(start), end)))
 					.build());
 			}
-			read.dataPoint(counterPoint(labels, step.getReadCount()));
-			written.dataPoint(counterPoint(labels, step.getWriteCount()));
-			filtered.dataPoint(counterPoint(labels, step.getFilterCount()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "read"), step.getReadSkipCount()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "process"), step.getProcessSkipCount()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "write"), step.getWriteSkipCount()));
-			commits.dataPoint(counterPoint(labels, step.getCommitCount()));
-			rollbacks.dataPoint(counterPoint(labels, step.getRollbackCount()));
+			read.dataPoint(counterPoint(labels, step.read()));
+			written.dataPoint(counterPoint(labels, step.written()));
+			filtered.dataPoint(counterPoint(labels, step.filtered()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "read"), step.readSkips()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "process"), step.processSkips()));
+			skipped.dataPoint(counterPoint(labels.add("phase", "write"), step.writeSkips()));
+			commits.dataPoint(counterPoint(labels, step.commits()));
+			rollbacks.dataPoint(counterPoint(labels, step.rollbacks()));
 		}
 		metrics.add(status.build());
 		metrics.add(duration.build());
@@ -204,18 +203,51 @@ public final class JobMetricsSnapshotFactory {
 		metrics.add(skipped.build());
 		metrics.add(commits.build());
 		metrics.add(rollbacks.build());
+		addPartitionMetrics(metrics, shown.partitions());
 	}
 
-	/**
-	 * A flow may run a step more than once in one execution; one series per step name can
-	 * only show one of them, so the last one wins.
-	 */
-	private static Collection<StepExecution> latestPerStepName(JobExecution execution) {
-		Map<String, StepExecution> latest = new LinkedHashMap<>();
-		for (StepExecution step : execution.getStepExecutions()) {
-			latest.merge(step.getStepName(), step, (a, b) -> (b.getId() >= a.getId()) ? b : a);
+	/** Partitions are summed up per partition step, so the series stay bounded as the grid grows. */
+	private void addPartitionMetrics(List<MetricSnapshot> metrics, List<ExecutionSteps.PartitionSummary> partitions) {
+		if (partitions.isEmpty()) {
+			return;
 		}
-		return latest.values();
+		GaugeSnapshot.Builder byStatus = GaugeSnapshot.builder()
+			.name("batch_step_partitions")
+			.help("Partitions of each partition step of the current or last execution, by status.");
+		GaugeSnapshot.Builder stalled = GaugeSnapshot.builder()
+			.name("batch_step_partitions_stalled")
+			.help("Running partitions of each partition step not saved for longer than the stall timeout.");
+		GaugeSnapshot.Builder stalest = GaugeSnapshot.builder()
+			.name("batch_step_stalest_partition_progress_timestamp_seconds")
+			.help("Oldest last save among the running partitions of each partition step, in seconds since the epoch.");
+		boolean anyStalled = false;
+		boolean anyStalest = false;
+		for (ExecutionSteps.PartitionSummary summary : partitions) {
+			Labels labels = Labels.of("step", summary.step());
+			summary.byStatus()
+				.forEach((status, count) -> byStatus.dataPoint(GaugeDataPointSnapshot.builder()
+					.labels(labels.add("status", status.name()))
+					.value(count)
+					.build()));
+			if (summary.stalled() != null) {
+				stalled.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(summary.stalled()).build());
+				anyStalled = true;
+			}
+			if (summary.stalestProgress() != null) {
+				stalest.dataPoint(GaugeDataPointSnapshot.builder()
+					.labels(labels)
+					.value(seconds(summary.stalestProgress()))
+					.build());
+				anyStalest = true;
+			}
+		}
+		metrics.add(byStatus.build());
+		if (anyStalled) {
+			metrics.add(stalled.build());
+		}
+		if (anyStalest) {
+			metrics.add(stalest.build());
+		}
 	}
 
 	private void addContributedMetrics(List<MetricSnapshot> metrics, JobExecution execution) {

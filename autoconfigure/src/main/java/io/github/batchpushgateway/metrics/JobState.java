@@ -15,9 +15,24 @@ import org.springframework.batch.core.job.JobExecution;
  * @param history the group's finished runs and outcomes
  * @param lastProgress when an execution of the group last made progress, {@code null} when unknown
  * @param schedule the job's configured intervals
+ * @param steps the shown execution's steps, with those run in other JVMs as the job repository
+ * held them, {@code null} to show the steps as this JVM holds them
  */
 public record JobState(int running, @Nullable JobExecution current, JobHistory history,
-		@Nullable Instant lastProgress, JobSchedule schedule) {
+		@Nullable Instant lastProgress, JobSchedule schedule, @Nullable ExecutionSteps steps) {
+
+	/**
+	 * Creates a state whose steps all run in this JVM.
+	 * @param running how many executions of the group run now
+	 * @param current the most recently started running execution, {@code null} when none runs
+	 * @param history the group's finished runs and outcomes
+	 * @param lastProgress when an execution of the group last made progress
+	 * @param schedule the job's configured intervals
+	 */
+	public JobState(int running, @Nullable JobExecution current, JobHistory history, @Nullable Instant lastProgress,
+			JobSchedule schedule) {
+		this(running, current, history, lastProgress, schedule, null);
+	}
 
 	/**
 	 * Returns the execution the group's status, exit code and steps describe.

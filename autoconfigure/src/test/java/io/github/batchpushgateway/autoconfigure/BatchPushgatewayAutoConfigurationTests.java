@@ -3,7 +3,6 @@ package io.github.batchpushgateway.autoconfigure;
 import java.time.Duration;
 
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
-import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.JobPushListener;
 import io.github.batchpushgateway.batch.PushPipeline;
@@ -41,7 +40,6 @@ class BatchPushgatewayAutoConfigurationTests {
 			assertThat(context).hasSingleBean(BatchPushListenerRegistrar.class)
 				.hasSingleBean(BatchPushTargets.class)
 				.hasSingleBean(PushPipeline.class)
-				.hasSingleBean(JobHistoryTracker.class)
 				.hasSingleBean(JobMetricsSnapshotFactory.class)
 				.hasSingleBean(MicrometerPushListener.class);
 			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.autoconfigure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.step.Step;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -49,6 +50,14 @@ class PushTargetStartupLogTests {
 	}
 
 	@Test
+	void aWorkerJvmWithStepBeansOnlySaysThatItPushesNoGroup(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(WorkerStep.class)
+			.run((context) -> assertThat(output)
+				.contains("for no job bean found so far: the steps [workerStep] run here for jobs of other JVMs, "
+						+ "which push them as their shared job repository holds them; this JVM pushes no group"));
+	}
+
+	@Test
 	void whenEveryJobIsLeftOutTheLineSaysSoAndNamesThem(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(ThreeJobs.class)
 			.withPropertyValues("batch.pushgateway.jobs.exclude=*")
@@ -71,6 +80,18 @@ class PushTargetStartupLogTests {
 	void nothingIsLoggedWhenDisabled(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("batch.pushgateway.enabled=false")
 			.run((context) -> assertThat(output).doesNotContain("Pushing Spring Batch job state"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WorkerStep {
+
+		@Bean
+		Step workerStep() {
+			Step step = mock(Step.class);
+			given(step.getName()).willReturn("workerStep");
+			return step;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -54,6 +54,18 @@ final class Executions {
 		return step;
 	}
 
+	/**
+	 * A partition as the manager's splitter creates it: saved STARTING, run by a worker (in this
+	 * JVM or another) from there.
+	 */
+	static StepExecution partition(JobExecution execution, String name) {
+		StepExecution step = new StepExecution(ids.incrementAndGet(), name, execution);
+		step.setCreateTime(LocalDateTime.now());
+		step.setStatus(BatchStatus.STARTING);
+		execution.addStepExecution(step);
+		return step;
+	}
+
 	static JobExecution ended(JobExecution execution, BatchStatus status) {
 		execution.setStatus(status);
 		execution.setExitStatus(new ExitStatus(status.name()));

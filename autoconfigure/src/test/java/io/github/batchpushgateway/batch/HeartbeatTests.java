@@ -1,14 +1,12 @@
 package io.github.batchpushgateway.batch;
 
-import java.util.List;
-import java.util.Map;
-
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
@@ -24,18 +22,11 @@ class HeartbeatTests {
 
 	private final GroupSender sender = mock(GroupSender.class);
 
-	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
-
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final JobStateAssembler assembler = new JobStateAssembler(this.groups,
-			new JobHistoryTracker(null, this.groups.resolver(), 0), null,
-			new io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory(List::of),
-			(job) -> new io.github.batchpushgateway.metrics.JobSchedule(java.time.Duration.ofSeconds(10), null),
-			java.time.Clock.systemUTC());
+	private final GroupStates groups = TestGroupStates.of(this.repository);
 
-	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender, this.assembler,
-			new RecordedExecutions(this.repository));
+	private final Heartbeat heartbeat = new Heartbeat(this.groups, this.sender);
 
 	@Test
 	void everyGroupWithARunningExecutionIsPushedAtEveryBeatWhetherItProgressedOrNot() {
@@ -48,10 +39,38 @@ class HeartbeatTests {
 	}
 
 	@Test
+	void aGroupWhoseLastExecutionLeftPartitionsRunningElsewhereIsPushedUntilTheyEnd() {
+		// given an execution that ended while the repository showed one of its partitions running
+		JobExecution execution = Executions.running("gridJob");
+		Executions.step(execution, "manager");
+		StepExecution partition = Executions.partition(execution, "worker:partition0");
+		JobExecution stored = Executions.copyOf(execution);
+		StepExecution storedPartition = new StepExecution(partition.getId(), "worker:partition0", stored);
+		storedPartition.setStatus(BatchStatus.STARTED);
+		stored.addStepExecution(storedPartition);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+		TrackedExecution tracked = this.groups.track(execution);
+		tracked.end();
+		Executions.ended(execution, BatchStatus.FAILED);
+		this.groups.snapshot(PushGroup.of("gridJob"));
+
+		// when beats come, the second after the partition ended
+		this.heartbeat.run();
+		Executions.ended(stored, BatchStatus.FAILED);
+		storedPartition.setStatus(BatchStatus.COMPLETED);
+		this.groups.snapshot(PushGroup.of("gridJob"));
+		this.heartbeat.run();
+
+		// then only the first pushed the group
+		then(this.sender).should(times(1)).refresh(PushGroup.of("gridJob"));
+	}
+
+	@Test
 	void groupsWithNothingRunningAreLeftAlone() {
 		JobExecution execution = Executions.running("importJob");
 		TrackedExecution tracked = this.groups.track(execution);
-		this.groups.taken(this.groups.get(tracked.group), tracked);
+		tracked.end();
+		this.groups.takeInEnded(this.groups.get(tracked.group));
 
 		this.heartbeat.run();
 

@@ -1,8 +1,6 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import io.github.batchpushgateway.push.Delivery;
 import io.github.batchpushgateway.push.GroupSender;
@@ -10,6 +8,7 @@ import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -31,7 +30,7 @@ class JobEventRecorderTests {
 
 	private final GroupSender sender = mock(GroupSender.class);
 
-	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
+	private final GroupStates groups = TestGroupStates.of(null);
 
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(200));
 
@@ -121,6 +120,29 @@ class JobEventRecorderTests {
 	}
 
 	@Test
+	void aStepStartingHereIsNotedAndNothingIsSent() {
+		JobExecution execution = Executions.running("gridJob");
+		Executions.step(execution, "manager");
+		StepExecution partition = Executions.partition(execution, "worker:partition0");
+		this.recorder.jobStarted(execution);
+		assertThat(this.groups.tracked(execution).stepsRunElsewhere()).containsExactly(partition);
+
+		this.recorder.stepStarted(partition);
+
+		assertThat(this.groups.tracked(execution).stepsRunElsewhere()).isEmpty();
+		then(this.sender).should().changed(PushGroup.of("gridJob"));
+		then(this.sender).shouldHaveNoMoreInteractions();
+	}
+
+	@Test
+	void aStepOfAnExecutionNotTrackedHereIsIgnored() {
+		// as in a worker JVM, whose job executions are read from the repository
+		this.recorder.stepStarted(Executions.partition(Executions.running("gridJob"), "worker:partition0"));
+
+		then(this.sender).shouldHaveNoInteractions();
+	}
+
+	@Test
 	void anAfterJobThatComesOnceTheSendingSideConcludedTheExecutionIsTrackedAnew() {
 		// the end looked unsaved, so the sending side concluded the execution UNKNOWN and took it in
 		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
@@ -129,8 +151,9 @@ class JobEventRecorderTests {
 		TrackedExecution concluded = this.groups.tracked(execution);
 		Executions.ended(execution, BatchStatus.COMPLETED);
 		concluded.endWithoutAfterJob(null);
-		assertThat(concluded.take().status()).isEqualTo(BatchStatus.UNKNOWN);
-		this.groups.taken(this.groups.get(GROUP), concluded);
+		assertThat(concluded.finishedRun().status()).isEqualTo(BatchStatus.UNKNOWN);
+		this.groups.takeInEnded(this.groups.get(GROUP));
+		assertThat(this.groups.tracked(execution)).isNull();
 
 		this.recorder.jobEnded(execution);
 
@@ -144,7 +167,7 @@ class JobEventRecorderTests {
 	void anAfterJobThatFindsTheExecutionJustAsTheSendingSideTakesItsConclusionInIsTrackedAnew() {
 		// jobEnded finds the execution tracked; before it records the end, the sending side takes in
 		// the UNKNOWN conclusion and lets go of it
-		GroupRegistry groups = spy(new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10));
+		GroupStates groups = spy(TestGroupStates.of(null));
 		JobEventRecorder recorder = new JobEventRecorder(groups, this.sender, Duration.ofMillis(200));
 		given(this.sender.request(GROUP)).willReturn(mock(Delivery.class));
 		JobExecution execution = Executions.running("importJob");
@@ -155,8 +178,7 @@ class JobEventRecorderTests {
 		willAnswer((invocation) -> {
 			TrackedExecution found = (TrackedExecution) invocation.callRealMethod();
 			if (found == concluded) {
-				found.take();
-				groups.taken(groups.get(GROUP), found);
+				groups.takeInEnded(groups.get(GROUP));
 			}
 			return found;
 		}).given(groups).tracked(execution);

@@ -197,35 +197,39 @@ class PushPipelineTests {
 	void settingsAreChecked() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PushPipeline.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
-					Duration.ofMinutes(1), 1))
+					Duration.ofMinutes(1), 1, 0))
 			.withMessageContaining("progressInterval");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, PROGRESS_INTERVAL.plusMillis(1), Duration.ZERO,
-					Duration.ofMinutes(1), 1))
+					Duration.ofMinutes(1), 1, 0))
 			.withMessageContaining("minPushInterval");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ofMillis(-1), Duration.ZERO,
-					Duration.ofMinutes(1), 1))
+					Duration.ofMinutes(1), 1, 0))
 			.withMessageContaining("minPushInterval");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ofSeconds(-1),
-					Duration.ofMinutes(1), 1))
+					Duration.ofMinutes(1), 1, 0))
 			.withMessageContaining("flushTimeout");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1))
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1, 0))
 			.withMessageContaining("redeliveryInterval");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
-					Duration.ofMinutes(1), 0))
+					Duration.ofMinutes(1), 0, 0))
 			.withMessageContaining("maxGroupsPerJob");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
+					Duration.ofMinutes(1), 1, -1))
+			.withMessageContaining("historyScanLimit");
 	}
 
 	private PushPipeline pipeline(Duration flushTimeout, PushClient... clients) {
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		PushPipeline pipeline = new PushPipeline(
-				new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, flushTimeout, Duration.ofMinutes(1), 10),
+				new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, flushTimeout, Duration.ofMinutes(1), 10, 0),
 				resolver,
-				new JobHistoryTracker(null, resolver, 0), null, new JobMetricsSnapshotFactory(List::of),
+				null, null, new JobMetricsSnapshotFactory(List::of),
 				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
 				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
 				(client) -> new PushListener() {

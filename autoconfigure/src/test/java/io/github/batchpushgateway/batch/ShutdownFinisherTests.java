@@ -2,8 +2,6 @@ package io.github.batchpushgateway.batch;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupSender;
@@ -39,12 +37,12 @@ class ShutdownFinisherTests {
 
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
+	private final GroupStates groups = TestGroupStates.of(this.repository);
 
 	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
 
 	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
-			this.gracefulStop, new RecordedExecutions(this.repository), Duration.ofMillis(400), Clock.systemUTC());
+			this.gracefulStop, this.groups.repository(), Duration.ofMillis(400), Clock.systemUTC());
 
 	@Test
 	void aRunningExecutionIsAskedToStopAndEndsAsItsJobDoes() throws Exception {
@@ -183,7 +181,7 @@ class ShutdownFinisherTests {
 	@Test
 	void withoutAGracefulStopNothingIsAskedToStop() throws Exception {
 		ShutdownFinisher withoutStop = new ShutdownFinisher(this.groups, this.sender, this.recorder, null,
-				new RecordedExecutions(null),
+				TestGroupStates.of(null).repository(),
 				Duration.ofMillis(100), Clock.systemUTC());
 		TrackedExecution tracked = this.groups.track(Executions.running("importJob"));
 

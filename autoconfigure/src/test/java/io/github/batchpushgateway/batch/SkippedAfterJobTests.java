@@ -22,7 +22,7 @@ class SkippedAfterJobTests {
 
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final SkippedAfterJob skipped = new SkippedAfterJob(new RecordedExecutions(this.repository));
+	private final SkippedAfterJob skipped = new SkippedAfterJob(TestGroupStates.of(this.repository).repository());
 
 	@Test
 	void anEndTheRepositoryNeverSavedIsEndedUnknownAtTheLastLookWithAWarning(CapturedOutput output) {
@@ -85,7 +85,7 @@ class SkippedAfterJobTests {
 
 	@Test
 	void withoutARepositoryTheExecutionsOwnEndIsAllThereIs() {
-		SkippedAfterJob withoutRepository = new SkippedAfterJob(new RecordedExecutions(null));
+		SkippedAfterJob withoutRepository = new SkippedAfterJob(TestGroupStates.of(null).repository());
 		TrackedExecution tracked = endedInMemory(Executions.running("importJob"));
 
 		withoutRepository.end(tracked);

@@ -1,7 +1,5 @@
 package io.github.batchpushgateway.batch;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.step.StepExecution;
@@ -19,12 +17,7 @@ class StepPushListenerTests {
 
 	private final JobEventRecorder recorder = mock(JobEventRecorder.class);
 
-	private final AtomicInteger lookups = new AtomicInteger();
-
-	private final StepPushListener listener = new StepPushListener(() -> {
-		this.lookups.incrementAndGet();
-		return this.recorder;
-	});
+	private final StepPushListener listener = new StepPushListener(() -> this.recorder);
 
 	@Test
 	void afterStepRecordsTheStepsEndAndLeavesItsExitStatusAlone() {
@@ -37,10 +30,13 @@ class StepPushListenerTests {
 	}
 
 	@Test
-	void beforeStepRecordsNothing() {
-		this.listener.beforeStep(Executions.step(Executions.running("importJob"), "load"));
+	void beforeStepOnlyNotesThatTheStepRunsHere() {
+		StepExecution step = Executions.step(Executions.running("importJob"), "load");
 
-		assertThat(this.lookups).hasValue(0);
+		this.listener.beforeStep(step);
+
+		then(this.recorder).should().stepStarted(step);
+		verifyNoMoreInteractions(this.recorder);
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.github.batchpushgateway.batch.JobEventRecorder;
 import io.github.batchpushgateway.batch.PushPipeline;
+import io.github.batchpushgateway.batch.StepReadsBenchmark;
 import io.github.batchpushgateway.it.TestBatchApplication;
 import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobState;
@@ -125,6 +126,7 @@ public final class PushBenchmark {
 			seriesStayBounded(gateway, protobuf);
 			meterRecording(protobuf, execution);
 		}
+		stepReads();
 		this.table.note(String.format(Locale.ROOT, "total benchmark time: %.1f s",
 				(System.nanoTime() - started) / 1e9));
 		System.out.println(this.table);
@@ -360,6 +362,29 @@ public final class PushBenchmark {
 		this.table.row("held counter from SimpleMeterRegistry", heldSimple, Table.NS_PER_1000, "");
 		this.table.note("the per-execution registry is a PrometheusMeterRegistry; it is found through Spring Batch's"
 				+ " step context, then Micrometer looks the meter up as in any registry");
+	}
+
+	/**
+	 * (f) What building one push's state costs on the sending side by the steps it reads from a
+	 * JDBC job repository: nothing more for a job without partitions run elsewhere, one statement
+	 * per push for one whose partitions run in other JVMs.
+	 */
+	private void stepReads() throws Exception {
+		int partitions = Integer.getInteger("benchmark.partitions", 100);
+		int pushes = Math.min(this.pushes, 100);
+		this.table.section("(f) sending side: one push's state, by the steps it reads (H2 job repository, n=" + pushes
+				+ ")", "ms", "statements per push");
+		for (StepReadsBenchmark.Result result : StepReadsBenchmark.measure(pushes, partitions)) {
+			Samples samples = new Samples();
+			for (long nanos : result.nanos()) {
+				samples.add(nanos);
+			}
+			this.table.row(result.name(), samples, Table.MS,
+					String.format(Locale.ROOT, "%.1f", result.statementsPerPush()));
+		}
+		this.table.note("the sending side builds each push's state on its own thread, never the job's; partitions"
+				+ " are read only while one of them runs, and the history and other JVMs' runs once per progress"
+				+ " interval (not in these rows)");
 	}
 
 	/** (c) How long a job's end waits for its final push to reach the gateway. */

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -16,6 +17,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +89,50 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(gauge(metrics, "batch_job_stall_timeout_seconds")).isEqualTo(300);
 		assertThat(gauge(metrics, "batch_job_max_duration_seconds")).isEqualTo(7200);
 		assertThat(gauge(metrics, "batch_job_expected_interval_seconds")).isEqualTo(86400);
+	}
+
+	@Test
+	void partitionsRunHereAreSummedUpUnderTheirPartitionStepToo() {
+		// given a local partition step whose partitions run here, one of them done
+		JobExecution running = PartitionedExecutions.running();
+		StepExecution manager = PartitionedExecutions.manager(running, "manager", 0);
+		StepExecution done = PartitionedExecutions.step(running, "worker:partition0", manager.getStartTime(),
+				BatchStatus.COMPLETED);
+		done.setWriteCount(70);
+		StepExecution going = PartitionedExecutions.step(running, "worker:partition1", manager.getStartTime(),
+				BatchStatus.STARTED);
+		going.setWriteCount(30);
+		going.setLastUpdated(LocalDateTime.now());
+
+		// when
+		MetricSnapshots metrics = this.factory.create(new JobState(1, running, JobHistory.EMPTY, null,
+				new JobSchedule(Duration.ofSeconds(10), null, Duration.ofMinutes(1), null)));
+
+		// then one step, the sum of its partitions, and the partitions counted by status
+		CounterSnapshot written = (CounterSnapshot) find(metrics, "batch_step_written_items");
+		assertThat(written.getDataPoints()).singleElement().satisfies((point) -> {
+			assertThat(point.getLabels().get("step")).isEqualTo("manager");
+			assertThat(point.getValue()).isEqualTo(100);
+		});
+		assertThat(((GaugeSnapshot) find(metrics, "batch_step_partitions")).getDataPoints())
+			.hasSize(BatchStatus.values().length)
+			.filteredOn((point) -> point.getValue() == 1)
+			.extracting((point) -> point.getLabels().get("status"))
+			.containsExactlyInAnyOrder("COMPLETED", "STARTED");
+		assertThat(gauge(metrics, "batch_step_partitions_stalled")).isZero();
+		assertThat(names(metrics)).contains("batch_step_stalest_partition_progress_timestamp_seconds");
+	}
+
+	@Test
+	void aJobWithoutPartitionsPushesNoPartitionMetrics() {
+		JobExecution running = PartitionedExecutions.running();
+		PartitionedExecutions.manager(running, "load", 0);
+
+		MetricSnapshots metrics = this.factory.create(new JobState(1, running, JobHistory.EMPTY, null, this.schedule));
+
+		assertThat(names(metrics)).contains("batch_step_status")
+			.noneMatch((name) -> name.startsWith("batch_step_partitions")
+					|| name.startsWith("batch_step_stalest_partition"));
 	}
 
 	private static List<String> names(MetricSnapshots metrics) {

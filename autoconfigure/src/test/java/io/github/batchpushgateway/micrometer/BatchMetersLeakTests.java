@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.batchpushgateway.batch.JobHistoryTracker;
 import io.github.batchpushgateway.batch.PushGroupResolver;
 import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
@@ -41,8 +40,8 @@ class BatchMetersLeakTests {
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		try (PushPipeline pushing = new PushPipeline(
 				new PushPipeline.Settings(Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
-						Duration.ofSeconds(30), 100),
-				resolver, new JobHistoryTracker(null, resolver, 0), null,
+						Duration.ofSeconds(30), 100, 0),
+				resolver, null, null,
 				new JobMetricsSnapshotFactory(() -> List.of(meters)),
 				(jobName) -> new JobSchedule(Duration.ofSeconds(10), null),
 				List.of((group, metrics) -> lastPushed.set(metrics)), RetryPolicy.builder().maxRetries(0).build(),

@@ -16,9 +16,12 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -29,9 +32,11 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 
 /**
- * Tests for {@link JobStateAssembler}, which gathers a group's state on the sending side.
+ * Tests for {@link GroupStates}: the bounded registry of groups, and each group's state gathered
+ * on the sending side, with a mocked job repository.
  */
-class JobStateAssemblerTests {
+@ExtendWith(OutputCaptureExtension.class)
+class GroupStatesTests {
 
 	private static final PushGroup GROUP = PushGroup.of("importJob");
 
@@ -39,18 +44,14 @@ class JobStateAssemblerTests {
 
 	private final PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 
-	private final GroupRegistry groups = new GroupRegistry(this.resolver, 10);
-
-	private final JobHistoryTracker histories = new JobHistoryTracker(null, this.resolver, 0);
-
 	private Instant now = Instant.parse("2026-11-30T10:00:00Z");
 
-	private final JobStateAssembler assembler = new JobStateAssembler(this.groups, this.histories, this.repository,
-			new JobMetricsSnapshotFactory(List::of),
+	private final GroupStates groups = new GroupStates(this.resolver, 10,
+			new JobRepositoryReads(this.repository, this.resolver, 0), new JobMetricsSnapshotFactory(List::of),
 			(job) -> new JobSchedule(Duration.ofSeconds(10), null, Duration.ofMinutes(5), null), new Clock() {
 				@Override
 				public Instant instant() {
-					return JobStateAssemblerTests.this.now;
+					return GroupStatesTests.this.now;
 				}
 
 				@Override
@@ -66,7 +67,7 @@ class JobStateAssemblerTests {
 
 	@Test
 	void aGroupNobodyTracksHasNothingToPush() {
-		assertThat(this.assembler.snapshot(GROUP)).isNull();
+		assertThat(this.groups.snapshot(GROUP)).isNull();
 	}
 
 	@Test
@@ -78,13 +79,8 @@ class JobStateAssemblerTests {
 		JobExecution stored = Executions.ended(Executions.copyOf(mine), BatchStatus.COMPLETED);
 		given(this.repository.getJobInstances("importJob", 0, 3)).willReturn(List.of(mine.getJobInstance()));
 		given(this.repository.getJobExecutions(mine.getJobInstance())).willReturn(List.of(stored));
-		JobStateAssembler refreshing = new JobStateAssembler(this.groups,
-				new JobHistoryTracker(this.repository, this.resolver, 0), this.repository,
-				new JobMetricsSnapshotFactory(List::of), (job) -> new JobSchedule(Duration.ofSeconds(10), null),
-				Clock.fixed(this.now, ZoneOffset.UTC));
-
 		// when a push is built now
-		MetricSnapshots state = refreshing.snapshot(GROUP);
+		MetricSnapshots state = this.groups.snapshot(GROUP);
 
 		// then it shows the run going on, with no last success the listeners could still take back
 		assertThat(statusShown(state)).isEqualTo("STARTED");
@@ -102,7 +98,7 @@ class JobStateAssemblerTests {
 		this.groups.track(older);
 		this.groups.track(newer);
 
-		MetricSnapshots state = this.assembler.snapshot(GROUP);
+		MetricSnapshots state = this.groups.snapshot(GROUP);
 
 		assertThat(value(state, "batch_job_running")).isEqualTo(2);
 		assertThat(statusShown(state)).isEqualTo("STARTING");
@@ -116,7 +112,7 @@ class JobStateAssemblerTests {
 		this.groups.track(mine);
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, elsewhere));
 
-		MetricSnapshots state = this.assembler.snapshot(GROUP);
+		MetricSnapshots state = this.groups.snapshot(GROUP);
 
 		assertThat(value(state, "batch_job_running")).isEqualTo(2);
 	}
@@ -128,7 +124,7 @@ class JobStateAssemblerTests {
 		this.groups.track(Executions.running("importJob"));
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(crashedLongAgo));
 
-		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
+		assertThat(value(this.groups.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
 	}
 
 	@Test
@@ -141,12 +137,12 @@ class JobStateAssemblerTests {
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, elsewhere));
 
 		// when this JVM pushes three times, the last a progress interval (10 s) after the first
-		this.assembler.snapshot(GROUP);
+		this.groups.snapshot(GROUP);
 		this.now = this.now.plusSeconds(5);
 		Executions.step(mine, "load");
-		MetricSnapshots withinTheInterval = this.assembler.snapshot(GROUP);
+		MetricSnapshots withinTheInterval = this.groups.snapshot(GROUP);
 		this.now = this.now.plusSeconds(5);
-		this.assembler.snapshot(GROUP);
+		this.groups.snapshot(GROUP);
 
 		// then the repository was read twice, and the push in between still counted both
 		then(this.repository).should(times(2)).findRunningJobExecutions("importJob");
@@ -163,7 +159,7 @@ class JobStateAssemblerTests {
 		goesOn.setLastUpdated(localTime(this.now));
 		this.groups.track(mine);
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine, endsMeanwhile, goesOn));
-		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(3);
+		assertThat(value(this.groups.snapshot(GROUP), "batch_job_running")).isEqualTo(3);
 
 		// when one of the other JVM's ends, then the one here, within the progress interval
 		this.now = this.now.plusSeconds(2);
@@ -172,7 +168,7 @@ class JobStateAssemblerTests {
 		given(this.repository.getJobExecution(goesOn.getId())).willReturn(goesOn);
 		this.groups.tracked(mine).end();
 		Executions.ended(mine, BatchStatus.COMPLETED);
-		MetricSnapshots last = this.assembler.snapshot(GROUP);
+		MetricSnapshots last = this.groups.snapshot(GROUP);
 
 		// then the final push counts only the one still running, read by id, not by reading the
 		// whole job again
@@ -185,12 +181,12 @@ class JobStateAssemblerTests {
 		JobExecution mine = Executions.running("importJob");
 		this.groups.track(mine);
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(mine));
-		this.assembler.snapshot(GROUP);
+		this.groups.snapshot(GROUP);
 
 		this.now = this.now.plusSeconds(2);
 		this.groups.tracked(mine).end();
 		Executions.ended(mine, BatchStatus.COMPLETED);
-		MetricSnapshots last = this.assembler.snapshot(GROUP);
+		MetricSnapshots last = this.groups.snapshot(GROUP);
 
 		assertThat(value(last, "batch_job_running")).isEqualTo(0);
 		then(this.repository).should(times(1)).findRunningJobExecutions("importJob");
@@ -208,7 +204,7 @@ class JobStateAssemblerTests {
 		Executions.ended(execution, BatchStatus.COMPLETED);
 		given(this.repository.findRunningJobExecutions("importJob")).willReturn(Set.of(execution));
 
-		MetricSnapshots state = this.assembler.snapshot(GROUP);
+		MetricSnapshots state = this.groups.snapshot(GROUP);
 
 		assertThat(value(state, "batch_job_running")).isEqualTo(0);
 		assertThat(statusShown(state)).isEqualTo("COMPLETED");
@@ -220,21 +216,21 @@ class JobStateAssemblerTests {
 		this.groups.track(Executions.running("importJob"));
 		given(this.repository.findRunningJobExecutions("importJob")).willThrow(new IllegalStateException("down"));
 
-		assertThat(value(this.assembler.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
+		assertThat(value(this.groups.snapshot(GROUP), "batch_job_running")).isEqualTo(1);
 	}
 
 	@Test
 	void lastProgressMovesOnlyWhenAStepStartsEndsOrCounts() {
 		JobExecution execution = Executions.running("importJob");
 		this.groups.track(execution);
-		this.assembler.snapshot(GROUP);
+		this.groups.snapshot(GROUP);
 		Instant started = this.now;
 
 		this.now = this.now.plusSeconds(30);
-		MetricSnapshots idle = this.assembler.snapshot(GROUP);
+		MetricSnapshots idle = this.groups.snapshot(GROUP);
 		this.now = this.now.plusSeconds(30);
 		Executions.step(execution, "load").setReadCount(10);
-		MetricSnapshots progressed = this.assembler.snapshot(GROUP);
+		MetricSnapshots progressed = this.groups.snapshot(GROUP);
 
 		assertThat(value(idle, "batch_job_last_progress_timestamp_seconds")).isEqualTo(started.getEpochSecond());
 		assertThat(value(progressed, "batch_job_last_progress_timestamp_seconds")).isEqualTo(this.now.getEpochSecond());
@@ -247,10 +243,75 @@ class JobStateAssemblerTests {
 		this.groups.track(execution);
 		Instant heldSuccess = Instant.parse("2026-11-01T00:00:00Z");
 
-		this.assembler.absorb(GROUP, new GroupOutcomes(heldSuccess, null));
-		MetricSnapshots state = this.assembler.snapshot(GROUP);
+		this.groups.absorb(GROUP, new GroupOutcomes(heldSuccess, null));
+		MetricSnapshots state = this.groups.snapshot(GROUP);
 
 		assertThat(value(state, "batch_job_last_success_timestamp_seconds")).isEqualTo(heldSuccess.getEpochSecond());
+	}
+
+	private final GroupStates grouped = TestGroupStates.of(
+			new PushGroupResolver(Map.of("env", "prod"), List.of("batch.id")), 2, null);
+
+	@Test
+	void executionsWithTheSameGroupingValuesShareOneState() {
+		GroupState first = this.grouped.stateOf(Executions.running("importJob", "batch.id", "7"));
+		GroupState second = this.grouped.stateOf(Executions.running("importJob", "batch.id", "7"));
+
+		assertThat(second).isSameAs(first);
+		assertThat(first.group).isEqualTo(new PushGroup("importJob", Map.of("env", "prod", "batch_id", "7")));
+	}
+
+	@Test
+	void pastTheCapNewValuesShareTheJobsOverflowGroupAndAWarnSaysSoOnce(CapturedOutput output) {
+		this.grouped.stateOf(Executions.running("importJob", "batch.id", "1"));
+		this.grouped.stateOf(Executions.running("importJob", "batch.id", "2"));
+
+		GroupState third = this.grouped.stateOf(Executions.running("importJob", "batch.id", "3"));
+		GroupState fourth = this.grouped.stateOf(Executions.running("importJob", "batch.id", "4"));
+
+		assertThat(fourth).isSameAs(third);
+		assertThat(third.group.groupingKey()).containsEntry("batch_id", PushGroupResolver.OVERFLOW)
+			.containsEntry("env", "prod");
+		assertThat(this.grouped.all()).hasSize(3);
+		assertThat(output.getOut().split("max-groups-per-job", -1)).hasSize(2);
+	}
+
+	@Test
+	void theCapCountsGroupsPerJob() {
+		this.grouped.stateOf(Executions.running("importJob", "batch.id", "1"));
+		this.grouped.stateOf(Executions.running("importJob", "batch.id", "2"));
+
+		GroupState otherJob = this.grouped.stateOf(Executions.running("exportJob", "batch.id", "1"));
+
+		assertThat(otherJob.group.groupingKey()).containsEntry("batch_id", "1");
+	}
+
+	@Test
+	void aSecondStartOfTheSameExecutionDoesNotTrackItTwice() {
+		var execution = Executions.running("importJob", "batch.id", "1");
+
+		TrackedExecution first = this.grouped.track(execution);
+		TrackedExecution second = this.grouped.track(execution);
+
+		assertThat(second).isSameAs(first);
+		assertThat(this.grouped.get(first.group).executions()).hasSize(1);
+	}
+
+	@Test
+	void aTrackedExecutionIsForgottenOnceTheSendingSideTookItsEndIn() {
+		var execution = Executions.running("importJob", "batch.id", "1");
+		TrackedExecution tracked = this.grouped.track(execution);
+		GroupState state = this.grouped.get(tracked.group);
+		this.grouped.takeInEnded(state);
+		assertThat(this.grouped.tracked(execution)).isSameAs(tracked);
+
+		tracked.end();
+		this.grouped.takeInEnded(state);
+
+		assertThat(this.grouped.tracked(execution)).isNull();
+		assertThat(state.hasExecutions()).isFalse();
+		assertThat(state.endedRecently(execution.getId())).isTrue();
+		assertThat(this.grouped.trackedExecutions()).isEmpty();
 	}
 
 	private static double value(MetricSnapshots state, String name) {

@@ -1,25 +1,35 @@
 package io.github.batchpushgateway.batch;
 
+import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
 
+import io.github.batchpushgateway.metrics.StepSample;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.BadSqlGrammarException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link RecordedExecutions}, with a mocked job repository.
+ * Tests for {@link JobRepositoryReads}, with a mocked job repository. Histories read through it
+ * are tested with {@link GroupState}.
  */
-class RecordedExecutionsTests {
+class JobRepositoryReadsTests {
 
 	private final JobRepository repository = mock(JobRepository.class);
 
-	private final RecordedExecutions records = new RecordedExecutions(this.repository);
+	private final JobRepositoryReads records = new JobRepositoryReads(this.repository,
+			new PushGroupResolver(Map.of(), List.of()), 0);
 
 	@Test
 	void theRepositorysCopyOfTheExecutionIsReturned() {
@@ -62,11 +72,46 @@ class RecordedExecutionsTests {
 	}
 
 	@Test
+	void stepsAreReadInOneStatementWhereTheRepositoryIsJdbc() {
+		JdbcStepExecutions jdbc = mock(JdbcStepExecutions.class);
+		JobExecution execution = Executions.running("gridJob");
+		StepSample step = StepSample.of(Executions.step(execution, "manager"));
+		given(jdbc.of(execution.getId())).willReturn(Map.of(step.id(), step));
+
+		Map<Long, StepSample> steps = new JobRepositoryReads(this.repository,
+				new PushGroupResolver(Map.of(), List.of()), 0, jdbc)
+			.stepsOf(execution);
+
+		assertThat(steps).containsExactly(entry(step.id(), step));
+		then(this.repository).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void stepsTheStatementCannotReadAreReadThroughTheRepository() {
+		// a job repository on another database, or with another table prefix
+		JdbcStepExecutions jdbc = mock(JdbcStepExecutions.class);
+		JobExecution execution = Executions.running("gridJob");
+		given(jdbc.of(execution.getId())).willThrow(new BadSqlGrammarException("read", "SELECT", new SQLException()));
+		JobExecution stored = Executions.copyOf(execution);
+		StepExecution partition = Executions.step(stored, "worker:partition0");
+		partition.setWriteCount(42);
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+
+		Map<Long, StepSample> steps = new JobRepositoryReads(this.repository,
+				new PushGroupResolver(Map.of(), List.of()), 0, jdbc)
+			.stepsOf(execution);
+
+		assertThat(steps).containsOnlyKeys(partition.getId());
+		assertThat(steps.get(partition.getId()).written()).isEqualTo(42);
+	}
+
+	@Test
 	void withoutARepositoryNothingIsKnown() {
-		RecordedExecutions none = new RecordedExecutions(null);
+		JobRepositoryReads none = new JobRepositoryReads(null, new PushGroupResolver(Map.of(), List.of()), 0);
 
 		assertThat(none.available()).isFalse();
 		assertThat(none.of(Executions.running("importJob"))).isNull();
+		assertThat(none.stepsOf(Executions.running("importJob"))).isEmpty();
 	}
 
 }

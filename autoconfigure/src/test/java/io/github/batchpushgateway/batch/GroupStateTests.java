@@ -36,11 +36,11 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * Tests for {@link JobHistoryTracker}, seeding from a mocked {@link JobRepository} that holds a
- * job's instances newest first.
+ * Tests for {@link GroupState}: its executions, and its history seeded from a mocked
+ * {@link JobRepository} that holds a job's instances newest first.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class JobHistoryTrackerTests {
+class GroupStateTests {
 
 	private static final String JOB = "import";
 
@@ -69,12 +69,80 @@ class JobHistoryTrackerTests {
 			.willAnswer((invocation) -> this.executions.getOrDefault(invocation.getArgument(0), List.of()));
 	}
 
+	private final GroupState record = state(null, 0);
+
+	@Test
+	void addedExecutionsAreListedUntilTheirEndIsTakenIn() {
+		// given
+		TrackedExecution first = new TrackedExecution(Executions.running(JOB), GROUP);
+		TrackedExecution second = new TrackedExecution(Executions.running(JOB), GROUP);
+		List<TrackedExecution> untracked = new ArrayList<>();
+		assertThat(this.record.hasExecutions()).isFalse();
+		// when
+		this.record.add(first);
+		this.record.add(second);
+		first.end();
+		this.record.takeInEnded(Instant.now(), untracked::add);
+		// then
+		assertThat(this.record.executions()).containsExactly(second);
+		assertThat(untracked).containsExactly(first);
+		assertThat(this.record.hasExecutions()).isTrue();
+		assertThat(this.record.endedRecently(first.execution.getId())).isTrue();
+		assertThat(this.record.endedRecently(second.execution.getId())).isFalse();
+	}
+
+	@Test
+	void executionsIsACopy() {
+		this.record.add(new TrackedExecution(Executions.running(JOB), GROUP));
+
+		this.record.executions().clear();
+
+		assertThat(this.record.executions()).hasSize(1);
+	}
+
+	@Test
+	void recentlyEndedKeepsTheLast32() {
+		// given
+		TrackedExecution[] taken = new TrackedExecution[33];
+		for (int i = 0; i < taken.length; i++) {
+			taken[i] = new TrackedExecution(Executions.running(JOB), GROUP);
+			this.record.add(taken[i]);
+		}
+		// when
+		for (TrackedExecution execution : taken) {
+			execution.end();
+			this.record.takeInEnded(Instant.now(), (tracked) -> {
+			});
+		}
+		// then
+		assertThat(this.record.endedRecently(taken[0].execution.getId())).isFalse();
+		for (int i = 1; i < taken.length; i++) {
+			assertThat(this.record.endedRecently(taken[i].execution.getId())).isTrue();
+		}
+		assertThat(this.record.hasExecutions()).isFalse();
+	}
+
+	@Test
+	void anEndTakenInJoinsTheHistory() {
+		JobExecution execution = Executions.running(JOB);
+		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
+		this.record.add(tracked);
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		tracked.end();
+
+		this.record.takeInEnded(Instant.now(), (untracked) -> {
+		});
+
+		assertThat(this.record.history().lastFinished().execution()).isSameAs(execution);
+		assertThat(this.record.history().lastSuccess()).isNotNull();
+	}
+
 	@Test
 	void withoutRepositoryHistoryStartsEmpty() {
-		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 100);
+		GroupState tracker = state(null, 100);
 
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
-		assertThat(tracker.refresh(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.history()).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.refreshHistory()).isEqualTo(JobHistory.EMPTY);
 	}
 
 	@Test
@@ -87,9 +155,9 @@ class JobHistoryTrackerTests {
 		for (int i = 0; i < 30; i++) {
 			addInstance(BatchStatus.COMPLETED, 40 - i);
 		}
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 		// when
-		JobHistory history = tracker.historyOf(GROUP, JOB);
+		JobHistory history = tracker.history();
 		// then
 		assertThat(history.lastSuccess()).isEqualTo(at(50));
 		assertThat(history.lastFailure()).isEqualTo(at(100));
@@ -104,9 +172,9 @@ class JobHistoryTrackerTests {
 		for (int i = 0; i < 40; i++) {
 			addInstance(BatchStatus.COMPLETED, 100 - i);
 		}
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 
-		assertThat(tracker.historyOf(GROUP, JOB).lastSuccess()).isEqualTo(at(100));
+		assertThat(tracker.history().lastSuccess()).isEqualTo(at(100));
 		verify(this.repository, times(1)).getJobInstances(eq(JOB), anyInt(), anyInt());
 	}
 
@@ -117,9 +185,9 @@ class JobHistoryTrackerTests {
 			addInstance(BatchStatus.FAILED, 100 - i);
 		}
 		addInstance(BatchStatus.COMPLETED, 10);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 30);
+		GroupState tracker = state(this.repository, 30);
 		// when
-		JobHistory history = tracker.historyOf(GROUP, JOB);
+		JobHistory history = tracker.history();
 		// then
 		assertThat(history.lastSuccess()).isNull();
 		assertThat(history.lastFailure()).isEqualTo(at(100));
@@ -132,9 +200,9 @@ class JobHistoryTrackerTests {
 	void seedingWithALimitOfZeroReadsNothing() {
 		addInstance(BatchStatus.COMPLETED, 10);
 
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 0);
+		GroupState tracker = state(this.repository, 0);
 
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.history()).isEqualTo(JobHistory.EMPTY);
 	}
 
 	@Test
@@ -144,9 +212,10 @@ class JobHistoryTrackerTests {
 		addInstance(BatchStatus.COMPLETED, 100, "us");
 		addInstance(BatchStatus.FAILED, 90, "eu");
 		addInstance(BatchStatus.COMPLETED, 80, "eu");
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
+		GroupState tracker = new GroupState(new PushGroup(JOB, Map.of("region", "eu")), JOB,
+				new JobRepositoryReads(this.repository, byRegion, 1000));
 		// when
-		JobHistory history = tracker.historyOf(new PushGroup(JOB, Map.of("region", "eu")), JOB);
+		JobHistory history = tracker.history();
 		// then
 		assertThat(history.lastSuccess()).isEqualTo(at(80));
 		assertThat(history.lastFailure()).isEqualTo(at(90));
@@ -161,18 +230,18 @@ class JobHistoryTrackerTests {
 		this.instances.add(instance);
 		this.executions.put(instance, List.of(running));
 
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.history()).isEqualTo(JobHistory.EMPTY);
 	}
 
 	@Test
 	void historyIsSeededOnlyOnce() {
 		addInstance(BatchStatus.COMPLETED, 10);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 
-		tracker.historyOf(GROUP, JOB);
-		tracker.historyOf(GROUP, JOB);
+		tracker.history();
+		tracker.history();
 
 		verify(this.repository, times(1)).getJobInstances(eq(JOB), anyInt(), anyInt());
 	}
@@ -181,15 +250,15 @@ class JobHistoryTrackerTests {
 	void refreshMergesRunsOfTheNewestInstances() {
 		// given
 		addInstance(BatchStatus.FAILED, 10);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.history();
 		// when: another JVM ends a run
 		addNewestInstance(BatchStatus.COMPLETED, 20);
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refreshHistory();
 		// then
 		assertThat(refreshed.lastSuccess()).isEqualTo(at(20));
 		assertThat(refreshed.lastFailure()).isEqualTo(at(10));
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(refreshed);
+		assertThat(tracker.history()).isEqualTo(refreshed);
 		verify(this.repository).getJobInstances(JOB, 0, 3);
 	}
 
@@ -198,22 +267,22 @@ class JobHistoryTrackerTests {
 		// given
 		PushGroupResolver byRegion = new PushGroupResolver(Map.of(), List.of("region"));
 		PushGroup eu = new PushGroup(JOB, Map.of("region", "eu"));
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, byRegion, 1000);
-		tracker.historyOf(eu, JOB);
+		GroupState tracker = new GroupState(eu, JOB, new JobRepositoryReads(this.repository, byRegion, 1000));
+		tracker.history();
 		// when
 		addNewestInstance(BatchStatus.COMPLETED, 20, "us");
 		// then
-		assertThat(tracker.refresh(eu, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.refreshHistory()).isEqualTo(JobHistory.EMPTY);
 	}
 
 	@Test
 	void refreshTakesInTheRestartOfAFailedInstance() {
 		// given
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.history();
 		addNewestInstance(BatchStatus.FAILED, 20);
 		JobInstance failed = this.instances.get(0);
-		tracker.refresh(GROUP, JOB);
+		tracker.refreshHistory();
 		// when: another JVM restarts the instance and succeeds
 		JobExecution restart = new JobExecution(9000L, failed, new JobParametersBuilder().toJobParameters());
 		restart.setStartTime(BASE.plusMinutes(29));
@@ -221,7 +290,7 @@ class JobHistoryTrackerTests {
 		restart.setStatus(BatchStatus.COMPLETED);
 		restart.setExitStatus(ExitStatus.COMPLETED);
 		this.executions.put(failed, List.of(this.executions.get(failed).get(0), restart));
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refreshHistory();
 		// then
 		assertThat(refreshed.lastSuccess()).isEqualTo(at(30));
 		assertThat(refreshed.lastFailure()).isEqualTo(at(20));
@@ -230,15 +299,15 @@ class JobHistoryTrackerTests {
 	@Test
 	void refreshTakesInAnOutcomeThatChangedAfterItWasReadCompleted() {
 		// given: another JVM saved its run's end, and a refresh read it before its afterJob ran
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.history();
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
-		tracker.refresh(GROUP, JOB);
+		tracker.refreshHistory();
 		// when: its afterJob listener failed the run, and Spring Batch saved that
 		stored.setStatus(BatchStatus.FAILED);
 		stored.setExitStatus(ExitStatus.FAILED);
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refreshHistory();
 		// then: a COMPLETED copy is not final until afterJob is through, so it is read again
 		assertThat(refreshed.lastFailure()).isEqualTo(at(30));
 	}
@@ -246,14 +315,14 @@ class JobHistoryTrackerTests {
 	@Test
 	void refreshReadsAgainARunThatWasInHand() {
 		// given: the run was in hand at the first refresh, so its copy was left out
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.history();
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
-		tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		tracker.refreshHistory((execution) -> execution.getId() == stored.getId());
 		// when: its afterJob listeners changed its outcome before Spring Batch saved it again
 		stored.setStatus(BatchStatus.FAILED);
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refreshHistory();
 		// then
 		assertThat(refreshed.lastFailure()).isEqualTo(at(30));
 		assertThat(refreshed.lastSuccess()).isNull();
@@ -261,13 +330,12 @@ class JobHistoryTrackerTests {
 
 	@Test
 	void recordFinishedAddsTheRun() {
-		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 1000);
+		GroupState tracker = state(null, 1000);
 
-		JobHistory history = tracker.recordFinished(GROUP, JOB,
-				JobHistory.FinishedRun.of(finished(new JobInstance(1L, JOB), BatchStatus.COMPLETED, 30, null)));
+		JobHistory history = tracker.recordFinished(JobHistory.FinishedRun.of(finished(new JobInstance(1L, JOB), BatchStatus.COMPLETED, 30, null)));
 
 		assertThat(history.lastSuccess()).isEqualTo(at(30));
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(history);
+		assertThat(tracker.history()).isEqualTo(history);
 	}
 
 	@Test
@@ -275,26 +343,26 @@ class JobHistoryTrackerTests {
 		// given: Spring Batch saved the job's end, and a refresh read it before afterJob ran
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.refresh(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.refreshHistory();
 		// when the execution in hand, which an afterJob listener gave its exit code, is recorded
 		JobExecution inHand = finished(stored.getJobInstance(), BatchStatus.COMPLETED, 30, null);
 		inHand.setExitStatus(new ExitStatus("EXPORTED"));
-		tracker.recordFinished(GROUP, JOB, JobHistory.FinishedRun.of(inHand));
+		tracker.recordFinished(JobHistory.FinishedRun.of(inHand));
 		// then the group shows the execution in hand, also after the next refresh
-		assertThat(tracker.historyOf(GROUP, JOB).lastFinished().execution()).isSameAs(inHand);
-		assertThat(tracker.refresh(GROUP, JOB).lastFinished().exitCode()).isEqualTo("EXPORTED");
+		assertThat(tracker.history().lastFinished().execution()).isSameAs(inHand);
+		assertThat(tracker.refreshHistory().lastFinished().exitCode()).isEqualTo("EXPORTED");
 	}
 
 	@Test
 	void refreshLeavesOutTheRunsThisJvmStillHasInHand() {
 		// given: Spring Batch saved COMPLETED, and afterJob listeners, not yet through, may change it
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		tracker.history();
 		addNewestInstance(BatchStatus.COMPLETED, 30);
 		JobExecution stored = this.executions.get(this.instances.get(0)).get(0);
 		// when the group is refreshed while the run is in hand
-		JobHistory refreshed = tracker.refresh(GROUP, JOB, (execution) -> execution.getId() == stored.getId());
+		JobHistory refreshed = tracker.refreshHistory((execution) -> execution.getId() == stored.getId());
 		// then the copy gives the group no last success
 		assertThat(refreshed.lastSuccess()).isNull();
 		assertThat(refreshed.lastFinished()).isNull();
@@ -305,20 +373,20 @@ class JobHistoryTrackerTests {
 		// given
 		addInstance(BatchStatus.COMPLETED, 50);
 		addInstance(BatchStatus.FAILED, 40);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 		// when: the target holds an older success and a newer failure
-		JobHistory history = tracker.absorb(GROUP, JOB, new GroupOutcomes(at(10), at(60)));
+		JobHistory history = tracker.absorb(new GroupOutcomes(at(10), at(60)));
 		// then
 		assertThat(history.lastSuccess()).isEqualTo(at(50));
 		assertThat(history.lastFailure()).isEqualTo(at(60));
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(history);
+		assertThat(tracker.history()).isEqualTo(history);
 	}
 
 	@Test
 	void absorbFillsWhatTheRepositoryDoesNotKnow() {
-		JobHistoryTracker tracker = new JobHistoryTracker(null, this.resolver, 1000);
+		GroupState tracker = state(null, 1000);
 
-		JobHistory history = tracker.absorb(GROUP, JOB, new GroupOutcomes(at(10), null));
+		JobHistory history = tracker.absorb(new GroupOutcomes(at(10), null));
 
 		assertThat(history.lastSuccess()).isEqualTo(at(10));
 		assertThat(history.lastFailure()).isNull();
@@ -328,9 +396,9 @@ class JobHistoryTrackerTests {
 	void seedingFailureIsLoggedAndStartsEmpty(CapturedOutput output) {
 		given(this.repository.getJobInstances(eq(JOB), anyInt(), anyInt()))
 			.willThrow(new IllegalStateException("database down"));
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
+		GroupState tracker = state(this.repository, 1000);
 
-		assertThat(tracker.historyOf(GROUP, JOB)).isEqualTo(JobHistory.EMPTY);
+		assertThat(tracker.history()).isEqualTo(JobHistory.EMPTY);
 		assertThat(output).contains("WARN").contains("Could not read the history of job 'import'");
 	}
 
@@ -338,14 +406,18 @@ class JobHistoryTrackerTests {
 	void refreshFailureKeepsTheHistoryInHand() {
 		// given
 		addInstance(BatchStatus.COMPLETED, 10);
-		JobHistoryTracker tracker = new JobHistoryTracker(this.repository, this.resolver, 1000);
-		JobHistory seeded = tracker.historyOf(GROUP, JOB);
+		GroupState tracker = state(this.repository, 1000);
+		JobHistory seeded = tracker.history();
 		given(this.repository.getJobInstances(eq(JOB), anyInt(), anyInt()))
 			.willThrow(new IllegalStateException("database down"));
 		// when
-		JobHistory refreshed = tracker.refresh(GROUP, JOB);
+		JobHistory refreshed = tracker.refreshHistory();
 		// then
 		assertThat(refreshed).isEqualTo(seeded);
+	}
+
+	private GroupState state(JobRepository repository, int maxInstancesScanned) {
+		return new GroupState(GROUP, JOB, new JobRepositoryReads(repository, this.resolver, maxInstancesScanned));
 	}
 
 	private void addInstance(BatchStatus status, int minute) {
