@@ -126,6 +126,36 @@ final class ScaleOutCluster implements AutoCloseable {
 				+ "'"));
 	}
 
+	/**
+	 * Wait until a number of partitions run at once and have committed, read from the job
+	 * repository (whose schema the manager may still be creating).
+	 */
+	void awaitRunningPartitions(ExampleJvm manager, int partitions, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String lastProblem = "none running";
+		while (System.nanoTime() < deadline) {
+			if (!manager.isAlive()) {
+				throw new AssertionError(manager + " exited" + manager.logTail());
+			}
+			try {
+				long running = Long.parseLong(this.postgres.query("SELECT count(*) FROM batch_step_execution s "
+						+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id "
+						+ "WHERE e.status = 'STARTED' AND s.status = 'STARTED' "
+						+ "AND s.step_name LIKE 'partitionedWorkerStep:%' AND s.write_count > 0"));
+				if (running >= partitions) {
+					return;
+				}
+				lastProblem = running + " running";
+			}
+			catch (IllegalStateException ex) {
+				lastProblem = ex.getMessage(); // no schema yet
+			}
+			ExampleJvm.sleep(Duration.ofMillis(250));
+		}
+		throw new AssertionError(partitions + " partitions did not run at once within " + timeout + " (" + lastProblem
+				+ ")" + manager.logTail());
+	}
+
 	String jobStatus(long jobExecutionId) {
 		return this.postgres.query("SELECT status FROM batch_job_execution WHERE job_execution_id = " + jobExecutionId);
 	}
