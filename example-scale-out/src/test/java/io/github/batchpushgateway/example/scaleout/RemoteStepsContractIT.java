@@ -104,7 +104,7 @@ class RemoteStepsContractIT {
 		try (ExampleJvm manager = cluster.startManager(JOB, "--scale-out.items=4000", "--scale-out.grid-size=4",
 				"--scale-out.item-delay=20ms", "--scale-out.partition-timeout=" + PARTITION_TIMEOUT.toSeconds() + "s")) {
 			// given: both workers are inside a partition
-			awaitRunningPartitionsWithProgress(manager, 2);
+			cluster.awaitRunningPartitions(manager, 2, RUN_TIMEOUT);
 
 			// when
 			cluster.worker(0).kill();
@@ -145,22 +145,6 @@ class RemoteStepsContractIT {
 		return jobSamplesAtTheGateway().stream()
 			.filter((sample) -> String.valueOf(sample.labels().get("step")).matches(".*:partition.*"))
 			.toList();
-	}
-
-	private static void awaitRunningPartitionsWithProgress(ExampleJvm manager, int partitions) {
-		long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			assertThat(manager.isAlive()).as(manager.logTail()).isTrue();
-			String count = cluster.postgres.query("SELECT count(*) FROM batch_step_execution s "
-					+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id "
-					+ "WHERE e.status = 'STARTED' AND s.status = 'STARTED' "
-					+ "AND s.step_name LIKE 'partitionedWorkerStep:%' AND s.write_count > 0");
-			if (Long.parseLong(count) >= partitions) {
-				return;
-			}
-			ExampleJvm.sleep(Duration.ofMillis(250));
-		}
-		throw new AssertionError(partitions + " partitions did not run at once" + manager.logTail());
 	}
 
 }
