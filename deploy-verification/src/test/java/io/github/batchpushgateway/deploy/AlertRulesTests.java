@@ -95,10 +95,11 @@ class AlertRulesTests {
 
 	@Test
 	void perJobAlertsAreMarkedForInhibitionButGatewayAlertsAreNot() {
-		// An alert about the gateway must never be silenced by the outage it reports; every other
-		// alert reads series the gateway holds.
+		// An alert about the gateway must never be silenced by the outage it reports, nor one
+		// about the workers, which Prometheus scrapes itself; every other alert reads series the
+		// gateway holds.
 		assertThat(AlertRule.readAll()).allSatisfy((rule) -> {
-			if (rule.group().equals("pushgateway")) {
+			if (rule.group().equals("pushgateway") || rule.group().equals("batch-workers")) {
 				assertThat(rule.labels()).as(rule.name()).doesNotContainKey("metrics_source");
 			}
 			else {
@@ -200,6 +201,15 @@ class AlertRulesTests {
 						"batch_job_running == 1"),
 				new GuardMutation("BatchJobRunningTooLong", "a gateway that missed the job's end keeps it running",
 						runningInFreshest, "batch_job_running > 0)"),
+				new GuardMutation("BatchJobPartitionStalled", "a dead manager counts as waiting for its partitions",
+						" and ignoring (step) min without (pushgateway) (timestamp(push_time_seconds) - push_time_seconds)"
+								+ " <= 3 * max without (pushgateway) (batch_job_progress_interval_seconds)",
+						""),
+				new GuardMutation("BatchJobPartitionStalled", "a finished job's last push keeps it waiting",
+						runningInFreshest, "batch_job_running > 0 or batch_job_running == 0)"),
+				new GuardMutation("BatchJobPartitionStalled", "only one running execution counts",
+						"batch_job_running > 0", "batch_job_running == 1"),
+				new GuardMutation("BatchWorkerDown", "no 'for' to ride out one missed scrape", "for", null),
 				new GuardMutation("BatchJobInterrupted", "fires while a run is under way",
 						" unless ignoring (status) batch_job_running > 0", ""),
 				new GuardMutation("BatchJobInterrupted", "no 'for' to let a restarted application resume the job", "for",

@@ -5,9 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Finds the Prometheus tool binaries that the tests run for real.
+ * Finds the binaries that the tests run for real (Prometheus tools, PostgreSQL, RabbitMQ).
  *
  * <p>
  * A missing binary is an error, never a reason to skip a test: the message names the
@@ -35,14 +36,38 @@ public final class Binaries {
 		if (command == null || command.isBlank() || command.contains("/")) {
 			throw new IllegalArgumentException("'command' must be a plain executable name, was: " + command);
 		}
+		return find(command).orElseThrow(() -> missing(command + " not found on the PATH or in " + FALLBACK_DIRECTORY,
+				PACKAGES));
+	}
+
+	/**
+	 * Look an executable up on the {@code PATH}, then in {@code /usr/bin}.
+	 * @param command the executable's name
+	 * @return its path, or empty when not found
+	 */
+	static Optional<Path> find(String command) {
 		for (Path directory : searchPath()) {
 			Path candidate = directory.resolve(command);
-			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return candidate;
+			if (isExecutable(candidate)) {
+				return Optional.of(candidate);
 			}
 		}
-		throw new IllegalStateException(command + " not found on the PATH or in " + FALLBACK_DIRECTORY
-				+ ". Run ./scripts/setup (installs the Debian packages " + PACKAGES + ")");
+		return Optional.empty();
+	}
+
+	static boolean isExecutable(Path file) {
+		return Files.isRegularFile(file) && Files.isExecutable(file);
+	}
+
+	/**
+	 * Return the error for a missing binary, naming the command that installs it.
+	 * @param problem what was not found, and where it was looked for
+	 * @param packages the Debian packages that provide it
+	 * @return the exception to throw
+	 */
+	static IllegalStateException missing(String problem, String packages) {
+		return new IllegalStateException(
+				problem + ". Run ./scripts/setup (installs the Debian packages " + packages + ")");
 	}
 
 	private static List<Path> searchPath() {

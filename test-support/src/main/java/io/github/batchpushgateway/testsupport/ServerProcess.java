@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,15 +70,33 @@ final class ServerProcess {
 	 */
 	static ServerProcess start(String name, List<String> command, Path logFile, URI readiness,
 			IntPredicate readyStatus, Duration timeout) {
+		return start(name, command, Map.of(), logFile, httpReadiness(readiness, readyStatus), timeout);
+	}
+
+	/**
+	 * Start a server that speaks no HTTP and wait until a probe says it is ready.
+	 * @param name name used in messages, usually the binary's name
+	 * @param command the command line, executable first
+	 * @param environment variables added to the inherited environment
+	 * @param logFile file that receives standard output and standard error (appended)
+	 * @param readiness probe polled until it reports no problem
+	 * @param timeout how long to wait for readiness
+	 * @return the ready server
+	 * @throws IllegalStateException when the server exits or is not ready in time, with
+	 * the tail of its log
+	 */
+	static ServerProcess start(String name, List<String> command, Map<String, String> environment, Path logFile,
+			Readiness readiness, Duration timeout) {
 		Process process;
 		try {
 			Files.writeString(logFile, "$ " + String.join(" ", command) + System.lineSeparator(),
 					StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
 					java.nio.file.StandardOpenOption.APPEND);
-			process = new ProcessBuilder(command).redirectErrorStream(true)
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-				.start();
+				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+			builder.environment().putAll(environment);
+			process = builder.start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + name, ex);
@@ -85,13 +104,13 @@ final class ServerProcess {
 		running.add(process);
 		ServerProcess server = new ServerProcess(name, process, logFile);
 		try {
-			server.awaitReady(readiness, readyStatus, timeout);
+			server.awaitReady(readiness, timeout);
 		}
 		catch (RuntimeException ex) {
 			server.stop();
 			throw ex;
 		}
-		logger.debug("{} ready at {} (log: {})", name, readiness, logFile);
+		logger.debug("{} ready (log: {})", name, logFile);
 		return server;
 	}
 
@@ -108,12 +127,23 @@ final class ServerProcess {
 	 */
 	static Launched startOnFreePort(String name, IntFunction<List<String>> command, Path logFile,
 			IntFunction<URI> readiness, IntPredicate readyStatus, Duration timeout) {
+		return startOnFreePort(name,
+				(port) -> start(name, command.apply(port), logFile, readiness.apply(port), readyStatus, timeout));
+	}
+
+	/**
+	 * Start a server on a free loopback port, trying again with another port when the
+	 * chosen one was taken between {@link FreePorts#next()} and the server's bind.
+	 * @param name name used in messages, usually the binary's name
+	 * @param start starts the server on a given port and waits until it is ready
+	 * @return the port and the ready server
+	 */
+	static Launched startOnFreePort(String name, IntFunction<ServerProcess> start) {
 		int attempts = 3;
 		for (int attempt = 1;; attempt++) {
 			int port = FreePorts.next();
 			try {
-				return new Launched(port,
-						start(name, command.apply(port), logFile, readiness.apply(port), readyStatus, timeout));
+				return new Launched(port, start.apply(port));
 			}
 			catch (IllegalStateException ex) {
 				boolean portTaken = String.valueOf(ex.getMessage()).toLowerCase().contains("address already in use");
@@ -125,9 +155,26 @@ final class ServerProcess {
 		}
 	}
 
-	private void awaitReady(URI readiness, IntPredicate readyStatus, Duration timeout) {
+	private static Readiness httpReadiness(URI readiness, IntPredicate readyStatus) {
 		HttpClient client = Http.client();
 		HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build();
+		return () -> {
+			try {
+				HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+				return readyStatus.test(response.statusCode()) ? null
+						: "HTTP " + response.statusCode() + " from " + readiness;
+			}
+			catch (IOException ex) {
+				return ex + " from " + readiness;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for " + readiness, ex);
+			}
+		};
+	}
+
+	private void awaitReady(Readiness readiness, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		String lastProblem = "no answer yet";
 		while (System.nanoTime() < deadline) {
@@ -135,24 +182,24 @@ final class ServerProcess {
 				throw new IllegalStateException(this.name + " exited with code " + this.process.exitValue()
 						+ " before it was ready" + logTailMessage());
 			}
-			try {
-				HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-				if (readyStatus.test(response.statusCode())) {
-					return;
-				}
-				lastProblem = "HTTP " + response.statusCode() + " from " + readiness;
+			String problem = readiness.problem();
+			if (problem == null) {
+				return;
 			}
-			catch (IOException ex) {
-				lastProblem = ex.toString();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for " + this.name, ex);
-			}
+			lastProblem = problem;
 			sleep(READINESS_POLL);
 		}
-		throw new IllegalStateException(this.name + " was not ready at " + readiness + " within " + timeout
-				+ " (last: " + lastProblem + ")" + logTailMessage());
+		throw new IllegalStateException(this.name + " was not ready within " + timeout + " (last: " + lastProblem
+				+ ")" + logTailMessage());
+	}
+
+	/**
+	 * Return the process id, for signals the JDK cannot send (such as {@code SIGKILL} to
+	 * one child).
+	 * @return the pid
+	 */
+	long pid() {
+		return this.process.pid();
 	}
 
 	/**
@@ -247,6 +294,20 @@ final class ServerProcess {
 	 * @param process the server process
 	 */
 	record Launched(int port, ServerProcess process) {
+	}
+
+	/**
+	 * Tells whether a starting server is ready yet.
+	 */
+	@FunctionalInterface
+	interface Readiness {
+
+		/**
+		 * Probe the server once.
+		 * @return {@code null} when ready, else what is still wrong, for the timeout message
+		 */
+		String problem();
+
 	}
 
 	static void sleep(Duration duration) {

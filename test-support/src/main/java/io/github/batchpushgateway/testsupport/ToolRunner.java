@@ -28,16 +28,26 @@ final class ToolRunner {
 	 * @return the exit code and the output
 	 */
 	static ToolResult run(String tool, List<String> arguments, String stdin) {
-		Path binary = Binaries.require(tool);
+		List<String> command = new ArrayList<>();
+		command.add(Binaries.require(tool).toString());
+		command.addAll(arguments);
+		return run(command, stdin);
+	}
+
+	/**
+	 * Run a command line to completion.
+	 * @param command the command line, executable first
+	 * @param stdin text for its standard input, or {@code null} for none
+	 * @return the exit code and the output
+	 */
+	static ToolResult run(List<String> command, String stdin) {
+		String tool = Path.of(command.get(0)).getFileName().toString();
 		Path directory = TempDirectories.create(tool);
 		try {
 			// Files rather than pipes: no thread juggling, no deadlock on large outputs.
 			Path input = directory.resolve("stdin");
 			Path output = directory.resolve("output");
 			Files.writeString(input, (stdin != null) ? stdin : "", StandardCharsets.UTF_8);
-			List<String> command = new ArrayList<>();
-			command.add(binary.toString());
-			command.addAll(arguments);
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectInput(input.toFile())
 				.redirectOutput(output.toFile())

@@ -1,0 +1,242 @@
+package io.github.batchpushgateway.example.scaleout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.batchpushgateway.testsupport.FreePorts;
+import io.github.batchpushgateway.testsupport.PostgresServer;
+import io.github.batchpushgateway.testsupport.PrometheusServer;
+import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.RabbitMqServer;
+
+/**
+ * Everything a scaled-out job runs on, for real: PostgreSQL (the shared job repository),
+ * RabbitMQ (the broker), a Pushgateway, Prometheus with the project's alert rules
+ * scraping the gateway and the workers, and worker JVMs of the example. Managers are
+ * started by each test. One per test class: starting it takes a while.
+ */
+final class ScaleOutCluster implements AutoCloseable {
+
+	static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+	static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
+
+	final PostgresServer postgres;
+
+	final RabbitMqServer rabbit;
+
+	final PushgatewayServer gateway;
+
+	final PrometheusServer prometheus;
+
+	private final Path logs;
+
+	private final List<String> starterArguments;
+
+	private final List<Integer> workerPorts = new ArrayList<>();
+
+	private final List<ExampleJvm> workers = new ArrayList<>();
+
+	private int managers;
+
+	private ScaleOutCluster(int workerCount, List<String> starterArguments) {
+		this.logs = createLogDirectory();
+		this.starterArguments = starterArguments;
+		for (int i = 0; i < workerCount; i++) {
+			this.workerPorts.add(FreePorts.next());
+		}
+		this.postgres = PostgresServer.start();
+		this.rabbit = RabbitMqServer.start();
+		this.gateway = PushgatewayServer.start();
+		this.prometheus = PrometheusServer.start(prometheusConfig());
+	}
+
+	/**
+	 * Start the servers and the workers.
+	 * @param workerCount how many worker JVMs
+	 * @param starterArguments extra arguments for every JVM (starter settings)
+	 * @return the running cluster
+	 */
+	static ScaleOutCluster start(int workerCount, String... starterArguments) {
+		ScaleOutCluster cluster = new ScaleOutCluster(workerCount, List.of(starterArguments));
+		try {
+			cluster.startWorkers();
+			return cluster;
+		}
+		catch (RuntimeException ex) {
+			cluster.close();
+			throw ex;
+		}
+	}
+
+	private void startWorkers() {
+		for (int i = 0; i < this.workerPorts.size(); i++) {
+			List<String> arguments = new ArrayList<>(commonArguments());
+			arguments.add("--spring.profiles.active=worker");
+			arguments.add("--server.port=" + this.workerPorts.get(i));
+			this.workers.add(ExampleJvm.start("worker-" + (i + 1), this.logs, arguments));
+		}
+		for (int i = 0; i < this.workers.size(); i++) {
+			this.workers.get(i).awaitHealthy(this.workerPorts.get(i), Duration.ofSeconds(180));
+		}
+	}
+
+	/**
+	 * Start a manager that runs one job.
+	 * @param job {@code partitionedJob} or {@code chunkedJob}
+	 * @param arguments the job's shape, such as {@code --scale-out.items=400}
+	 * @return the manager process
+	 */
+	ExampleJvm startManager(String job, String... arguments) {
+		List<String> command = new ArrayList<>(commonArguments());
+		command.add("--spring.profiles.active=manager");
+		command.add("--spring.batch.job.name=" + job);
+		command.addAll(List.of(arguments));
+		return ExampleJvm.start("manager-" + (++this.managers), this.logs, command);
+	}
+
+	ExampleJvm worker(int index) {
+		return this.workers.get(index);
+	}
+
+	private List<String> commonArguments() {
+		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + this.postgres.jdbcUrl(),
+				"--spring.datasource.username=" + this.postgres.user(),
+				"--spring.datasource.password=" + this.postgres.password(),
+				"--spring.rabbitmq.host=" + this.rabbit.host(), "--spring.rabbitmq.port=" + this.rabbit.amqpPort(),
+				"--spring.rabbitmq.username=" + this.rabbit.username(),
+				"--spring.rabbitmq.password=" + this.rabbit.password(),
+				"--batch.pushgateway.address=" + this.gateway.address()));
+		arguments.addAll(this.starterArguments);
+		return arguments;
+	}
+
+	/**
+	 * The newest execution of a job, from the shared job repository.
+	 */
+	long lastJobExecutionId(String job) {
+		return Long.parseLong(this.postgres.query("SELECT max(e.job_execution_id) FROM batch_job_execution e "
+				+ "JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id WHERE i.job_name = '" + job
+				+ "'"));
+	}
+
+	/**
+	 * Wait until a number of partitions run at once and have committed, read from the job
+	 * repository (whose schema the manager may still be creating).
+	 */
+	void awaitRunningPartitions(ExampleJvm manager, int partitions, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String lastProblem = "none running";
+		while (System.nanoTime() < deadline) {
+			if (!manager.isAlive()) {
+				throw new AssertionError(manager + " exited" + manager.logTail());
+			}
+			try {
+				long running = Long.parseLong(this.postgres.query("SELECT count(*) FROM batch_step_execution s "
+						+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id "
+						+ "WHERE e.status = 'STARTED' AND s.status = 'STARTED' "
+						+ "AND s.step_name LIKE 'partitionedWorkerStep:%' AND s.write_count > 0"));
+				if (running >= partitions) {
+					return;
+				}
+				lastProblem = running + " running";
+			}
+			catch (IllegalStateException ex) {
+				lastProblem = ex.getMessage(); // no schema yet
+			}
+			ExampleJvm.sleep(Duration.ofMillis(250));
+		}
+		throw new AssertionError(partitions + " partitions did not run at once within " + timeout + " (" + lastProblem
+				+ ")" + manager.logTail());
+	}
+
+	String jobStatus(long jobExecutionId) {
+		return this.postgres.query("SELECT status FROM batch_job_execution WHERE job_execution_id = " + jobExecutionId);
+	}
+
+	/**
+	 * Sum of a count column over the step executions of a job execution that match a
+	 * condition on their name.
+	 */
+	long stepSum(long jobExecutionId, String column, String stepCondition) {
+		return Long.parseLong(this.postgres.query("SELECT coalesce(sum(" + column
+				+ "), 0) FROM batch_step_execution WHERE job_execution_id = " + jobExecutionId + " AND step_name "
+				+ stepCondition));
+	}
+
+	/**
+	 * A sample from the gateway, for a job's group.
+	 */
+	double gatewayValue(String metric, String job, Map<String, String> labels) {
+		Map<String, String> all = new java.util.HashMap<>(labels);
+		all.put("job", job);
+		return this.gateway.metrics().require(metric, all);
+	}
+
+	private String prometheusConfig() {
+		StringBuilder workers = new StringBuilder();
+		for (int port : this.workerPorts) {
+			workers.append("'127.0.0.1:").append(port).append("', ");
+		}
+		String interval = SCRAPE_INTERVAL.toMillis() + "ms";
+		// As deploy/prometheus/prometheus.yml, on loopback: the gateway with its labels kept,
+		// the project's rules, and the workers scraped with the label BatchWorkerDown reads.
+		return """
+				global:
+				  scrape_interval: %1$s
+				  evaluation_interval: %1$s
+				rule_files:
+				  - %2$s/deploy/prometheus/rules/*.yml
+				scrape_configs:
+				  - job_name: pushgateway
+				    honor_labels: true
+				    static_configs:
+				      - targets: ['%3$s']
+				    relabel_configs:
+				      - source_labels: [__address__]
+				        target_label: pushgateway
+				  - job_name: batch-workers
+				    metrics_path: /actuator/prometheus
+				    static_configs:
+				      - targets: [%4$s]
+				        labels:
+				          batch_role: worker
+				""".formatted(interval, REPOSITORY, this.gateway.address(), workers);
+	}
+
+	private static Path createLogDirectory() {
+		try {
+			Path target = Path.of("target/scale-out-logs");
+			Files.createDirectories(target);
+			return Files.createTempDirectory(target, "run-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		for (ExampleJvm worker : this.workers) {
+			worker.close();
+		}
+		for (AutoCloseable server : new AutoCloseable[] { this.prometheus, this.gateway, this.rabbit,
+				this.postgres }) {
+			try {
+				if (server != null) {
+					server.close();
+				}
+			}
+			catch (Exception ex) {
+				// keep closing the others
+			}
+		}
+	}
+
+}
