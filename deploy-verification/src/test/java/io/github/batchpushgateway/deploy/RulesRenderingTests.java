@@ -31,9 +31,10 @@ class RulesRenderingTests {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "prometheus-pushgateway", "monitoring/pushgateway" })
-	void rulesRenderedForAnotherScrapeJobPassPromtoolAndTheirUnitTests(String pushgatewayJob) {
+	void rulesRenderedForAnotherScrapeJobAndOtherLinksPassPromtoolAndTheirUnitTests(String pushgatewayJob) {
 		// when
-		RenderRules.run("--pushgateway-job", pushgatewayJob, "--output", this.directory.toString());
+		RenderRules.run("--pushgateway-job", pushgatewayJob, "--runbook-base-url", "https://wiki.example.com/ops/runbooks/",
+				"--grafana-url", "https://grafana.example.com", "--output", this.directory.toString());
 		List<Path> ruleFiles = files(".yml");
 		List<Path> testFiles = files("tests", ".test.yml");
 
@@ -47,6 +48,10 @@ class RulesRenderingTests {
 		ToolResult test = Promtool.testRules(testFiles.toArray(Path[]::new));
 		assertThat(test.exitCode()).as(test.output()).isZero();
 		assertThat(test.output()).doesNotContain("FAILED");
+		assertThat(AlertRule.readAll(ruleFiles)).isNotEmpty().allSatisfy((rule) -> {
+			assertThat(rule.annotations().get("runbook_url")).startsWith("https://wiki.example.com/ops/runbooks/");
+			assertThat(rule.annotations().get("dashboard_url")).startsWith("https://grafana.example.com/d/");
+		});
 	}
 
 	@ParameterizedTest(name = "{0}")
