@@ -207,8 +207,14 @@ public final class BatchPushgatewayAutoConfiguration {
 					setting(settings, BatchPushgatewayProperties.JobSettings::getExpectedInterval,
 							jobs.getExpectedInterval()),
 					setting(settings, BatchPushgatewayProperties.JobSettings::getStallTimeout, jobs.getStallTimeout()),
-					setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration, jobs.getMaxDuration()));
+					unlessZero(setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration,
+							jobs.getMaxDuration())));
 		};
+	}
+
+	/** A maximum duration of 0 switches the check off: nothing is pushed, as for no limit. */
+	private static @Nullable Duration unlessZero(@Nullable Duration duration) {
+		return (duration != null && !duration.isZero()) ? duration : null;
 	}
 
 	private static @Nullable Duration setting(BatchPushgatewayProperties.@Nullable JobSettings settings,

@@ -420,10 +420,11 @@ public class BatchPushgatewayProperties {
 		private @Nullable Duration stallTimeout;
 
 		/**
-		 * How long an execution of any job may run, pushed as batch_job_max_duration_seconds for
-		 * the alert rules. Unset pushes nothing.
+		 * How long an execution of any job may run before it counts as running too long, pushed
+		 * as batch_job_max_duration_seconds for the alert rules, so that a hung run is flagged
+		 * even where nobody chose a limit. 0 checks no job by default.
 		 */
-		private @Nullable Duration maxDuration;
+		private Duration maxDuration = Duration.ofHours(12);
 
 		/**
 		 * Settings of single jobs, by job name.
@@ -462,11 +463,11 @@ public class BatchPushgatewayProperties {
 			this.stallTimeout = stallTimeout;
 		}
 
-		public @Nullable Duration getMaxDuration() {
+		public Duration getMaxDuration() {
 			return this.maxDuration;
 		}
 
-		public void setMaxDuration(@Nullable Duration maxDuration) {
+		public void setMaxDuration(Duration maxDuration) {
 			this.maxDuration = maxDuration;
 		}
 
@@ -523,7 +524,8 @@ public class BatchPushgatewayProperties {
 		private @Nullable Duration stallTimeout;
 
 		/**
-		 * How long an execution of this job may run, pushed as batch_job_max_duration_seconds.
+		 * How long an execution of this job may run, pushed as batch_job_max_duration_seconds,
+		 * instead of jobs.max-duration. 0 leaves this job unchecked.
 		 */
 		private @Nullable Duration maxDuration;
 

@@ -188,11 +188,14 @@ final class BatchPushgatewayPropertiesValidator {
 	private static void validateJobs(BatchPushgatewayProperties.Jobs jobs) {
 		positiveIfSet("jobs.expected-interval", jobs.getExpectedInterval());
 		positiveIfSet("jobs.stall-timeout", jobs.getStallTimeout());
-		positiveIfSet("jobs.max-duration", jobs.getMaxDuration());
+		// 0 switches the default limit off: for all jobs, or for one in its overrides.
+		notNegative("jobs.max-duration", jobs.getMaxDuration());
 		jobs.getOverrides().forEach((job, settings) -> {
 			positiveIfSet("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
 			positiveIfSet("jobs.overrides." + job + ".stall-timeout", settings.getStallTimeout());
-			positiveIfSet("jobs.overrides." + job + ".max-duration", settings.getMaxDuration());
+			if (settings.getMaxDuration() != null) {
+				notNegative("jobs.overrides." + job + ".max-duration", settings.getMaxDuration());
+			}
 		});
 	}
 

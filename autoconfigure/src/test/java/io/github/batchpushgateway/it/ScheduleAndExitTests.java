@@ -49,6 +49,28 @@ class ScheduleAndExitTests {
 	}
 
 	@Test
+	void everyJobGetsTwelveHoursAsItsMaximumDurationUnlessItsOverrideRaisesItOrSwitchesItOff() {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.overrides.twoStepJob.max-duration=2d",
+						"batch.pushgateway.jobs.overrides.variantJob.max-duration=0")) {
+			application.run("twoStepJob", new JobParameters());
+			application.run("variantJob", new JobParameters());
+			application.run("spaceJob", new JobParameters());
+
+			assertThat(gateway.metrics().require("batch_job_max_duration_seconds", Map.of("job", "twoStepJob")))
+				.isEqualTo(172800);
+			assertThat(gateway.metrics().value("batch_job_max_duration_seconds", Map.of("job", "variantJob")))
+				.as("switched off: nothing pushed")
+				.isEmpty();
+			assertThat(gateway.metrics().value("batch_job_running", Map.of("job", "variantJob"))).isPresent();
+			assertThat(gateway.metrics().require("batch_job_max_duration_seconds", Map.of("job", "weekly report")))
+				.as("the default")
+				.isEqualTo(43200);
+		}
+	}
+
+	@Test
 	void excludedJobsPushNothingWhileOthersDo() {
 		try (PushgatewayServer gateway = PushgatewayServer.start();
 				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
