@@ -51,10 +51,7 @@ class RunbooksTests {
 	@MethodSource("alertRules")
 	void alertLinksItsRunbookSectionWhichSaysWhatItMeansWhatToCheckAndWhatToDoForARetiredJob(AlertRule rule) {
 		// given
-		String url = rule.annotations().get("runbook_url");
-		assertThat(url).as(rule.name()).isNotNull();
-		Matcher matcher = RUNBOOK_URL.matcher(url);
-		assertThat(matcher.matches()).as("%s: %s", rule.name(), url).isTrue();
+		Matcher matcher = link(rule, "runbook_url", RUNBOOK_URL);
 		Path runbook = runbooks().resolve(matcher.group(1));
 		assertThat(runbook).as(rule.name()).isRegularFile();
 
@@ -73,10 +70,7 @@ class RunbooksTests {
 	@MethodSource("alertRules")
 	void alertLinksAShippedDashboardWithVariablesItHas(AlertRule rule) {
 		// given
-		String url = rule.annotations().get("dashboard_url");
-		assertThat(url).as(rule.name()).isNotNull();
-		Matcher matcher = DASHBOARD_URL.matcher(url);
-		assertThat(matcher.matches()).as("%s: %s", rule.name(), url).isTrue();
+		Matcher matcher = link(rule, "dashboard_url", DASHBOARD_URL);
 
 		// then
 		Dashboard dashboard = Dashboard.readAll()
@@ -116,6 +110,15 @@ class RunbooksTests {
 		assertThat(sections(runbooks().resolve("README.md"))).containsKey("retiring-a-job");
 		assertThat(sections(runbooks().resolve("README.md")).get("retiring-a-job")).contains("curl -X DELETE",
 				"amtool silence add alertname=BatchJobMetricsVanished");
+	}
+
+	/** The alert's link annotation, matched against the form it must have. */
+	private static Matcher link(AlertRule rule, String annotation, Pattern form) {
+		String url = rule.annotations().get(annotation);
+		assertThat(url).as("%s: %s", rule.name(), annotation).isNotNull();
+		Matcher matcher = form.matcher(url);
+		assertThat(matcher.matches()).as("%s: %s", rule.name(), url).isTrue();
+		return matcher;
 	}
 
 	private static Path runbooks() {
