@@ -2,6 +2,7 @@ package io.github.batchpushgateway.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import io.github.batchpushgateway.batch.StepPushListener;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
+import io.github.batchpushgateway.metrics.StartSchedule;
 import io.github.batchpushgateway.push.CompositePushListener;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.OutageLogger;
@@ -218,8 +220,27 @@ public final class BatchPushgatewayAutoConfiguration {
 					setting(settings, BatchPushgatewayProperties.JobSettings::getExpectedInterval,
 							jobs.getExpectedInterval()),
 					setting(settings, BatchPushgatewayProperties.JobSettings::getStallTimeout, jobs.getStallTimeout()),
-					setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration, jobs.getMaxDuration()));
+					unlessZero(setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration,
+							jobs.getMaxDuration())),
+					startSchedule(jobs, settings));
 		};
+	}
+
+	private static @Nullable StartSchedule startSchedule(BatchPushgatewayProperties.Jobs jobs,
+			BatchPushgatewayProperties.@Nullable JobSettings settings) {
+		String cron = (settings != null && settings.getSchedule() != null) ? settings.getSchedule() : jobs.getSchedule();
+		if (cron == null || cron.equals(StartSchedule.NONE)) {
+			return null;
+		}
+		ZoneId zone = (settings != null && settings.getTimeZone() != null) ? settings.getTimeZone() : jobs.getTimeZone();
+		Duration grace = setting(settings, BatchPushgatewayProperties.JobSettings::getGracePeriod, jobs.getGracePeriod());
+		return new StartSchedule(cron, (zone != null) ? zone : ZoneId.systemDefault(),
+				(grace != null) ? grace : jobs.getGracePeriod());
+	}
+
+	/** A maximum duration of 0 switches the check off: nothing is pushed, as for no limit. */
+	private static @Nullable Duration unlessZero(@Nullable Duration duration) {
+		return (duration != null && !duration.isZero()) ? duration : null;
 	}
 
 	private static @Nullable Duration setting(BatchPushgatewayProperties.@Nullable JobSettings settings,

@@ -2,6 +2,7 @@ package io.github.batchpushgateway.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -421,10 +422,31 @@ public class BatchPushgatewayProperties {
 		private @Nullable Duration stallTimeout;
 
 		/**
-		 * How long an execution of any job may run, pushed as batch_job_max_duration_seconds for
-		 * the alert rules. Unset pushes nothing.
+		 * How long an execution of any job may run before it counts as running too long, pushed
+		 * as batch_job_max_duration_seconds for the alert rules, so that a hung run is flagged
+		 * even where nobody chose a limit. 0 checks no job by default.
 		 */
-		private @Nullable Duration maxDuration;
+		private Duration maxDuration = Duration.ofHours(12);
+
+		/**
+		 * When every job is expected to start: a cron expression in Spring's syntax (second,
+		 * minute, hour, day of month, month, day of week; or a macro such as @daily). Every push
+		 * then carries the next expected start and its deadline for the missed-run alert. Unset,
+		 * or "-", pushes nothing.
+		 */
+		private @Nullable String schedule;
+
+		/**
+		 * Time zone the schedule is read in. Unset uses the JVM's default time zone, as Spring's
+		 * scheduled tasks do.
+		 */
+		private @Nullable ZoneId timeZone;
+
+		/**
+		 * How long after its expected start a job may still start before the run counts as
+		 * missed.
+		 */
+		private Duration gracePeriod = Duration.ofHours(1);
 
 		/**
 		 * Settings of single jobs, by job name.
@@ -463,12 +485,36 @@ public class BatchPushgatewayProperties {
 			this.stallTimeout = stallTimeout;
 		}
 
-		public @Nullable Duration getMaxDuration() {
+		public Duration getMaxDuration() {
 			return this.maxDuration;
 		}
 
-		public void setMaxDuration(@Nullable Duration maxDuration) {
+		public void setMaxDuration(Duration maxDuration) {
 			this.maxDuration = maxDuration;
+		}
+
+		public @Nullable String getSchedule() {
+			return this.schedule;
+		}
+
+		public void setSchedule(@Nullable String schedule) {
+			this.schedule = schedule;
+		}
+
+		public @Nullable ZoneId getTimeZone() {
+			return this.timeZone;
+		}
+
+		public void setTimeZone(@Nullable ZoneId timeZone) {
+			this.timeZone = timeZone;
+		}
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
 		}
 
 		public Map<String, JobSettings> getOverrides() {
@@ -524,9 +570,27 @@ public class BatchPushgatewayProperties {
 		private @Nullable Duration stallTimeout;
 
 		/**
-		 * How long an execution of this job may run, pushed as batch_job_max_duration_seconds.
+		 * How long an execution of this job may run, pushed as batch_job_max_duration_seconds,
+		 * instead of jobs.max-duration. 0 leaves this job unchecked.
 		 */
 		private @Nullable Duration maxDuration;
+
+		/**
+		 * When this job is expected to start, a cron expression in Spring's syntax, instead of
+		 * jobs.schedule. "-" gives this job no schedule.
+		 */
+		private @Nullable String schedule;
+
+		/**
+		 * Time zone this job's schedule is read in, instead of jobs.time-zone.
+		 */
+		private @Nullable ZoneId timeZone;
+
+		/**
+		 * How long after its expected start this job may still start, instead of
+		 * jobs.grace-period.
+		 */
+		private @Nullable Duration gracePeriod;
 
 		public @Nullable Duration getExpectedInterval() {
 			return this.expectedInterval;
@@ -550,6 +614,30 @@ public class BatchPushgatewayProperties {
 
 		public void setMaxDuration(@Nullable Duration maxDuration) {
 			this.maxDuration = maxDuration;
+		}
+
+		public @Nullable String getSchedule() {
+			return this.schedule;
+		}
+
+		public void setSchedule(@Nullable String schedule) {
+			this.schedule = schedule;
+		}
+
+		public @Nullable ZoneId getTimeZone() {
+			return this.timeZone;
+		}
+
+		public void setTimeZone(@Nullable ZoneId timeZone) {
+			this.timeZone = timeZone;
+		}
+
+		public @Nullable Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(@Nullable Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
 		}
 
 	}

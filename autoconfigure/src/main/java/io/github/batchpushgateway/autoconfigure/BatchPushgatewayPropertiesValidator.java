@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.batchpushgateway.batch.PushGroupResolver;
+import io.github.batchpushgateway.metrics.StartSchedule;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.StringUtils;
 
 /**
@@ -188,11 +190,20 @@ final class BatchPushgatewayPropertiesValidator {
 	private static void validateJobs(BatchPushgatewayProperties.Jobs jobs) {
 		positiveIfSet("jobs.expected-interval", jobs.getExpectedInterval());
 		positiveIfSet("jobs.stall-timeout", jobs.getStallTimeout());
-		positiveIfSet("jobs.max-duration", jobs.getMaxDuration());
+		// 0 switches the default limit off: for all jobs, or for one in its overrides.
+		notNegative("jobs.max-duration", jobs.getMaxDuration());
+		cronIfSet("jobs.schedule", jobs.getSchedule());
+		notNegative("jobs.grace-period", jobs.getGracePeriod());
 		jobs.getOverrides().forEach((job, settings) -> {
 			positiveIfSet("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
 			positiveIfSet("jobs.overrides." + job + ".stall-timeout", settings.getStallTimeout());
-			positiveIfSet("jobs.overrides." + job + ".max-duration", settings.getMaxDuration());
+			if (settings.getMaxDuration() != null) {
+				notNegative("jobs.overrides." + job + ".max-duration", settings.getMaxDuration());
+			}
+			cronIfSet("jobs.overrides." + job + ".schedule", settings.getSchedule());
+			if (settings.getGracePeriod() != null) {
+				notNegative("jobs.overrides." + job + ".grace-period", settings.getGracePeriod());
+			}
 		});
 	}
 
@@ -210,6 +221,14 @@ final class BatchPushgatewayPropertiesValidator {
 	private static void positiveIfSet(String property, @Nullable Duration value) {
 		if (value != null) {
 			positive(property, value);
+		}
+	}
+
+	/** "-" stands for no schedule, as in Spring's {@code @Scheduled(cron = "-")}. */
+	private static void cronIfSet(String property, @Nullable String cron) {
+		if (cron != null && !cron.equals(StartSchedule.NONE) && !CronExpression.isValidExpression(cron)) {
+			throw invalid(property, cron, "Not a cron expression in Spring's syntax (CronExpression): six fields,"
+					+ " second first (\"0 30 2 * * *\"), or a macro such as @daily");
 		}
 	}
 

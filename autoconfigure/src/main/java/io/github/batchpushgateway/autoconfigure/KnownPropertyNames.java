@@ -157,8 +157,9 @@ final class KnownPropertyNames {
 	}
 
 	/**
-	 * Returns the known name nearest to an unknown one, by edit distance, with the unknown
-	 * name's own map keys in place of the wildcards.
+	 * Returns the known name nearest to an unknown one, with the unknown name's own map keys in
+	 * place of the wildcards: a known name the unknown one begins (a name cut short), else the
+	 * one at the least edit distance.
 	 * @param name a name under the prefix that is not known
 	 * @return the nearest known name, in its canonical form with the prefix
 	 */
@@ -170,7 +171,8 @@ final class KnownPropertyNames {
 		String unknown = uniformName(relativeElements(name));
 		return this.names.stream()
 			.map((known) -> concrete(known, original))
-			.min(Comparator.comparingInt((candidate) -> distance(unknown, uniformName(candidate))))
+			.min(Comparator.comparing((List<String> candidate) -> !uniformName(candidate).startsWith(unknown))
+				.thenComparingInt((candidate) -> distance(unknown, uniformName(candidate))))
 			.map((candidate) -> this.prefix + "." + String.join(".", candidate))
 			.orElseThrow();
 	}

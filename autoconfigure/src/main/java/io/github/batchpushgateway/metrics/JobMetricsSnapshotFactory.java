@@ -155,6 +155,18 @@ public final class JobMetricsSnapshotFactory {
 			metrics.add(gauge("batch_job_max_duration_seconds", "How long an execution may run, as configured.",
 					seconds(schedule.maxDuration())));
 		}
+		StartSchedule startSchedule = schedule.startSchedule();
+		Instant nextStart = (startSchedule != null) ? startSchedule.nextStart(Instant.now()) : null;
+		if (startSchedule != null && nextStart != null) {
+			// From the time of this push: the group's last push carries the start that is due next,
+			// and if none follows by the deadline, the run it names never happened.
+			metrics.add(gauge("batch_job_next_expected_start_timestamp_seconds",
+					"Next start of the job its schedule expects, as of this push, in seconds since the epoch.",
+					seconds(nextStart)));
+			metrics.add(gauge("batch_job_next_start_deadline_timestamp_seconds",
+					"Latest start of that run before it counts as missed (the expected start plus the grace period), in seconds since the epoch.",
+					seconds(nextStart.plus(startSchedule.gracePeriod()))));
+		}
 	}
 
 	private void addStepMetrics(List<MetricSnapshot> metrics, ExecutionSteps shown) {

@@ -13,9 +13,24 @@ import org.jspecify.annotations.Nullable;
  * @param stallTimeout how long a running job may go without progress before it counts as stalled,
  * {@code null} when not configured
  * @param maxDuration how long an execution may run, {@code null} when not configured
+ * @param startSchedule when the job is expected to start, {@code null} when not configured
  */
 public record JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
-		@Nullable Duration stallTimeout, @Nullable Duration maxDuration) {
+		@Nullable Duration stallTimeout, @Nullable Duration maxDuration, @Nullable StartSchedule startSchedule) {
+
+	/**
+	 * Creates a schedule without expected starts.
+	 * @param progressInterval how often a running job pushes its state
+	 * @param expectedInterval how often the job is expected to succeed, {@code null} when not
+	 * configured
+	 * @param stallTimeout how long a running job may go without progress, {@code null} when not
+	 * configured
+	 * @param maxDuration how long an execution may run, {@code null} when not configured
+	 */
+	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
+			@Nullable Duration stallTimeout, @Nullable Duration maxDuration) {
+		this(progressInterval, expectedInterval, stallTimeout, maxDuration, null);
+	}
 
 	/**
 	 * Creates a schedule with only the progress interval and the expected interval.
@@ -24,7 +39,7 @@ public record JobSchedule(Duration progressInterval, @Nullable Duration expected
 	 * configured
 	 */
 	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval) {
-		this(progressInterval, expectedInterval, null, null);
+		this(progressInterval, expectedInterval, null, null, null);
 	}
 
 }

@@ -93,7 +93,9 @@ class BatchPushgatewayAutoConfigurationTests {
 			"grouping-key.bad-name|x", "grouping-parameters|job", "grouping-key.status|prod", "grouping-key.step|x",
 			"grouping-key.pushgateway|a", "grouping-parameters|exit_code", "grouping-parameters|le",
 			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0", "min-push-interval|-1ms",
-			"min-push-interval|11s" })
+			"min-push-interval|11s", "jobs.max-duration|-1s", "jobs.overrides.importJob.max-duration|-1h",
+			"jobs.schedule|30 2 * * *", "jobs.overrides.importJob.schedule|0 0 25 * * *", "jobs.grace-period|-1m",
+			"jobs.overrides.importJob.grace-period|-1s" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
@@ -101,6 +103,22 @@ class BatchPushgatewayAutoConfigurationTests {
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("batch.pushgateway." + property);
 		});
+	}
+
+	@Test
+	void failsFastNamingAScheduleTimeZoneThatDoesNotExist() {
+		this.contextRunner.withPropertyValues("batch.pushgateway.jobs.time-zone=Mars/Olympus_Mons").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("batch.pushgateway.jobs.time-zone");
+		});
+	}
+
+	@Test
+	void aMaximumDurationOfZeroSwitchesTheDefaultOffInsteadOfFailing() {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.jobs.max-duration=0",
+					"batch.pushgateway.jobs.overrides.importJob.max-duration=0s")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package io.github.batchpushgateway.it;
 
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.support.CronExpression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +48,52 @@ class ScheduleAndExitTests {
 			assertThat(gateway.metrics().require("batch_job_stall_timeout_seconds", Map.of("job", "variantJob")))
 				.isEqualTo(300);
 			assertThat(output).contains("batch.pushgateway.jobs.overrides names jobs that do not exist: [twoStepJobb]");
+		}
+	}
+
+	@Test
+	void everyJobGetsTwelveHoursAsItsMaximumDurationUnlessItsOverrideRaisesItOrSwitchesItOff() {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.overrides.twoStepJob.max-duration=2d",
+						"batch.pushgateway.jobs.overrides.variantJob.max-duration=0")) {
+			application.run("twoStepJob", new JobParameters());
+			application.run("variantJob", new JobParameters());
+			application.run("spaceJob", new JobParameters());
+
+			assertThat(gateway.metrics().require("batch_job_max_duration_seconds", Map.of("job", "twoStepJob")))
+				.isEqualTo(172800);
+			assertThat(gateway.metrics().value("batch_job_max_duration_seconds", Map.of("job", "variantJob")))
+				.as("switched off: nothing pushed")
+				.isEmpty();
+			assertThat(gateway.metrics().value("batch_job_running", Map.of("job", "variantJob"))).isPresent();
+			assertThat(gateway.metrics().require("batch_job_max_duration_seconds", Map.of("job", "weekly report")))
+				.as("the default")
+				.isEqualTo(43200);
+		}
+	}
+
+	@Test
+	void aScheduledJobPushesItsNextExpectedStartAndItsDeadlineAndOneWithoutAScheduleDoesNot() {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.schedule=0 0 3 * * *", "batch.pushgateway.jobs.time-zone=UTC",
+						"batch.pushgateway.jobs.overrides.twoStepJob.grace-period=30m",
+						"batch.pushgateway.jobs.overrides.variantJob.schedule=-")) {
+			application.run("twoStepJob", new JobParameters());
+			application.run("variantJob", new JobParameters());
+
+			double expected = CronExpression.parse("0 0 3 * * *")
+				.next(ZonedDateTime.now(ZoneOffset.UTC))
+				.toEpochSecond();
+			assertThat(gateway.metrics()
+				.require("batch_job_next_expected_start_timestamp_seconds", Map.of("job", "twoStepJob")))
+				.isEqualTo(expected);
+			assertThat(gateway.metrics()
+				.require("batch_job_next_start_deadline_timestamp_seconds", Map.of("job", "twoStepJob")))
+				.isEqualTo(expected + 1800);
+			assertThat(gateway.metrics()
+				.value("batch_job_next_expected_start_timestamp_seconds", Map.of("job", "variantJob"))).isEmpty();
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
@@ -133,6 +134,28 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(names(metrics)).contains("batch_step_status")
 			.noneMatch((name) -> name.startsWith("batch_step_partitions")
 					|| name.startsWith("batch_step_stalest_partition"));
+	}
+
+	@Test
+	void aScheduleIsPushedAsTheNextExpectedStartAndItsDeadlineAfterTheGracePeriod() {
+		StartSchedule everyMinute = new StartSchedule("0 * * * * *", ZoneId.of("UTC"), Duration.ofSeconds(90));
+		JobSchedule schedule = new JobSchedule(Duration.ofSeconds(10), null, null, null, everyMinute);
+		long before = Instant.now().getEpochSecond();
+
+		MetricSnapshots metrics = this.factory.create(new JobState(0, null, JobHistory.EMPTY, null, schedule));
+
+		double nextStart = gauge(metrics, "batch_job_next_expected_start_timestamp_seconds");
+		assertThat(nextStart % 60).as("on the minute").isZero();
+		assertThat(nextStart).isGreaterThan(before).isLessThanOrEqualTo(before + 60);
+		assertThat(gauge(metrics, "batch_job_next_start_deadline_timestamp_seconds")).isEqualTo(nextStart + 90);
+	}
+
+	@Test
+	void withoutAScheduleNoExpectedStartIsPushed() {
+		MetricSnapshots metrics = this.factory.create(new JobState(0, null, JobHistory.EMPTY, null, this.schedule));
+
+		assertThat(names(metrics)).doesNotContain("batch_job_next_expected_start_timestamp_seconds",
+				"batch_job_next_start_deadline_timestamp_seconds");
 	}
 
 	private static List<String> names(MetricSnapshots metrics) {

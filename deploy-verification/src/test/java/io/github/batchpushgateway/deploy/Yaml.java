@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,25 @@ final class Yaml {
 		try {
 			return map(new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions()))
 				.load(Files.readString(file, StandardCharsets.UTF_8)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read " + file, ex);
+		}
+	}
+
+	/**
+	 * Reads every document of a file, such as a Kubernetes manifest holding several objects.
+	 * @param file the file
+	 * @return its documents in order
+	 */
+	static List<Map<String, Object>> readAll(Path file) {
+		try {
+			List<Map<String, Object>> documents = new ArrayList<>();
+			for (Object document : new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions()))
+				.loadAll(Files.readString(file, StandardCharsets.UTF_8))) {
+				documents.add(map(document));
+			}
+			return documents;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read " + file, ex);
