@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupSender;
@@ -41,7 +42,11 @@ class ShutdownFinisherTests {
 
 	private final GroupRegistry groups = new GroupRegistry(new PushGroupResolver(Map.of(), List.of()), 10);
 
-	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
+	/** Elapsed nanoseconds of the recorder, advanced by the tests instead of sleeping. */
+	private final AtomicLong ticker = new AtomicLong();
+
+	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50),
+			this.ticker::get);
 
 	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
 			this.gracefulStop, new RecordedExecutions(this.repository), Duration.ofMillis(400), Clock.systemUTC());
@@ -197,7 +202,7 @@ class ShutdownFinisherTests {
 	void aProcessWhoseJobEndJustWaitedInVainIsNotHeldUpASecondTime() {
 		io.github.batchpushgateway.push.Delivery undelivered = mock(io.github.batchpushgateway.push.Delivery.class);
 		willAnswer((invocation) -> {
-			Thread.sleep(50); // the recorder's whole flush timeout
+			this.ticker.addAndGet(Duration.ofMillis(50).toNanos()); // the recorder's whole flush timeout
 			return false;
 		}).given(undelivered).await(any());
 		given(this.sender.request(GROUP)).willReturn(undelivered);
