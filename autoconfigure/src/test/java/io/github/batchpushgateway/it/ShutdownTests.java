@@ -184,6 +184,9 @@ class ShutdownTests {
 	private Process launch(String jobName, Path database, String... arguments) throws IOException {
 		this.databases.add(database);
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				// Start fast on a loaded machine (half the CPU of a default start): the test waits
+				// for the job and its shutdown, not for the JIT.
+				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-cp", System.getProperty("java.class.path"), ShutdownTestApplication.class.getName(),
 				"--spring.batch.job.name=" + jobName,
 				"--spring.datasource.url=" + url(database),
