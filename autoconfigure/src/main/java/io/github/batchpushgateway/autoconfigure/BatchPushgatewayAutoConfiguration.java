@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Format;
@@ -123,10 +123,10 @@ public final class BatchPushgatewayAutoConfiguration {
 			return new BatchPushTargets(own);
 		}
 		List<PushClient> clients = new ArrayList<>();
-		SSLSocketFactory socketFactory = sslSocketFactory(properties, sslBundles);
+		SSLContext sslContext = sslContext(properties, sslBundles);
 		List<PushgatewayClientCustomizer> resolved = customizers.orderedStream().toList();
 		for (String address : properties.gatewayAddresses()) {
-			clients.add(gatewayClient(properties, address, socketFactory, resolved));
+			clients.add(gatewayClient(properties, address, sslContext, resolved));
 		}
 		if (properties.getTextfile().getDirectory() != null) {
 			clients.add(new TextfileClient(properties.getTextfile().getDirectory()));
@@ -135,14 +135,14 @@ public final class BatchPushgatewayAutoConfiguration {
 	}
 
 	private static PushClient gatewayClient(BatchPushgatewayProperties properties, String address,
-			@Nullable SSLSocketFactory socketFactory, List<PushgatewayClientCustomizer> customizers) {
+			@Nullable SSLContext sslContext, List<PushgatewayClientCustomizer> customizers) {
 		PushgatewayHttpClient.Builder builder = PushgatewayHttpClient
 			.builder(URI.create(properties.getScheme().name().toLowerCase(Locale.ROOT) + "://" + address))
 			.format((properties.getFormat() == Format.TEXT) ? PushgatewayHttpClient.Format.TEXT
 					: PushgatewayHttpClient.Format.PROTOBUF)
 			.connectTimeout(properties.getConnectTimeout())
 			.readTimeout(properties.getReadTimeout())
-			.socketFactory(socketFactory);
+			.sslContext(sslContext);
 		if (properties.getToken() != null) {
 			builder.bearerToken(properties.getToken());
 		}
@@ -153,13 +153,13 @@ public final class BatchPushgatewayAutoConfiguration {
 		return builder.build();
 	}
 
-	private static @Nullable SSLSocketFactory sslSocketFactory(BatchPushgatewayProperties properties,
+	private static @Nullable SSLContext sslContext(BatchPushgatewayProperties properties,
 			ObjectProvider<SslBundles> sslBundles) {
 		String bundle = properties.getSsl().getBundle();
 		if (bundle == null) {
 			return null;
 		}
-		return sslBundles.getObject().getBundle(bundle).createSslContext().getSocketFactory();
+		return sslBundles.getObject().getBundle(bundle).createSslContext();
 	}
 
 	/**

@@ -13,8 +13,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code batchPushgateway} health contributor, which reports whether
- * job state reaches the target, when the application has Spring Boot's health support
- * (Actuator). Switch it off with {@code management.health.batch-pushgateway.enabled=false}.
+ * job state reaches the targets, when the application has Spring Boot's health support
+ * (Actuator). It informs and stays {@code UP} unless
+ * {@code batch.pushgateway.health.down-when-undelivered} is set. Switch it off with
+ * {@code management.health.batch-pushgateway.enabled=false}.
  */
 @AutoConfiguration(after = BatchPushgatewayAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -24,9 +26,11 @@ public final class BatchPushgatewayHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "batchPushgatewayHealthIndicator")
-	BatchPushgatewayHealthIndicator batchPushgatewayHealthIndicator(PushPipeline pipeline, BatchPushTargets targets) {
+	BatchPushgatewayHealthIndicator batchPushgatewayHealthIndicator(PushPipeline pipeline, BatchPushTargets targets,
+			BatchPushgatewayProperties properties) {
 		return new BatchPushgatewayHealthIndicator(pipeline.sender()::failingGroupsByTarget,
-				targets.clients().stream().map(PushClient::describe).toList());
+				targets.clients().stream().map(PushClient::describe).toList(),
+				properties.getHealth().isDownWhenUndelivered());
 	}
 
 }

@@ -137,6 +137,8 @@ public class BatchPushgatewayProperties {
 
 	private final Observations observations = new Observations();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -314,6 +316,10 @@ public class BatchPushgatewayProperties {
 
 	public Observations getObservations() {
 		return this.observations;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -669,7 +675,8 @@ public class BatchPushgatewayProperties {
 
 		/**
 		 * How long state whose retries are exhausted waits before it is sent again; it is also sent
-		 * again as soon as another push succeeds.
+		 * again as soon as another push succeeds. Also how long state the gateway rejected waits
+		 * before it is checked again.
 		 */
 		private Duration redeliveryInterval = Duration.ofSeconds(30);
 
@@ -734,6 +741,29 @@ public class BatchPushgatewayProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The batchPushgateway health contributor (with Actuator).
+	 */
+	public static class Health {
+
+		/**
+		 * Whether the health contributor is DOWN while the state of some job group reached no
+		 * target (its last push failed at every target), which turns the application's aggregate
+		 * health DOWN (HTTP 503). Otherwise it stays UP and shows the failing targets and groups
+		 * in its details; a group that one of several targets still holds never makes it DOWN.
+		 */
+		private boolean downWhenUndelivered;
+
+		public boolean isDownWhenUndelivered() {
+			return this.downWhenUndelivered;
+		}
+
+		public void setDownWhenUndelivered(boolean downWhenUndelivered) {
+			this.downWhenUndelivered = downWhenUndelivered;
 		}
 
 	}

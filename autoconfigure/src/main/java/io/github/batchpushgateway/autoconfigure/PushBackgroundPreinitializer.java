@@ -2,6 +2,8 @@ package io.github.batchpushgateway.autoconfigure;
 
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -104,8 +106,12 @@ public final class PushBackgroundPreinitializer implements ApplicationListener<A
 			ExpositionFormatWriter writer = text ? PrometheusTextFormatWriter.create() : new PrometheusProtobufWriter();
 			CountingOutputStream out = new CountingOutputStream();
 			writer.write(out, metrics);
-			// Opening a connection object connects nothing; it loads the HTTP client's classes.
-			URI.create("http://127.0.0.1:9091/metrics").toURL().openConnection();
+			// Building a request sends nothing; it loads the HTTP client's request and answer
+			// classes (the client itself is built with the application's beans).
+			HttpRequest.newBuilder(URI.create("http://127.0.0.1:9091/metrics"))
+				.PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
+				.build();
+			HttpResponse.BodyHandlers.ofInputStream();
 			return out.count;
 		}
 

@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.batch;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import io.github.batchpushgateway.push.Delivery;
 import io.github.batchpushgateway.push.StateSender;
@@ -27,19 +28,28 @@ public final class JobEventRecorder {
 
 	private final Duration flushTimeout;
 
+	/** Reads elapsed time in nanoseconds: {@link System#nanoTime()}, or a test's ticker. */
+	private final LongSupplier ticker;
+
 	/**
 	 * The last job end whose final state was not delivered: when its wait began and ended
-	 * ({@link System#nanoTime()}), {@code null} if none.
+	 * (readings of the ticker), {@code null} if none.
 	 */
 	private volatile @Nullable UndeliveredEnd lastUndeliveredEnd;
 
 	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout) {
+		this(groups, sender, flushTimeout, System::nanoTime);
+	}
+
+	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout, LongSupplier ticker) {
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(sender, "'sender' must not be null");
 		Assert.isTrue(flushTimeout != null && !flushTimeout.isNegative(), "'flushTimeout' must not be negative");
+		Assert.notNull(ticker, "'ticker' must not be null");
 		this.groups = groups;
 		this.sender = sender;
 		this.flushTimeout = flushTimeout;
+		this.ticker = ticker;
 	}
 
 	/**
@@ -117,10 +127,10 @@ public final class JobEventRecorder {
 					+ ex.getClass().getName() + ")", ex);
 			return false;
 		}
-		long waitStart = System.nanoTime();
+		long waitStart = this.ticker.getAsLong();
 		boolean delivered = delivery.await(this.flushTimeout);
 		if (!delivered) {
-			this.lastUndeliveredEnd = new UndeliveredEnd(waitStart, System.nanoTime());
+			this.lastUndeliveredEnd = new UndeliveredEnd(waitStart, this.ticker.getAsLong());
 		}
 		if (!delivered && logger.isDebugEnabled()) {
 			logger.debug("Final state of job '" + execution.getJobInstance().getJobName() + "' not delivered "
@@ -141,7 +151,7 @@ public final class JobEventRecorder {
 	Duration budgetLeftAfterUndeliveredEnd() {
 		UndeliveredEnd last = this.lastUndeliveredEnd;
 		long budget = this.flushTimeout.toNanos();
-		if (last == null || System.nanoTime() - last.waitEnded() >= budget) {
+		if (last == null || this.ticker.getAsLong() - last.waitEnded() >= budget) {
 			return this.flushTimeout;
 		}
 		return Duration.ofNanos(Math.max(0, budget - (last.waitEnded() - last.waitStarted())));

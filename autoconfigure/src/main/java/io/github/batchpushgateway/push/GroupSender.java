@@ -40,7 +40,10 @@ import org.springframework.util.backoff.BackOffExecution;
  * attempt sending the newest state; the policy's predicate alone decides whether a failure is
  * worth retrying. State whose retries are exhausted is sent again every redelivery interval, at
  * once when the group changes again, or when a push of another group succeeds. State the target
- * rejected for good is not sent again until the group changes.
+ * rejected is not retried; the group is checked again every redelivery interval until it changes
+ * or a check succeeds, since the cause may lie outside its state (another group's metric of the
+ * same name with another type, credentials the target no longer takes), so the group recovers
+ * when the cause is gone rather than at its job's next run.
  */
 public final class GroupSender implements StateSender, AutoCloseable {
 
@@ -189,9 +192,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 		slot.requested++;
 		slot.lastEvent = slot.requested;
-		if (slot.parked) {
-			// Redelivery was waiting for its interval: newer state goes now.
+		if (slot.parked || slot.rechecking) {
+			// Redelivery or a check of rejected state was waiting for its interval: newer state
+			// goes now.
 			slot.parked = false;
+			slot.rechecking = false;
 			slot.cancelTimer();
 		}
 		return slot;
@@ -214,6 +219,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			}
 			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
 			slot.requested++;
+			if (slot.rechecking) {
+				// A heartbeat of a running job checks rejected state at its own pace.
+				slot.rechecking = false;
+				slot.cancelTimer();
+			}
 			if (!slot.parked) {
 				due = arrange(group, slot);
 			}
@@ -444,6 +454,35 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Guarded by {@code lock}. Arranges a check of a group whose state was rejected, after the
+	 * redelivery interval: its state, rebuilt then, is sent once more.
+	 */
+	private void scheduleRecheck(PushGroup group, Slot slot) {
+		long ticket = ++slot.ticket;
+		try {
+			slot.timer = this.scheduler.schedule(() -> recheck(group, ticket), now().plus(this.redeliveryInterval));
+		}
+		catch (RuntimeException ex) {
+			// The scheduler is shutting down or failed: the group's next change pushes it again.
+			slot.rechecking = false;
+			logger.debug("Scheduler rejected the check of " + group, ex);
+		}
+	}
+
+	/** A check of rejected state; runs on the scheduler's thread. */
+	private void recheck(PushGroup group, long ticket) {
+		synchronized (this.lock) {
+			Slot slot = this.slots.get(group);
+			if (slot == null || this.closed || slot.ticket != ticket || !slot.rechecking) {
+				return;
+			}
+			slot.rechecking = false;
+			slot.requested++;
+		}
+		send(group, ticket);
+	}
+
 	/** One attempt; runs on the scheduler's thread. */
 	void send(PushGroup group, long ticket) {
 		// A job's thread has usually just woken this one, and with every core busy the scheduler
@@ -596,11 +635,15 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				scheduleLater(group, slot, this.redeliveryInterval);
 			}
 			else {
-				// Rejected for good: the same state would be rejected again. Newer state goes
-				// as usual.
+				// Rejected: not retried, nobody waits any longer for this state. Newer state goes
+				// as usual; without any, the group is checked again after the redelivery interval.
 				slot.delivered = Math.max(slot.delivered, built);
 				if (slot.delivered < slot.requested) {
 					due = arrange(group, slot);
+				}
+				else if (!this.closed) {
+					slot.rechecking = true;
+					scheduleRecheck(group, slot);
 				}
 			}
 		}
@@ -637,6 +680,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		/** Waiting for the redelivery interval after exhausted retries. */
 		boolean parked;
+
+		/** Waiting for the redelivery interval to check state the target rejected. */
+		boolean rechecking;
 
 		/** A delayed attempt (retry, redelivery, the end of a hold) waits for its time. */
 		@Nullable ScheduledFuture<?> timer;

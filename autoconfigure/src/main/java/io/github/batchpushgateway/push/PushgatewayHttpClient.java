@@ -1,20 +1,23 @@
 package io.github.batchpushgateway.push;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.net.ConnectException;
 import java.net.URI;
-import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
@@ -42,22 +45,28 @@ public final class PushgatewayHttpClient implements PushClient {
 
 	private final ExpositionFormatWriter writer;
 
-	private final int connectTimeout;
+	private final Duration readTimeout;
 
-	private final int readTimeout;
-
-	private final @Nullable SSLSocketFactory socketFactory;
+	private final HttpClient http;
 
 	private PushgatewayHttpClient(Builder builder) {
 		this.base = builder.base;
 		this.description = builder.base.toString();
 		this.headers = Map.copyOf(builder.headers);
-		RequestLogRedaction.redact(this.headers);
 		this.writer = (builder.format == Format.TEXT) ? PrometheusTextFormatWriter.create()
 				: new PrometheusProtobufWriter();
-		this.connectTimeout = millis(builder.connectTimeout);
-		this.readTimeout = millis(builder.readTimeout);
-		this.socketFactory = builder.socketFactory;
+		this.readTimeout = positive(builder.readTimeout);
+		// HTTP/1.1: the gateway speaks nothing else over plain HTTP, and an upgrade attempt would
+		// only cost a round trip. Proxies are the JVM's (its default ProxySelector, as the
+		// http(s).proxyHost system properties set it). The client logs no header unless the
+		// application asks it to (jdk.httpclient.HttpClient.log), so credentials need no filter.
+		HttpClient.Builder http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(positive(builder.connectTimeout));
+		if (builder.sslContext != null) {
+			http.sslContext(builder.sslContext);
+		}
+		this.http = http.build();
 	}
 
 	/**
@@ -71,43 +80,34 @@ public final class PushgatewayHttpClient implements PushClient {
 
 	@Override
 	public void push(PushGroup group, MetricSnapshots metrics) throws IOException {
-		HttpURLConnection connection = open(GroupPath.of(group));
-		try {
-			connection.setRequestMethod("PUT");
-			connection.setDoOutput(true);
-			connection.setRequestProperty("Content-Type", this.writer.getContentType());
-			try (OutputStream body = connection.getOutputStream()) {
-				this.writer.write(body, metrics);
-			}
-			int status = connection.getResponseCode();
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		this.writer.write(body, metrics);
+		HttpRequest request = request(GroupPath.of(group)).header("Content-Type", this.writer.getContentType())
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+			.build();
+		HttpResponse<InputStream> response = send(request);
+		try (InputStream answer = response.body()) {
+			int status = response.statusCode();
 			if (status / 100 != 2) {
 				throw new PushRejectedException(status,
-						"Pushgateway answered " + status + " to the push of " + group + ": " + answer(connection));
+						"Pushgateway answered " + status + " to the push of " + group + ": " + answer(answer));
 			}
-			drain(connection);
-		}
-		finally {
-			connection.disconnect();
+			// Reading the answer to its end lets the client keep the connection for the next push.
+			answer.transferTo(OutputStream.nullOutputStream());
 		}
 	}
 
 	@Override
 	public GroupOutcomes readOutcomes(PushGroup group) throws IOException {
-		HttpURLConnection connection = open("/metrics");
-		try {
-			connection.setRequestProperty("Accept", "text/plain; version=0.0.4");
-			int status = connection.getResponseCode();
+		HttpRequest request = request("/metrics").header("Accept", "text/plain; version=0.0.4").GET().build();
+		HttpResponse<InputStream> response = send(request);
+		try (InputStream answer = response.body()) {
+			int status = response.statusCode();
 			if (status / 100 != 2) {
 				throw new PushRejectedException(status,
-						"Pushgateway answered " + status + " to the read of " + group + ": " + answer(connection));
+						"Pushgateway answered " + status + " to the read of " + group + ": " + answer(answer));
 			}
-			try (InputStreamReader text = new InputStreamReader(connection.getInputStream(),
-					StandardCharsets.UTF_8)) {
-				return ExposedSamples.outcomesOf(group, text);
-			}
-		}
-		finally {
-			connection.disconnect();
+			return ExposedSamples.outcomesOf(group, new InputStreamReader(answer, StandardCharsets.UTF_8));
 		}
 	}
 
@@ -116,41 +116,46 @@ public final class PushgatewayHttpClient implements PushClient {
 		return this.description;
 	}
 
-	private HttpURLConnection open(String path) throws IOException {
-		URL url = URI.create(this.base + path).toURL();
-		HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-		if (this.socketFactory != null && connection instanceof HttpsURLConnection https) {
-			https.setSSLSocketFactory(this.socketFactory);
+	private HttpRequest.Builder request(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(this.readTimeout);
+		this.headers.forEach(request::header);
+		return request;
+	}
+
+	private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
 		}
-		connection.setConnectTimeout(this.connectTimeout);
-		connection.setReadTimeout(this.readTimeout);
-		this.headers.forEach(connection::setRequestProperty);
-		return connection;
+		catch (ConnectException ex) {
+			// The JDK's client says nothing more than its class (nor does its cause): the outage
+			// warning is to name what happened. A connect timeout has an exception of its own.
+			if (ex.getMessage() != null) {
+				throw ex;
+			}
+			ConnectException named = new ConnectException("Connection refused or unreachable");
+			named.initCause(ex);
+			throw named;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while talking to " + this.description);
+		}
 	}
 
 	/** The start of the gateway's answer, on one line: it names what was wrong. */
-	private static String answer(HttpURLConnection connection) {
-		try (InputStream error = connection.getErrorStream()) {
-			if (error == null) {
-				return "(no answer)";
-			}
-			String text = new String(error.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
-			return text.replaceAll("\\s+", " ").trim();
+	private static String answer(InputStream answer) {
+		try {
+			String text = new String(answer.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
+			return text.isBlank() ? "(no answer)" : text.replaceAll("\\s+", " ").trim();
 		}
 		catch (IOException ex) {
 			return "(answer unreadable)";
 		}
 	}
 
-	/** Reading the answer to its end lets the JVM keep the connection alive for the next push. */
-	private static void drain(HttpURLConnection connection) throws IOException {
-		try (InputStream answer = connection.getInputStream()) {
-			answer.transferTo(OutputStream.nullOutputStream());
-		}
-	}
-
-	private static int millis(Duration duration) {
-		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
+	/** The HTTP client refuses a zero timeout; the shortest it takes stands for it. */
+	private static Duration positive(Duration duration) {
+		return (duration.isZero() || duration.isNegative()) ? Duration.ofMillis(1) : duration;
 	}
 
 	/** The payload format. */
@@ -179,7 +184,7 @@ public final class PushgatewayHttpClient implements PushClient {
 
 		private Duration readTimeout = Duration.ofSeconds(5);
 
-		private @Nullable SSLSocketFactory socketFactory;
+		private @Nullable SSLContext sslContext;
 
 		private Builder(URI base) {
 			Assert.notNull(base, "'base' must not be null");
@@ -222,12 +227,12 @@ public final class PushgatewayHttpClient implements PushClient {
 		}
 
 		/**
-		 * Sets the socket factory of HTTPS connections, such as an SSL bundle's.
-		 * @param socketFactory the socket factory, {@code null} for the JVM's default
+		 * Sets the TLS context of HTTPS connections, such as an SSL bundle's.
+		 * @param sslContext the context, {@code null} for the JVM's default
 		 * @return this builder
 		 */
-		public Builder socketFactory(@Nullable SSLSocketFactory socketFactory) {
-			this.socketFactory = socketFactory;
+		public Builder sslContext(@Nullable SSLContext sslContext) {
+			this.sslContext = sslContext;
 			return this;
 		}
 

@@ -2,6 +2,7 @@ package io.github.batchpushgateway.batch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.push.GroupSender;
@@ -39,7 +40,11 @@ class ShutdownFinisherTests {
 
 	private final GroupStates groups = TestGroupStates.of(this.repository);
 
-	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50));
+	/** Elapsed nanoseconds of the recorder, advanced by the tests instead of sleeping. */
+	private final AtomicLong ticker = new AtomicLong();
+
+	private final JobEventRecorder recorder = new JobEventRecorder(this.groups, this.sender, Duration.ofMillis(50),
+			this.ticker::get);
 
 	private final ShutdownFinisher finisher = new ShutdownFinisher(this.groups, this.sender, this.recorder,
 			this.gracefulStop, this.groups.repository(), Duration.ofMillis(400), Clock.systemUTC());
@@ -195,7 +200,7 @@ class ShutdownFinisherTests {
 	void aProcessWhoseJobEndJustWaitedInVainIsNotHeldUpASecondTime() {
 		io.github.batchpushgateway.push.Delivery undelivered = mock(io.github.batchpushgateway.push.Delivery.class);
 		willAnswer((invocation) -> {
-			Thread.sleep(50); // the recorder's whole flush timeout
+			this.ticker.addAndGet(Duration.ofMillis(50).toNanos()); // the recorder's whole flush timeout
 			return false;
 		}).given(undelivered).await(any());
 		given(this.sender.request(GROUP)).willReturn(undelivered);

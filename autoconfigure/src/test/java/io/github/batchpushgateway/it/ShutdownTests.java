@@ -19,6 +19,7 @@ import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,12 @@ import static org.awaitility.Awaitility.await;
  * {@code java -jar} would.
  */
 class ShutdownTests {
+
+	/**
+	 * Cases that call no API beyond those the other cases call, left out on Spring Boot 4.1
+	 * (spring-boot-4.1-tests) since each costs a JVM or two.
+	 */
+	static final String SAME_ON_BOOT_4_1 = "same-on-boot-4.1";
 
 	private static final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -98,6 +105,7 @@ class ShutdownTests {
 	}
 
 	@Test
+	@Tag(SAME_ON_BOOT_4_1)
 	void sigtermDuringATaskletThatCannotStopEndsItStoppedInTheRepositoryAndTheGateway(@TempDir Path directory)
 			throws Exception {
 		// given a tasklet that sleeps through any stop request
@@ -129,6 +137,7 @@ class ShutdownTests {
 	}
 
 	@Test
+	@Tag(SAME_ON_BOOT_4_1)
 	void sigtermWithoutTheGracefulStopPushesTheJobAsInterruptedWithinTheFlushTimeout(@TempDir Path directory)
 			throws Exception {
 		// given a tasklet that sleeps, in an application that does not stop jobs at shutdown
@@ -175,6 +184,9 @@ class ShutdownTests {
 	private Process launch(String jobName, Path database, String... arguments) throws IOException {
 		this.databases.add(database);
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				// Start fast on a loaded machine (half the CPU of a default start): the test waits
+				// for the job and its shutdown, not for the JIT.
+				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-cp", System.getProperty("java.class.path"), ShutdownTestApplication.class.getName(),
 				"--spring.batch.job.name=" + jobName,
 				"--spring.datasource.url=" + url(database),

@@ -441,7 +441,7 @@ class GroupSenderTests {
 	}
 
 	@Test
-	void aRejectedPushIsNeitherRetriedNorRedeliveredButTheNextChangeIsSent() {
+	void aRejectedPushIsNotRetriedButCheckedAgainAfterTheRedeliveryIntervalAndTheNextChangeIsSent() {
 		this.client.pushRejection = 400;
 		Delivery rejected = this.sender.request(GROUP);
 
@@ -449,7 +449,7 @@ class GroupSenderTests {
 
 		assertThat(rejected.await(Duration.ZERO)).isFalse();
 		assertThat(this.client.attempts).isEqualTo(1);
-		assertThat(this.scheduler.pendingDelays()).isEmpty();
+		assertThat(this.scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(30));
 		assertThat(this.sender.undeliveredGroups()).isEmpty();
 		this.client.pushRejection = 0;
 		Delivery next = this.sender.request(GROUP);
@@ -496,6 +496,39 @@ class GroupSenderTests {
 		this.client.pushRejection = 0;
 		this.sender.request(GROUP);
 		this.scheduler.runDue();
+		assertThat(this.sender.failingGroups()).isEmpty();
+	}
+
+	@Test
+	void aRejectedGroupRecoversWhenTheCauseIsGoneWithoutAnotherChange() {
+		// the cause lies outside the group's state: another group held a metric of the same name
+		// with another type, and was deleted since
+		this.client.pushRejection = 400;
+		this.sender.changed(GROUP);
+		this.scheduler.runDue();
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(this.client.attempts).as("checked again, still rejected").isEqualTo(2);
+		assertThat(this.sender.failingGroups()).containsOnlyKeys(GROUP);
+
+		this.client.pushRejection = 0;
+		assertThat(this.scheduler.advanceToNext()).isEqualTo(Duration.ofSeconds(30));
+
+		assertThat(this.client.attempts).isEqualTo(3);
+		assertThat(this.sender.failingGroups()).isEmpty();
+		assertThat(this.scheduler.pendingDelays()).as("no check once delivered").isEmpty();
+	}
+
+	@Test
+	void aHeartbeatChecksARejectedGroupAtItsOwnPace() {
+		this.client.pushRejection = 400;
+		this.sender.changed(GROUP);
+		this.scheduler.runDue();
+		this.client.pushRejection = 0;
+
+		this.sender.refresh(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.attempts).isEqualTo(2);
 		assertThat(this.sender.failingGroups()).isEmpty();
 	}
 

@@ -2,8 +2,8 @@ package io.github.batchpushgateway.push;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +97,7 @@ class PushgatewayHttpClientTests {
 			PushgatewayHttpClient client = client(server, Duration.ofMillis(300));
 			long start = System.nanoTime();
 
-			assertThatExceptionOfType(SocketTimeoutException.class)
+			assertThatExceptionOfType(HttpTimeoutException.class)
 				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}

@@ -33,7 +33,8 @@ final class ExampleJobProcess {
 		Path jar = jar();
 		Path log = directory.resolve("example-job.log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", jar.toString(), "--batch.pushgateway.address=" + gatewayAddress,
+				// Start fast on a loaded machine: the test waits for the job, not for the JIT.
+				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "--batch.pushgateway.address=" + gatewayAddress,
 				"--demo.data-dir=" + directory.resolve("data"), "--demo.customers=" + customers));
 		for (String property : properties) {
 			command.add("--" + property);

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 import io.github.batchpushgateway.autoconfigure.BatchPushgatewayAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.Job;
@@ -15,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The class path this module runs the auto-configuration's tests on is the one the README's
- * compatibility table names: Spring Boot 4.1 with its Spring Framework and Spring Batch, the
- * Prometheus client pinned to 1.4.3, and the auto-configuration jar built by the autoconfigure
- * module (not recompiled here).
+ * compatibility table names: Spring Boot 4.1 with the Spring Framework, Spring Batch, Micrometer
+ * and Prometheus client it manages, nothing pinned, and the auto-configuration jar built by the
+ * autoconfigure module (not recompiled here) against Boot 4.0's versions.
  */
 class SpringBoot41ClassPathTests {
 
@@ -29,9 +31,12 @@ class SpringBoot41ClassPathTests {
 	}
 
 	@Test
-	void usesThePinnedPrometheusClient() throws IOException {
+	void usesThePrometheusClientAndMicrometerThatBoot41Manages() throws IOException {
 		assertThat(mavenVersion(PrometheusProtobufWriter.class, "io.prometheus", "prometheus-metrics-exposition-formats"))
-			.isEqualTo("1.4.3");
+			.startsWith("1.7.");
+		// Micrometer's jars name their version in the manifest only.
+		assertThat(PrometheusMeterRegistry.class.getPackage().getImplementationVersion()).startsWith("1.17.");
+		assertThat(MeterRegistry.class.getPackage().getImplementationVersion()).startsWith("1.17.");
 	}
 
 	@Test
