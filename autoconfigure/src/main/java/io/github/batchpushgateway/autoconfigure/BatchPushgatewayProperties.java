@@ -85,8 +85,9 @@ public class BatchPushgatewayProperties {
 
 	/**
 	 * How long after the start of a group's last push its step ends and heartbeats wait, to go
-	 * out together as one push at the end of that time; a job's start always waits that long, so
-	 * that a job that ends within it makes one push, its end. A job's end, a flush, retries and
+	 * out together as one push at the end of that time; a job's start is never pushed at once but
+	 * at the end of that time (a whole one when none runs), so that a job that ends within it
+	 * makes one push, its end. A job's end, a flush, retries and
 	 * redelivery are not paced. At most the progress interval; zero pushes every event at once.
 	 */
 	private Duration minPushInterval = Duration.ofMillis(100);

@@ -40,7 +40,8 @@ final class JobRepositoryReads {
 
 	private final int maxInstancesScanned;
 
-	private final @Nullable JdbcStepExecutions stepExecutions;
+	/** Set to {@code null} once the one-statement read turns out not to fit the repository. */
+	private volatile @Nullable JdbcStepExecutions stepExecutions;
 
 	/**
 	 * Creates the reads of a repository that reads step executions through its API.
@@ -201,15 +202,19 @@ final class JobRepositoryReads {
 	 * @throws RuntimeException when the repository cannot be read
 	 */
 	Map<Long, StepSample> stepsOf(JobExecution execution) {
-		if (this.stepExecutions != null) {
+		JdbcStepExecutions statement = this.stepExecutions;
+		if (statement != null) {
 			try {
-				return this.stepExecutions.of(execution.getId());
+				Map<Long, StepSample> steps = statement.of(execution.getId());
+				if (holdsAll(steps, execution)) {
+					return steps;
+				}
+				giveUpStatement("it lacks steps this execution has (the job repository is on another data source)");
 			}
 			catch (DataAccessException ex) {
 				// A job repository on another database or with another table prefix than the
 				// one configured: its API still knows.
-				logger.debug("Could not read the step executions of execution " + execution.getId()
-						+ " in one statement; reading them through the job repository", ex);
+				giveUpStatement(ex.getMessage());
 			}
 		}
 		JobExecution stored = of(execution);
@@ -221,6 +226,39 @@ final class JobRepositoryReads {
 			steps.put(step.getId(), StepSample.of(step));
 		}
 		return steps;
+	}
+
+	/**
+	 * Whether the statement's rows are those of the execution: the partitions the execution knows
+	 * in memory (its partition steps created them, so they are saved) are found among them, under
+	 * their ids and names. A table read on a data source other than the repository's holds another
+	 * execution's steps, or none.
+	 */
+	private static boolean holdsAll(Map<Long, StepSample> steps, JobExecution execution) {
+		boolean partitions = false;
+		boolean found = false;
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStepName().contains(":")) {
+				partitions = true;
+				StepSample read = steps.get(step.getId());
+				if (read != null) {
+					if (!read.name().equals(step.getStepName())) {
+						return false;
+					}
+					found = true;
+				}
+			}
+		}
+		return found || !partitions;
+	}
+
+	/** The one-statement read does not fit this repository: its API is used from now on. */
+	private void giveUpStatement(@Nullable String reason) {
+		if (this.stepExecutions != null) {
+			this.stepExecutions = null;
+			logger.info("Reading step executions run in other JVMs through the job repository's API (one query per "
+					+ "step), not in one statement on the application's DataSource: " + reason);
+		}
 	}
 
 	/**

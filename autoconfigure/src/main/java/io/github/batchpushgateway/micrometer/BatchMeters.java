@@ -268,6 +268,11 @@ public final class BatchMeters implements JobMetricsContributor {
 		PrometheusMeterRegistry registry;
 		synchronized (this.registries) {
 			registry = this.registries.remove(jobExecution);
+			if (registry == null && !this.shared.isEmpty()) {
+				// A run that recorded nothing itself and whose only push is its end (a short job's
+				// start is held) still shows the gauges registered once.
+				registry = newRegistry(jobExecution);
+			}
 			Entry last = this.last;
 			if (last != null && last.execution == jobExecution) {
 				this.last = null;

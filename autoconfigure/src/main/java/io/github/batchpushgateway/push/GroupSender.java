@@ -522,7 +522,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		catch (StateNotBuilt ex) {
 			logger.warn(ex.getMessage(), ex.getCause());
 			done = true;
-			failed(group, slot, building, ex, false);
+			// Not checked again on a timer: the state source fails the same way until the group
+			// changes, and each check would log this again.
+			failed(group, slot, building, ex, false, false);
 		}
 		catch (Exception ex) {
 			this.listener.pushFailed(group, ex, Duration.ofNanos(System.nanoTime() - start));
@@ -606,6 +608,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying) {
+		failed(group, slot, built, failure, worthRetrying, true);
+	}
+
+	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying,
+			boolean recheckWhenRejected) {
 		List<CompletableFuture<Boolean>> done;
 		Due due = null;
 		synchronized (this.lock) {
@@ -641,7 +648,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				if (slot.delivered < slot.requested) {
 					due = arrange(group, slot);
 				}
-				else if (!this.closed) {
+				else if (!this.closed && recheckWhenRejected) {
 					slot.rechecking = true;
 					scheduleRecheck(group, slot);
 				}

@@ -1,21 +1,25 @@
 package io.github.batchpushgateway.push;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLContext;
 
@@ -85,30 +89,25 @@ public final class PushgatewayHttpClient implements PushClient {
 		HttpRequest request = request(GroupPath.of(group)).header("Content-Type", this.writer.getContentType())
 			.PUT(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
 			.build();
-		HttpResponse<InputStream> response = send(request);
-		try (InputStream answer = response.body()) {
-			int status = response.statusCode();
-			if (status / 100 != 2) {
-				throw new PushRejectedException(status,
-						"Pushgateway answered " + status + " to the push of " + group + ": " + answer(answer));
-			}
-			// Reading the answer to its end lets the client keep the connection for the next push.
-			answer.transferTo(OutputStream.nullOutputStream());
+		HttpResponse<byte[]> response = send(request);
+		int status = response.statusCode();
+		if (status / 100 != 2) {
+			throw new PushRejectedException(status,
+					"Pushgateway answered " + status + " to the push of " + group + ": " + answer(response.body()));
 		}
 	}
 
 	@Override
 	public GroupOutcomes readOutcomes(PushGroup group) throws IOException {
 		HttpRequest request = request("/metrics").header("Accept", "text/plain; version=0.0.4").GET().build();
-		HttpResponse<InputStream> response = send(request);
-		try (InputStream answer = response.body()) {
-			int status = response.statusCode();
-			if (status / 100 != 2) {
-				throw new PushRejectedException(status,
-						"Pushgateway answered " + status + " to the read of " + group + ": " + answer(answer));
-			}
-			return ExposedSamples.outcomesOf(group, new InputStreamReader(answer, StandardCharsets.UTF_8));
+		HttpResponse<byte[]> response = send(request);
+		int status = response.statusCode();
+		if (status / 100 != 2) {
+			throw new PushRejectedException(status,
+					"Pushgateway answered " + status + " to the read of " + group + ": " + answer(response.body()));
 		}
+		return ExposedSamples.outcomesOf(group,
+				new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8));
 	}
 
 	@Override
@@ -122,35 +121,51 @@ public final class PushgatewayHttpClient implements PushClient {
 		return request;
 	}
 
-	private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+	/**
+	 * Sends the request and reads the whole answer within the read timeout. The request's own
+	 * timeout covers only the wait for the answer's headers: a gateway or proxy that sends them and
+	 * then stalls would block the target's sending thread for ever, so the exchange as a whole is
+	 * bounded here (as every read of the connection used to be).
+	 */
+	private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
+		CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(request,
+				HttpResponse.BodyHandlers.ofByteArray());
 		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+			return exchange.get(this.readTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		catch (ConnectException ex) {
-			// The JDK's client says nothing more than its class (nor does its cause): the outage
-			// warning is to name what happened. A connect timeout has an exception of its own.
-			if (ex.getMessage() != null) {
-				throw ex;
-			}
-			ConnectException named = new ConnectException("Connection refused or unreachable");
-			named.initCause(ex);
-			throw named;
+		catch (TimeoutException ex) {
+			exchange.cancel(true);
+			throw new HttpTimeoutException(
+					"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
+		}
+		catch (ExecutionException ex) {
+			throw named(ex.getCause());
 		}
 		catch (InterruptedException ex) {
+			exchange.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted while talking to " + this.description);
 		}
 	}
 
+	private static IOException named(Throwable failure) {
+		if (failure instanceof ConnectException connect && connect.getMessage() == null) {
+			// The JDK's client says nothing more than its class (nor does its cause): the outage
+			// warning is to name what happened. A connect timeout has an exception of its own.
+			ConnectException named = new ConnectException("Connection refused or unreachable");
+			named.initCause(connect);
+			return named;
+		}
+		if (failure instanceof IOException io) {
+			return io;
+		}
+		return new IOException(String.valueOf(failure.getMessage()), failure);
+	}
+
 	/** The start of the gateway's answer, on one line: it names what was wrong. */
-	private static String answer(InputStream answer) {
-		try {
-			String text = new String(answer.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
-			return text.isBlank() ? "(no answer)" : text.replaceAll("\\s+", " ").trim();
-		}
-		catch (IOException ex) {
-			return "(answer unreadable)";
-		}
+	private static String answer(byte[] answer) {
+		String text = new String(answer, 0, Math.min(answer.length, MAX_ANSWER), StandardCharsets.UTF_8);
+		return text.isBlank() ? "(no answer)" : text.replaceAll("\\s+", " ").trim();
 	}
 
 	/** The HTTP client refuses a zero timeout; the shortest it takes stands for it. */
@@ -216,7 +231,7 @@ public final class PushgatewayHttpClient implements PushClient {
 		}
 
 		/**
-		 * Sets how long to wait for the gateway's answer.
+		 * Sets how long to wait for the gateway's whole answer, its headers and its body.
 		 * @param timeout the read timeout
 		 * @return this builder
 		 */

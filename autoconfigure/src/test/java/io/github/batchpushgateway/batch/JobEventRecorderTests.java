@@ -150,7 +150,7 @@ class JobEventRecorderTests {
 		this.recorder.stepStarted(partition);
 
 		assertThat(this.groups.tracked(execution).stepsRunElsewhere()).isEmpty();
-		then(this.sender).should().changed(PushGroup.of("gridJob"));
+		then(this.sender).should().started(PushGroup.of("gridJob"));
 		then(this.sender).shouldHaveNoMoreInteractions();
 	}
 

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
 
 /**
  * Tests for {@link JobRepositoryReads}, with a mocked job repository. Histories read through it
@@ -103,6 +104,26 @@ class JobRepositoryReadsTests {
 
 		assertThat(steps).containsOnlyKeys(partition.getId());
 		assertThat(steps.get(partition.getId()).written()).isEqualTo(42);
+	}
+
+	@Test
+	void aStatementOnADataSourceThatIsNotTheRepositorysIsGivenUpForTheRepository() {
+		// the application's primary database holds Spring Batch tables too, but not this execution's
+		JdbcStepExecutions jdbc = mock(JdbcStepExecutions.class);
+		JobExecution execution = Executions.running("gridJob");
+		Executions.partition(execution, "worker:partition0");
+		given(jdbc.of(execution.getId())).willReturn(Map.of());
+		JobExecution stored = Executions.copyOf(execution);
+		StepExecution partition = Executions.step(stored, "worker:partition0");
+		given(this.repository.getJobExecution(execution.getId())).willReturn(stored);
+		JobRepositoryReads reads = new JobRepositoryReads(this.repository, new PushGroupResolver(Map.of(), List.of()),
+				0, jdbc);
+
+		Map<Long, StepSample> first = reads.stepsOf(execution);
+		reads.stepsOf(execution);
+
+		assertThat(first).containsKey(partition.getId());
+		then(jdbc).should(times(1)).of(execution.getId());
 	}
 
 	@Test

@@ -133,6 +133,18 @@ class BatchMetersTests {
 	}
 
 	@Test
+	void aRunWhoseOnlyPushIsItsEndStillShowsTheGaugesRegisteredOnce() {
+		this.meters.registry().gauge("export.backlog", new AtomicInteger(7));
+		JobExecution execution = pushedExecution("importJob");
+
+		// its end is taken in before the group's state is built for its one push
+		this.pushed.remove(execution);
+		this.meters.executionEnded(execution);
+
+		assertThat(gauge(this.meters.contribute(execution), "export_backlog")).isEqualTo(7);
+	}
+
+	@Test
 	void aGaugeRegisteredDuringAJobsRunIsSampledForThatJobOnly() {
 		JobExecution importing = pushedExecution("importJob", 1L);
 		JobSynchronizationManager.register(importing);

@@ -605,6 +605,16 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void aStateThatCannotBeBuiltIsNotCheckedAgainOnATimer() {
+		// The state source fails the same way until the group changes: a timer would only log it again.
+		this.source.error = new NoClassDefFoundError("io/prometheus/metrics/tracer/initializer/SpanContextSupplier");
+		this.sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.scheduler.pendingDelays()).isEmpty();
+	}
+
+	@Test
 	void closeTellsWaitersAndLaterRequestsThatNothingWillBeSent() {
 		this.client.pushFailures = Integer.MAX_VALUE;
 		Delivery waiting = this.sender.request(GROUP);

@@ -107,6 +107,37 @@ class PushgatewayHttpClientTests {
 	}
 
 	@Test
+	void aGatewayThatStallsAfterItsHeadersIsGivenUpAfterTheReadTimeout() throws Exception {
+		// The headers come at once, the body never ends: the request's own timeout covers only the
+		// headers, so without a bound on the whole answer the target's thread would wait for ever.
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (exchange) -> {
+			exchange.sendResponseHeaders(200, 10_000);
+			exchange.getResponseBody().write("# partial".getBytes(StandardCharsets.UTF_8));
+			exchange.getResponseBody().flush();
+			try {
+				Thread.sleep(5_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.close();
+		});
+		server.start();
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofMillis(300));
+			long start = System.nanoTime();
+
+			assertThatExceptionOfType(HttpTimeoutException.class)
+				.isThrownBy(() -> client.readOutcomes(PushGroup.of("job")));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
 	void credentialsInTheAddressAreRefused() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> PushgatewayHttpClient.builder(URI.create("http://user:pw@localhost:9091")))
