@@ -29,14 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every query of every shipped dashboard, its variables filled in as Grafana does, parses and
  * returns data from a real Prometheus scraping a real Pushgateway that holds a finished run of
  * the example GDPR erasure job ({@code java -jar}, as its users run it, with a stall timeout and a
- * maximum duration set). Prometheus scrapes the gateway as two targets, labelled as
- * {@code deploy/prometheus/prometheus.yml} labels two gateways, so every group is held twice,
- * equally fresh, as by two gateways that both took the last push: every query of pushed series
- * must still give one answer per job.
+ * maximum duration set), and a running job whose partition step's partitions have not been saved
+ * for longer than its stall timeout (a real starter process, {@link LongTaskletJobProcess} with
+ * partitions), so that the partition panels have data. Prometheus scrapes the gateway as two
+ * targets, labelled as {@code deploy/prometheus/prometheus.yml} labels two gateways, so every
+ * group is held twice, equally fresh, as by two gateways that both took the last push: every query
+ * of pushed series must still give one answer per job.
  */
 class DashboardQueriesTests {
 
 	private static final String EXAMPLE_JOB = "gdprErasureJob";
+
+	private static final String PARTITIONED_JOB = "partitionedJob";
 
 	private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((\\w+),\\s*(\\w+)\\)$");
 
@@ -51,18 +55,29 @@ class DashboardQueriesTests {
 
 	private static PrometheusServer prometheus;
 
+	private static LongTaskletJobProcess partitioned;
+
 	@BeforeAll
-	static void runTheExampleJobAndScrapeItsGateway() {
+	static void runTheJobsAndScrapeTheirGateway() {
 		gateway = PushgatewayServer.start();
 		// With the optional limits set, so that the panels drawing them have data.
 		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300, "batch.pushgateway.jobs.stall-timeout=10m",
 				"batch.pushgateway.jobs.max-duration=1h");
 		assertThat(exitCode).as(ExampleJobProcess.tail(directory.resolve("example-job.log"))).isZero();
+		// Partitions that sleep past the stall timeout: running, stalled, with a stalest save.
+		partitioned = LongTaskletJobProcess.start(PARTITIONED_JOB, Duration.ofMinutes(10), gateway.address(), directory,
+				"test-job.partitions=3", "batch.pushgateway.jobs.stall-timeout=2s");
 		prometheus = PrometheusServer.start(scrapeConfigForTwoGateways(gateway.address()));
 		// a few scrapes of both copies, so that range queries see more than one point
 		prometheus.awaitQuery("count_over_time(batch_job_status{job=\"" + EXAMPLE_JOB + "\",status=\"COMPLETED\"}[1m])",
 				(result) -> result.size() == 2 && result.stream().allMatch((copy) -> copy.value() >= 3),
 				Duration.ofSeconds(30));
+		// and of the partitions once stalled, in both copies
+		prometheus.awaitQuery(
+				"count_over_time((batch_step_partitions_stalled{job=\"" + PARTITIONED_JOB + "\"} > 0)[1m:1s])"
+						+ " and on (job, pushgateway) batch_step_stalest_partition_progress_timestamp_seconds",
+				(result) -> result.size() == 2 && result.stream().allMatch((copy) -> copy.value() >= 3),
+				Duration.ofSeconds(60));
 	}
 
 	/**
@@ -86,7 +101,10 @@ class DashboardQueriesTests {
 	}
 
 	@AfterAll
-	static void stopServers() {
+	static void stopProcessAndServers() {
+		if (partitioned != null) {
+			partitioned.close();
+		}
 		if (prometheus != null) {
 			prometheus.close();
 		}

@@ -1,17 +1,21 @@
 package io.github.batchpushgateway.deploy.longjob;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * A batch application as a user writes it, with the starter on its classpath: one job of one
@@ -20,7 +24,9 @@ import org.springframework.context.annotation.Bean;
  * classpath; Spring Boot runs the job at startup and the process exits with its outcome.
  * <p>
  * {@code test-job.name} names the job (and so its group in the gateway);
- * {@code test-job.tasklet-duration} is how long the step sleeps.
+ * {@code test-job.tasklet-duration} is how long the step sleeps; {@code test-job.partitions}, when
+ * above 0, makes the step a partition step whose partitions each run the sleeping tasklet, in
+ * threads of their own, so that the job pushes the partition series ({@code DashboardQueriesTests}).
  */
 @SpringBootApplication
 public class LongTaskletJobApplication {
@@ -31,11 +37,21 @@ public class LongTaskletJobApplication {
 
 	@Bean
 	Job longTaskletJob(JobRepository jobRepository, @Value("${test-job.name}") String name,
-			@Value("${test-job.tasklet-duration}") Duration taskletDuration) {
-		Step step = new StepBuilder("wait", jobRepository).tasklet((contribution, chunkContext) -> {
-			Thread.sleep(taskletDuration.toMillis());
-			return RepeatStatus.FINISHED;
-		}).build();
+			@Value("${test-job.tasklet-duration}") Duration taskletDuration,
+			@Value("${test-job.partitions:0}") int partitions) {
+		Step tasklet = new StepBuilder((partitions > 0) ? "wait-partition" : "wait", jobRepository)
+			.tasklet((contribution, chunkContext) -> {
+				Thread.sleep(taskletDuration.toMillis());
+				return RepeatStatus.FINISHED;
+			})
+			.build();
+		Step step = (partitions > 0) ? new StepBuilder("wait", jobRepository).partitioner(tasklet.getName(), (grid) -> {
+			Map<String, ExecutionContext> contexts = new LinkedHashMap<>();
+			for (int partition = 0; partition < grid; partition++) {
+				contexts.put("partition" + partition, new ExecutionContext());
+			}
+			return contexts;
+		}).step(tasklet).gridSize(partitions).taskExecutor(new SimpleAsyncTaskExecutor("partition-")).build() : tasklet;
 		return new JobBuilder(name, jobRepository).start(step).build();
 	}
 
