@@ -117,6 +117,16 @@ final class ExampleJvm implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
+	/** Whether the process's log holds a text, such as a step it executed. */
+	boolean logged(String text) {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8).contains(text);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	String logTail() {
 		try {
 			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
