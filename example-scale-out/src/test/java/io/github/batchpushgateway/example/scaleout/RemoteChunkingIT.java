@@ -16,13 +16,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What docs/scaling-out.md says of remote chunking (issue 15, item 5): the manager step's
- * counts come from the workers' replies and move during the run; a dead worker stops the
+ * What docs/scaling-out.md says of remote chunking (issue 15, item 5), end to end. The
+ * manager step's counts move during the run, but they are what the manager has sent: the
+ * workers' replies are added to its step execution only at the step's end (Spring Batch
+ * 6.0.4's {@code ChunkMessageChannelItemWriter.afterStep}). A dead worker stops the
  * replies, the manager blocks at its throttle limit and {@code BatchJobStalled} fires for
- * the job; at the end the gateway counts what {@code BATCH_STEP_EXECUTION} holds. A
- * manager and one worker JVM of the example (one, so that a killed worker leaves nobody
- * to take its chunks) on real PostgreSQL, RabbitMQ, Pushgateway and Prometheus with the
- * project's rules; a stall timeout of 6 s and a progress interval of 1 s in every JVM.
+ * the job while the manager still waits; at the end the gateway counts what
+ * {@code BATCH_STEP_EXECUTION} holds. A manager and one worker JVM of the example (one, so
+ * that a killed worker leaves nobody to take its chunks) on real PostgreSQL, RabbitMQ,
+ * Pushgateway and Prometheus with the project's rules; a stall timeout of 6 s and a
+ * progress interval of 1 s in every JVM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RemoteChunkingIT {
@@ -54,29 +57,35 @@ class RemoteChunkingIT {
 	@Order(1)
 	void aHealthyRunShowsItsCountsMoveRaisesNoAlertAndEndsWithTheRepositorysCounts() {
 		// given
-		List<Double> writtenWhileRunning = new ArrayList<>();
+		List<Double> writtenWhileReading = new ArrayList<>();
+		List<Double> writtenBeyondReadWhileReading = new ArrayList<>();
 		List<QueryResult> firing = new ArrayList<>();
 
 		// when: 600 items at 20 ms each on one worker, about 12 s of work
 		try (ExampleJvm manager = cluster.startManager(JOB, "--scale-out.items=600", "--scale-out.item-delay=20ms")) {
 			while (manager.isAlive()) {
-				List<QueryResult> running = cluster.prometheus.query("batch_job_running{job=\"" + JOB + "\"} == 1");
-				List<QueryResult> written = cluster.prometheus
-					.query("batch_step_written_items_total{job=\"" + JOB + "\",step=\"" + MANAGER_STEP + "\"}");
-				if (!running.isEmpty() && !written.isEmpty()) {
-					writtenWhileRunning.add(written.get(0).value());
-				}
+				// Counts of pushes made before the reader was exhausted, so well before the step's
+				// end; each query reads both counts from the same push.
+				String written = managerStep("batch_step_written_items_total");
+				String whileReading = " and " + managerStep("batch_step_read_items_total") + " < 600";
+				cluster.prometheus.query(written + whileReading)
+					.forEach((sample) -> writtenWhileReading.add(sample.value()));
+				cluster.prometheus.query(written + " - " + managerStep("batch_step_read_items_total") + whileReading)
+					.forEach((sample) -> writtenBeyondReadWhileReading.add(sample.value()));
 				firing.addAll(cluster.prometheus.query("ALERTS{job=\"" + JOB + "\",alertstate=\"firing\"}"));
 				ExampleJvm.sleep(Duration.ofMillis(500));
 			}
 			assertThat(manager.awaitExit(RUN_TIMEOUT)).as(manager.logTail()).isZero();
 		}
 
-		// then: counts moved before the end, from the replies, and nothing fired
+		// then: counts moved before the end, without the replies, and nothing fired
 		long execution = cluster.lastJobExecutionId(JOB);
-		long writeCount = cluster.stepSum(execution, "write_count", "= '" + MANAGER_STEP + "'");
-		assertThat(writtenWhileRunning).as("the manager step's written items while the job ran")
-			.anySatisfy((written) -> assertThat(written).isPositive().isLessThan(writeCount));
+		assertThat(writtenWhileReading).as("the manager step's written items before the reader's end")
+			.anySatisfy((written) -> assertThat(written).isPositive());
+		assertThat(writtenBeyondReadWhileReading)
+			.as("written minus read items before the reader's end: no reply is counted before the step's end")
+			.isNotEmpty()
+			.allSatisfy((beyond) -> assertThat(beyond).isNotPositive());
 		assertThat(firing).as("alerts firing for a healthy run (BatchJobStalled above all)").isEmpty();
 		// and at the end the gateway holds the repository's counts. Spring Batch 6.0.4 counts
 		// each written item twice in remote chunking (once when the chunk is sent, once from
@@ -96,8 +105,9 @@ class RemoteChunkingIT {
 	@Order(2) // last: it kills the only worker
 	void aKilledWorkerStallsTheManagerAndRaisesBatchJobStalledWhileTheManagerStillWaits() {
 		try (ExampleJvm manager = cluster.startManager(JOB, "--scale-out.items=4000", "--scale-out.item-delay=20ms")) {
-			// given: the worker has replied to some chunks of this run
-			long execution = awaitRepliedChunks(manager);
+			// given: the manager step has sent chunks of this run
+			long rowsBefore = cluster.processedItemRows();
+			long execution = awaitSentChunks(manager);
 			assertThat(firingStalled()).as("BatchJobStalled before the kill").isEmpty();
 
 			// when
@@ -110,27 +120,38 @@ class RemoteChunkingIT {
 			assertThat(cluster.stepSum(execution, "read_count", "= '" + MANAGER_STEP + "'"))
 				.as("items the manager had read when it blocked")
 				.isLessThan(4000);
+			// and the written items it shows are the chunks it sent, the dead worker's included
+			double written = cluster.gatewayValue("batch_step_written_items_total", JOB,
+					Map.of("step", MANAGER_STEP));
+			assertThat(written).as("the gateway's written items")
+				.isEqualTo(cluster.stepSum(execution, "write_count", "= '" + MANAGER_STEP + "'"))
+				.isGreaterThan(cluster.processedItemRows() - rowsBefore);
 		}
 	}
 
 	/**
-	 * Wait until the newest run's manager step has written items (counts from replies).
+	 * Wait until the newest run's manager step counts written items at the gateway.
 	 * @return the run's job execution id
 	 */
-	private static long awaitRepliedChunks(ExampleJvm manager) {
+	private static long awaitSentChunks(ExampleJvm manager) {
 		long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!manager.isAlive()) {
 				throw new AssertionError(manager + " exited" + manager.logTail());
 			}
-			List<QueryResult> written = cluster.prometheus.query("batch_step_written_items_total{job=\"" + JOB
-					+ "\",step=\"" + MANAGER_STEP + "\"} > 0 and on(job) batch_job_running{job=\"" + JOB + "\"} == 1");
-			if (!written.isEmpty()) {
+			if (!cluster.prometheus
+				.query(managerStep("batch_step_written_items_total") + " > 0 and on(job) batch_job_running{job=\""
+						+ JOB + "\"} == 1")
+				.isEmpty()) {
 				return cluster.lastJobExecutionId(JOB);
 			}
 			ExampleJvm.sleep(Duration.ofMillis(250));
 		}
-		throw new AssertionError("no replied chunk within " + RUN_TIMEOUT + manager.logTail());
+		throw new AssertionError("no chunk sent within " + RUN_TIMEOUT + manager.logTail());
+	}
+
+	private static String managerStep(String metric) {
+		return metric + "{job=\"" + JOB + "\",step=\"" + MANAGER_STEP + "\"}";
 	}
 
 	private static List<QueryResult> firingStalled() {
