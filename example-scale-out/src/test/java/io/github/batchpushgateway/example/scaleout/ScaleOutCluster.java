@@ -156,6 +156,19 @@ final class ScaleOutCluster implements AutoCloseable {
 				+ ")" + manager.logTail());
 	}
 
+	/**
+	 * Rows the workers have written to table {@code processed_item}, one per item, all
+	 * runs together.
+	 */
+	long processedItemRows() {
+		try {
+			return Long.parseLong(this.postgres.query("SELECT count(*) FROM processed_item"));
+		}
+		catch (IllegalStateException ex) {
+			return 0; // no manager has created the table yet
+		}
+	}
+
 	String jobStatus(long jobExecutionId) {
 		return this.postgres.query("SELECT status FROM batch_job_execution WHERE job_execution_id = " + jobExecutionId);
 	}

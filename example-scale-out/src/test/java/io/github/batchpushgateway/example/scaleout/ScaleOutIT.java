@@ -66,7 +66,7 @@ class ScaleOutIT {
 	@Order(2)
 	void chunkedJobCompletesAndTheGatewayCountsWhatTheRepositoryHolds() {
 		// given
-		long rowsBefore = processedItemRows();
+		long rowsBefore = cluster.processedItemRows();
 
 		// when
 		try (ExampleJvm manager = cluster.startManager("chunkedJob", "--scale-out.items=300",
@@ -78,7 +78,7 @@ class ScaleOutIT {
 		}
 		long execution = cluster.lastJobExecutionId("chunkedJob");
 		assertThat(cluster.jobStatus(execution)).isEqualTo("COMPLETED");
-		assertThat(processedItemRows() - rowsBefore).as("items the workers wrote").isEqualTo(300);
+		assertThat(cluster.processedItemRows() - rowsBefore).as("items the workers wrote").isEqualTo(300);
 		// The workers' counts come back in the replies into the manager's step execution.
 		// (Spring Batch 6.0.4 counts each item there twice, once when the chunk is sent and
 		// once from the reply: the gateway shows what the repository holds.)
@@ -91,15 +91,6 @@ class ScaleOutIT {
 		assertThat(cluster.gatewayValue("batch_step_read_items_total", "chunkedJob",
 				Map.of("step", "chunkedManagerStep")))
 			.isEqualTo(300);
-	}
-
-	private static long processedItemRows() {
-		try {
-			return Long.parseLong(cluster.postgres.query("SELECT count(*) FROM processed_item"));
-		}
-		catch (IllegalStateException ex) {
-			return 0; // no manager has created the table yet
-		}
 	}
 
 	@Test
