@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.BatchTimes;
@@ -56,7 +56,15 @@ final class TrackedExecution {
 	long progressFingerprint = Long.MIN_VALUE;
 
 	/** The step executions this JVM's step listener saw start. Added to by job threads. */
-	private final Set<StepExecution> startedHere = Collections.newSetFromMap(new ConcurrentHashMap<>());
+	@SuppressWarnings("rawtypes")
+	private static final AtomicReferenceFieldUpdater<TrackedExecution, Set> STARTED_HERE = AtomicReferenceFieldUpdater
+		.newUpdater(TrackedExecution.class, Set.class, "startedHere");
+
+	/**
+	 * The partitions this JVM started; created at the first, so that a job without partitions
+	 * allocates nothing for it on its thread.
+	 */
+	private volatile @Nullable Set<StepExecution> startedHere;
 
 	/**
 	 * The step executions run elsewhere as the job repository held them at the last reading, by
@@ -222,7 +230,16 @@ final class TrackedExecution {
 	 * @param step the step execution that starts
 	 */
 	void stepStarted(StepExecution step) {
-		this.startedHere.add(step);
+		if (!Partitions.isPartitionName(step)) {
+			// Only partitions can run elsewhere: the other steps of a job run in its own JVM.
+			return;
+		}
+		Set<StepExecution> started = this.startedHere;
+		if (started == null) {
+			STARTED_HERE.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+			started = this.startedHere;
+		}
+		started.add(step);
 	}
 
 	/**
@@ -232,10 +249,15 @@ final class TrackedExecution {
 	 * @return those partitions, none for most jobs
 	 */
 	List<StepExecution> stepsRunElsewhere() {
+		List<StepExecution> steps = new ArrayList<>(this.execution.getStepExecutions());
+		Map<StepExecution, StepExecution> partitions = Partitions.managers(steps);
+		if (partitions.isEmpty()) {
+			return List.of();
+		}
+		Set<StepExecution> started = this.startedHere;
 		List<StepExecution> elsewhere = new ArrayList<>();
-		for (StepExecution partition : Partitions.managers(new ArrayList<>(this.execution.getStepExecutions()))
-			.keySet()) {
-			if (!this.startedHere.contains(partition)) {
+		for (StepExecution partition : partitions.keySet()) {
+			if (started == null || !started.contains(partition)) {
 				elsewhere.add(partition);
 			}
 		}

@@ -32,6 +32,10 @@ public final class Partitions {
 	 * @return each partition's manager, by identity; empty when the execution has none
 	 */
 	public static Map<StepExecution, StepExecution> managers(List<StepExecution> steps) {
+		if (!anyPartition(steps)) {
+			// Most jobs: no step named like a partition, nothing to build at each push.
+			return Map.of();
+		}
 		// Steps that started, by worker step ("" for steps that are no partitions): a partition
 		// looks for its manager among the others only, so a grid costs its size, not its square.
 		Map<String, List<StepExecution>> started = new LinkedHashMap<>();
@@ -80,6 +84,24 @@ public final class Partitions {
 	}
 
 	/** The worker step of a step named as a partition, {@code null} for other names. */
+	/**
+	 * Whether the step is named as a partition step execution is: {@code <worker step>:<partition>}.
+	 * @param step a step execution
+	 * @return whether it may be a partition
+	 */
+	public static boolean isPartitionName(StepExecution step) {
+		return step.getStepName().indexOf(':') > 0;
+	}
+
+	private static boolean anyPartition(List<StepExecution> steps) {
+		for (StepExecution step : steps) {
+			if (isPartitionName(step)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static @Nullable String workerStep(StepExecution step) {
 		int colon = step.getStepName().indexOf(':');
 		return (colon > 0) ? step.getStepName().substring(0, colon) : null;
