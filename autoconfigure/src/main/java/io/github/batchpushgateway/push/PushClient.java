@@ -33,11 +33,14 @@ public interface PushClient {
 	}
 
 	/**
-	 * Returns the target as shown in log messages: its address, never credentials.
+	 * Returns the target as shown in log messages and health details: its address, never
+	 * credentials. Each target must be told apart by it, since failures are reported per
+	 * description: a client with an address returns that address; the default is the class's
+	 * name with the instance's identity, so two targets of one class never merge.
 	 * @return the target's description
 	 */
 	default String describe() {
-		return getClass().getName();
+		return getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(this));
 	}
 
 }
