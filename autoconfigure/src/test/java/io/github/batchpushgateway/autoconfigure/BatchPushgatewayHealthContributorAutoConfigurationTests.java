@@ -1,6 +1,5 @@
 package io.github.batchpushgateway.autoconfigure;
 
-import io.github.batchpushgateway.health.BatchPushgatewayHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
