@@ -40,7 +40,6 @@ public final class BatchObservationsAutoConfiguration {
 	 * creates nothing else early.
 	 */
 	@Bean
-	@ConditionalOnMissingBean
 	static BatchObservationRegistrar batchObservationRegistrar(Environment environment,
 			ObjectProvider<BatchMeters> meters, ObjectProvider<ObservationRegistry> registry) {
 		ChunkObservationHandler handler = new ChunkObservationHandler(SingletonSupplier.of(meters::getObject));
