@@ -16,6 +16,9 @@ import org.springframework.util.Assert;
  * job's group as the next expected start and its deadline, so that a rule can flag a run that never
  * happened: nothing else pushes when a job does not start.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param cron the cron expression, as given
  * @param zone the time zone the expression is read in
  * @param gracePeriod how long after the expected start the job may still start

@@ -18,6 +18,9 @@ import org.springframework.util.Assert;
  * ({@code BatchObservabilityBeanPostProcessor}), but not to steps built inline in a job or flow,
  * which keep a registry that observes nothing: the steps of every pushed job get the
  * application's registry here too, when it has exactly one.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class BatchObservationRegistrar implements BeanPostProcessor {
 

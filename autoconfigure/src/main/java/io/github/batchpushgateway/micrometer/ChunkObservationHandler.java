@@ -37,6 +37,9 @@ import org.springframework.util.Assert;
  * Batch's step context; its concurrent chunk steps register it on their worker threads too).
  * Observations outside a step, and those of executions the starter does not push, record
  * nothing.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class ChunkObservationHandler implements ObservationHandler<Observation.Context> {
 
