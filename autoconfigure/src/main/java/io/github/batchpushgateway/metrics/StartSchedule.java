@@ -30,6 +30,12 @@ public record StartSchedule(String cron, ZoneId zone, Duration gracePeriod) {
 	 */
 	public static final String NONE = "-";
 
+	/**
+	 * Creates a schedule, refusing an invalid expression and a negative grace period.
+	 * @param cron the cron expression, as given
+	 * @param zone the time zone the expression is read in
+	 * @param gracePeriod how long after the expected start the job may still start
+	 */
 	public StartSchedule {
 		Assert.notNull(cron, "'cron' must not be null");
 		Assert.isTrue(CronExpression.isValidExpression(cron), () -> "'" + cron + "' is not a valid cron expression");
