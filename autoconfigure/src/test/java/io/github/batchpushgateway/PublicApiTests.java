@@ -54,9 +54,8 @@ class PublicApiTests {
 			"metrics.ExecutionSteps.PartitionSummary", "metrics.JobHistory", "metrics.JobHistory.FinishedRun",
 			"metrics.JobMetricsSnapshotFactory", "metrics.JobSchedule", "metrics.JobState", "metrics.Partitions",
 			"metrics.StartSchedule", "metrics.StepSample", "micrometer.BatchObservationRegistrar",
-			"micrometer.ChunkObservationHandler", "push.CompositePushListener", "push.Delivery", "push.FanOutSender",
-			"push.GroupSender", "push.GroupStateSource", "push.MicrometerPushListener", "push.OutageLogger",
-			"push.StateSender");
+			"push.CompositePushListener", "push.Delivery", "push.FanOutSender", "push.GroupSender",
+			"push.GroupStateSource", "push.MicrometerPushListener", "push.OutageLogger", "push.StateSender");
 
 	@Test
 	void thePublicTypesAreExactlyTheListedOnes() throws Exception {

@@ -37,11 +37,8 @@ import org.springframework.util.Assert;
  * Batch's step context; its concurrent chunk steps register it on their worker threads too).
  * Observations outside a step, and those of executions the starter does not push, record
  * nothing.
- *
- * <p>Internal; not an extension point: public only for the starter's other packages, and may
- * change in any release.
  */
-public final class ChunkObservationHandler implements ObservationHandler<Observation.Context> {
+final class ChunkObservationHandler implements ObservationHandler<Observation.Context> {
 
 	/** Upper bounds of the histogram buckets: decades from 1 ms to 10 s. */
 	private static final Duration[] BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
@@ -69,7 +66,7 @@ public final class ChunkObservationHandler implements ObservationHandler<Observa
 	 * Creates a handler that records into the given meters.
 	 * @param meters the meters, looked up at the first observation
 	 */
-	public ChunkObservationHandler(Supplier<BatchMeters> meters) {
+	ChunkObservationHandler(Supplier<BatchMeters> meters) {
 		Assert.notNull(meters, "'meters' must not be null");
 		this.meters = meters;
 	}
