@@ -272,7 +272,7 @@ public final class BatchPushgatewayAutoConfiguration {
 	static class MicrometerConfiguration {
 
 		@Bean
-			MicrometerPushListener batchMicrometerPushListener(ObjectProvider<MeterRegistry> registry) {
+		MicrometerPushListener batchMicrometerPushListener(ObjectProvider<MeterRegistry> registry) {
 			return new MicrometerPushListener(registry::getIfUnique);
 		}
 
