@@ -7,6 +7,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 /**
  * Sends one group's complete state to a target, replacing what the group held there, and reads
  * back what the target holds for a group.
+ *
+ * <p>Declare {@code PushClient} beans to choose the targets yourself: they replace the gateways
+ * and the textfile directory of {@code batch.pushgateway.*}. {@link PushgatewayHttpClient} and
+ * {@link TextfileClient} are ready-made ones.
  */
 @FunctionalInterface
 public interface PushClient {
