@@ -4,7 +4,6 @@ import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.micrometer.BatchMeters;
 import io.github.batchpushgateway.micrometer.BatchObservationRegistrar;
-import io.github.batchpushgateway.micrometer.ChunkObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.batch.core.job.AbstractJob;
@@ -40,12 +39,11 @@ public final class BatchObservationsAutoConfiguration {
 	 * creates nothing else early.
 	 */
 	@Bean
-	@ConditionalOnMissingBean
 	static BatchObservationRegistrar batchObservationRegistrar(Environment environment,
 			ObjectProvider<BatchMeters> meters, ObjectProvider<ObservationRegistry> registry) {
-		ChunkObservationHandler handler = new ChunkObservationHandler(SingletonSupplier.of(meters::getObject));
 		JobNameFilter pushedJobs = BatchPushgatewayAutoConfiguration.jobNameFilter(environment);
-		return new BatchObservationRegistrar(handler, pushedJobs::matches, registry::getIfUnique);
+		return new BatchObservationRegistrar(SingletonSupplier.of(meters::getObject), pushedJobs::matches,
+				registry::getIfUnique);
 	}
 
 	@Bean

@@ -9,7 +9,7 @@ import org.springframework.util.Assert;
  * Where job state goes: one client per Pushgateway and per textfile directory. Declare your own
  * {@link PushClient} beans to replace the configured ones.
  */
-public final class BatchPushTargets {
+final class BatchPushTargets {
 
 	private final List<PushClient> clients;
 
@@ -17,7 +17,7 @@ public final class BatchPushTargets {
 	 * Creates the targets.
 	 * @param clients one client per target
 	 */
-	public BatchPushTargets(List<PushClient> clients) {
+	BatchPushTargets(List<PushClient> clients) {
 		Assert.notEmpty(clients, "'clients' must not be empty");
 		this.clients = List.copyOf(clients);
 	}
@@ -26,7 +26,7 @@ public final class BatchPushTargets {
 	 * Returns one client per target.
 	 * @return the clients
 	 */
-	public List<PushClient> clients() {
+	List<PushClient> clients() {
 		return this.clients;
 	}
 

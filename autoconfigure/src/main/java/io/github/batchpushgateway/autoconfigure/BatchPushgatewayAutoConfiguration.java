@@ -15,12 +15,9 @@ import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties.Forma
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
 import io.github.batchpushgateway.batch.GracefulStop;
 import io.github.batchpushgateway.batch.JdbcStepExecutions;
-import io.github.batchpushgateway.batch.JobEventRecorder;
 import io.github.batchpushgateway.batch.JobNameFilter;
-import io.github.batchpushgateway.batch.JobPushListener;
 import io.github.batchpushgateway.batch.PushGroupResolver;
 import io.github.batchpushgateway.batch.PushPipeline;
-import io.github.batchpushgateway.batch.StepPushListener;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
@@ -45,7 +42,6 @@ import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
@@ -60,8 +56,11 @@ import org.springframework.util.function.SingletonSupplier;
  * Auto-configuration that makes every Spring Batch job push its state to a Prometheus
  * Pushgateway at job start, at each step's end, while it progresses and at job end. It only
  * wires: the pushing itself lives in {@code io.github.batchpushgateway.metrics} (what is pushed),
- * {@code .push} (how it is sent) and {@code .batch} (when). Every bean backs off when the
- * application defines its own.
+ * {@code .push} (how it is sent) and {@code .batch} (when). The application extends it through
+ * beans it declares: {@link PushClient}s (replacing the configured targets),
+ * {@link PushgatewayClientCustomizer}s, {@link JobMetricsContributor}s and {@link PushListener}s.
+ * The beans defined here are its own parts and do not back off: an application that wants
+ * none of it sets {@code batch.pushgateway.enabled=false} or {@code jobs.exclude}.
  */
 @AutoConfiguration
 @ConditionalOnClass({ AbstractJob.class, PrometheusProtobufWriter.class })
@@ -79,12 +78,10 @@ public final class BatchPushgatewayAutoConfiguration {
 	 * creates nothing else early.
 	 */
 	@Bean
-	@ConditionalOnMissingBean
 	static BatchPushListenerRegistrar batchPushListenerRegistrar(Environment environment,
 			ObjectProvider<PushPipeline> pipeline) {
-		SingletonSupplier<JobEventRecorder> lookup = SingletonSupplier.of(() -> pipeline.getObject().recorder());
-		return new BatchPushListenerRegistrar(jobNameFilter(environment), new JobPushListener(lookup),
-				new StepPushListener(lookup));
+		return new BatchPushListenerRegistrar(jobNameFilter(environment),
+				SingletonSupplier.of(() -> pipeline.getObject().recorder()));
 	}
 
 	/**
@@ -99,13 +96,11 @@ public final class BatchPushgatewayAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	PushGroupResolver batchPushGroupResolver(BatchPushgatewayProperties properties) {
 		return new PushGroupResolver(properties.getGroupingKey(), properties.getGroupingParameters());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JobMetricsSnapshotFactory batchJobMetricsSnapshotFactory(ObjectProvider<JobMetricsContributor> contributors) {
 		return new JobMetricsSnapshotFactory(() -> contributors.orderedStream().toList());
 	}
@@ -115,7 +110,6 @@ public final class BatchPushgatewayAutoConfiguration {
 	 * configured Pushgateways and textfile directory.
 	 */
 	@Bean
-	@ConditionalOnMissingBean
 	BatchPushTargets batchPushTargets(BatchPushgatewayProperties properties, ObjectProvider<PushClient> userClients,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<PushgatewayClientCustomizer> customizers) {
 		List<PushClient> own = userClients.orderedStream().toList();
@@ -178,7 +172,6 @@ public final class BatchPushgatewayAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
 			ObjectProvider<JobRepository> jobRepository, ObjectProvider<DataSource> dataSource,
 			Environment environment, JobMetricsSnapshotFactory snapshots, BatchPushTargets targets,
@@ -279,7 +272,6 @@ public final class BatchPushgatewayAutoConfiguration {
 	static class MicrometerConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
 		MicrometerPushListener batchMicrometerPushListener(ObjectProvider<MeterRegistry> registry) {
 			return new MicrometerPushListener(registry::getIfUnique);
 		}

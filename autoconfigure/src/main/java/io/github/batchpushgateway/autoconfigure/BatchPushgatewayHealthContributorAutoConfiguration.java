@@ -1,7 +1,6 @@
 package io.github.batchpushgateway.autoconfigure;
 
 import io.github.batchpushgateway.batch.PushPipeline;
-import io.github.batchpushgateway.health.BatchPushgatewayHealthIndicator;
 import io.github.batchpushgateway.push.PushClient;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

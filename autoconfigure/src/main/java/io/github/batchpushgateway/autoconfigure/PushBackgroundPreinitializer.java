@@ -43,7 +43,7 @@ import org.springframework.core.env.Environment;
  * {@code spring.backgroundpreinitializer.ignore=true}, and not when
  * {@code batch.pushgateway.enabled} is {@code false}. Nothing is sent anywhere.
  */
-public final class PushBackgroundPreinitializer implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+final class PushBackgroundPreinitializer implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
 	private static final AtomicBoolean startedInThisJvm = new AtomicBoolean();
 
@@ -52,7 +52,7 @@ public final class PushBackgroundPreinitializer implements ApplicationListener<A
 	private final AtomicBoolean started;
 
 	/** Creates the listener Spring Boot registers from {@code spring.factories}. */
-	public PushBackgroundPreinitializer() {
+	PushBackgroundPreinitializer() {
 		this(PushBackgroundPreinitializer::startDaemon, startedInThisJvm);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.batchpushgateway.batch;
 
+import java.util.function.Supplier;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.job.AbstractJob;
@@ -33,13 +35,17 @@ public final class BatchPushListenerRegistrar implements BeanPostProcessor {
 	private final StepPushListener stepListener;
 
 	/**
-	 * Creates a registrar.
+	 * Creates a registrar. The auto-configuration creates the one the application uses: inject
+	 * it rather than creating another.
 	 * @param filter which jobs push
-	 * @param jobListener the listener for job events
-	 * @param stepListener the listener for step events
+	 * @param recorder where job and step events go, looked up at the first event so that
+	 * creating the registrar early creates nothing else
 	 */
-	public BatchPushListenerRegistrar(JobNameFilter filter, JobPushListener jobListener,
-			StepPushListener stepListener) {
+	public BatchPushListenerRegistrar(JobNameFilter filter, Supplier<JobEventRecorder> recorder) {
+		this(filter, new JobPushListener(recorder), new StepPushListener(recorder));
+	}
+
+	BatchPushListenerRegistrar(JobNameFilter filter, JobPushListener jobListener, StepPushListener stepListener) {
 		Assert.notNull(filter, "'filter' must not be null");
 		Assert.notNull(jobListener, "'jobListener' must not be null");
 		Assert.notNull(stepListener, "'stepListener' must not be null");

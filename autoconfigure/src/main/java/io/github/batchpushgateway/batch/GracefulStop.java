@@ -34,6 +34,9 @@ import org.springframework.util.Assert;
  * Here only the step's own thread saves the step while it can still reach a stop point; only the
  * last resort, as the process exits, saves it too. Not for steps that run in other processes
  * (remote partitioning): they see the stop through the job repository as Spring Batch intends.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class GracefulStop {
 

@@ -18,6 +18,9 @@ import org.springframework.util.Assert;
  * {@code BATCH_STEP_EXECUTION} table in one statement. Spring Batch's {@code JobRepository} offers
  * no such read: {@code getJobExecution} loads each step's execution context with a query of its
  * own, so a grid of a thousand partitions would cost a thousand queries at every push.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class JdbcStepExecutions {
 

@@ -17,6 +17,9 @@ import org.springframework.util.Assert;
  * whether this is its end, then go on. Building the state, reading history and pushing happen on
  * the sending side. Only the job's end waits, for at most the flush timeout, so that a process
  * that exits right after its job still delivers the outcome.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class JobEventRecorder {
 

@@ -8,6 +8,9 @@ import org.springframework.util.PatternMatchUtils;
 /**
  * Decides which jobs push their state, by name patterns with {@code *} wildcards. A job pushes
  * when it matches an include pattern and no exclude pattern.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class JobNameFilter {
 

@@ -11,7 +11,7 @@ import org.springframework.core.Ordered;
  * before the job and last after it, and its final push shows the exit code that other listeners
  * may have changed.
  */
-public final class JobPushListener implements JobExecutionListener, Ordered {
+final class JobPushListener implements JobExecutionListener, Ordered {
 
 	private final Supplier<JobEventRecorder> publisher;
 
@@ -20,7 +20,7 @@ public final class JobPushListener implements JobExecutionListener, Ordered {
 	 * @param publisher the publisher, looked up at the first event so that registering the listener
 	 * early creates nothing
 	 */
-	public JobPushListener(Supplier<JobEventRecorder> publisher) {
+	JobPushListener(Supplier<JobEventRecorder> publisher) {
 		this.publisher = publisher;
 	}
 

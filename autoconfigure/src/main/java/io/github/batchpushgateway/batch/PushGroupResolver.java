@@ -14,6 +14,9 @@ import org.springframework.util.Assert;
  * Finds the Pushgateway group of a job execution: {@code job} is the job's name, then the static
  * grouping key, then the values of the whitelisted job parameters. Nothing that changes from run to
  * run (execution id, instance, host) is part of the group by default, so each job keeps one group.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class PushGroupResolver {
 

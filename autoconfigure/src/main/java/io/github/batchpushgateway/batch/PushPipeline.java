@@ -27,6 +27,9 @@ import org.springframework.util.Assert;
  * pushes, their retries and redelivery, and the heartbeat of running executions; the group's state
  * is built on that thread just before each push. Stopping it (the application's shutdown) ends the
  * executions still tracked and delivers within the flush timeout.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 

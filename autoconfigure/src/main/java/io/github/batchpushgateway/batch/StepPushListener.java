@@ -13,7 +13,7 @@ import org.springframework.core.Ordered;
  * of jobs that do not push (excluded, or run outside any registered job, as in a worker JVM) are
  * ignored.
  */
-public final class StepPushListener implements StepExecutionListener, Ordered {
+final class StepPushListener implements StepExecutionListener, Ordered {
 
 	private final Supplier<JobEventRecorder> publisher;
 
@@ -21,7 +21,7 @@ public final class StepPushListener implements StepExecutionListener, Ordered {
 	 * Creates a listener.
 	 * @param publisher the publisher, looked up at the first event
 	 */
-	public StepPushListener(Supplier<JobEventRecorder> publisher) {
+	StepPushListener(Supplier<JobEventRecorder> publisher) {
 		this.publisher = publisher;
 	}
 

@@ -6,6 +6,9 @@ import java.time.ZoneId;
 
 /**
  * Converts Spring Batch's times, which are {@link LocalDateTime}s in the JVM's zone, to instants.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class BatchTimes {
 

@@ -19,6 +19,9 @@ import org.springframework.batch.core.step.StepExecution;
  * stands for all its partitions (so the series stay bounded however large the grid), and a
  * summary of each partition step's partitions.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param steps one sample per step name, partitions left out
  * @param partitions the partitions of each partition step, in the order of the steps
  */

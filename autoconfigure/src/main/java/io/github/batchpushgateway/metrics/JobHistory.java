@@ -13,6 +13,9 @@ import org.springframework.batch.core.job.JobExecution;
  * What is known about a job group's finished executions: the last success, the last failure and the
  * run whose outcome the group shows. Immutable; each finished run yields a new instance.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param lastSuccess end of the last {@code COMPLETED} execution, {@code null} when none is known
  * @param lastFailure end of the last {@code FAILED} execution, {@code null} when none is known
  * @param lastFinished the run whose outcome the group shows, {@code null} when none is known

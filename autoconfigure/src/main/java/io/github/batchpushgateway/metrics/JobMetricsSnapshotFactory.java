@@ -30,6 +30,9 @@ import org.springframework.util.Assert;
  * Turns a group's state (its running execution, history and schedule) into the complete set of
  * metrics pushed for the group: the metric contract of the README. Snapshots carry no timestamps (the Pushgateway
  * rejects them) and are built directly, without metric objects, so nothing here samples exemplars.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class JobMetricsSnapshotFactory {
 

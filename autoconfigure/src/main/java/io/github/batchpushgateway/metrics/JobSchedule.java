@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A job's configured intervals, pushed with its state so that one generic set of alert rules
  * serves every job.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param progressInterval how often a running job pushes its state (its heartbeat)
  * @param expectedInterval how often the job is expected to succeed, {@code null} when not configured
  * @param stallTimeout how long a running job may go without progress before it counts as stalled,

@@ -8,6 +8,9 @@ import org.springframework.batch.core.job.JobExecution;
 /**
  * Everything a group's push shows, gathered on the sending side just before the push.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param running how many executions of the group run now, in this JVM and, with a shared job
  * repository, in others
  * @param current the most recently started running execution, {@code null} when none runs; the

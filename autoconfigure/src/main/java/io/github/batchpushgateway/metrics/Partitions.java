@@ -20,6 +20,9 @@ import org.springframework.batch.core.step.StepExecution;
  * its manager. Its sibling partitions (the same worker step) may run then too, and are never its
  * manager. With parallel flows, a partition created while several steps run belongs to the one
  * that started last.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class Partitions {
 

@@ -16,6 +16,9 @@ import org.springframework.util.Assert;
  * job's group as the next expected start and its deadline, so that a rule can flag a run that never
  * happened: nothing else pushes when a job does not start.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param cron the cron expression, as given
  * @param zone the time zone the expression is read in
  * @param gracePeriod how long after the expected start the job may still start
@@ -27,6 +30,12 @@ public record StartSchedule(String cron, ZoneId zone, Duration gracePeriod) {
 	 */
 	public static final String NONE = "-";
 
+	/**
+	 * Creates a schedule, refusing an invalid expression and a negative grace period.
+	 * @param cron the cron expression, as given
+	 * @param zone the time zone the expression is read in
+	 * @param gracePeriod how long after the expected start the job may still start
+	 */
 	public StartSchedule {
 		Assert.notNull(cron, "'cron' must not be null");
 		Assert.isTrue(CronExpression.isValidExpression(cron), () -> "'" + cron + "' is not a valid cron expression");

@@ -11,6 +11,9 @@ import org.springframework.util.Assert;
  * What a push shows of one step execution: as this JVM holds it, or, for a step run in another
  * JVM, as the job repository held it when it was last read.
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param id the step execution's id
  * @param name the step's name
  * @param status its status

@@ -103,7 +103,9 @@ public final class BatchMeters implements JobMetricsContributor {
 	private volatile @Nullable Entry last;
 
 	/**
-	 * Creates the meters of executions for which the given predicate holds.
+	 * Creates the meters of executions for which the given predicate holds. An application
+	 * injects the auto-configured bean; this constructor serves unit tests of code that records
+	 * into it ({@code new BatchMeters((execution) -> true)}).
 	 * @param pushed whether the starter pushes an execution and has not yet taken in its end
 	 * (it calls {@link #executionEnded} when it does)
 	 */
@@ -115,7 +117,8 @@ public final class BatchMeters implements JobMetricsContributor {
 	/**
 	 * Creates the meters of executions for which the given predicate holds, with each
 	 * execution's registry configured by the given configurer first (the application's meter
-	 * filters and registry customizers).
+	 * filters and registry customizers). Used by the auto-configuration: an application injects
+	 * the bean it creates.
 	 * @param pushed whether the starter pushes an execution and has not yet taken in its end
 	 * (it calls {@link #executionEnded} when it does)
 	 * @param configurer configures each execution's registry when it is created

@@ -18,6 +18,9 @@ import org.springframework.util.Assert;
  * ({@code BatchObservabilityBeanPostProcessor}), but not to steps built inline in a job or flow,
  * which keep a registry that observes nothing: the steps of every pushed job get the
  * application's registry here too, when it has exactly one.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class BatchObservationRegistrar implements BeanPostProcessor {
 
@@ -28,13 +31,19 @@ public final class BatchObservationRegistrar implements BeanPostProcessor {
 	private final Supplier<@Nullable ObservationRegistry> registry;
 
 	/**
-	 * Creates a registrar.
-	 * @param handler the handler to register on every observation registry bean
+	 * Creates a registrar whose handler records into the given meters.
+	 * @param meters the meters of the running executions, looked up at the first observation so
+	 * that creating the registrar early creates nothing else
 	 * @param pushedJobs whether a job, by name, is pushed
 	 * @param registry the application's observation registry, looked up when a pushed job is
 	 * initialized; {@code null} when it has none or several
 	 */
-	public BatchObservationRegistrar(ObservationHandler<?> handler, Predicate<String> pushedJobs,
+	public BatchObservationRegistrar(Supplier<BatchMeters> meters, Predicate<String> pushedJobs,
+			Supplier<@Nullable ObservationRegistry> registry) {
+		this(new ChunkObservationHandler(meters), pushedJobs, registry);
+	}
+
+	BatchObservationRegistrar(ObservationHandler<?> handler, Predicate<String> pushedJobs,
 			Supplier<@Nullable ObservationRegistry> registry) {
 		Assert.notNull(handler, "'handler' must not be null");
 		Assert.notNull(pushedJobs, "'pushedJobs' must not be null");

@@ -38,7 +38,7 @@ import org.springframework.util.Assert;
  * Observations outside a step, and those of executions the starter does not push, record
  * nothing.
  */
-public final class ChunkObservationHandler implements ObservationHandler<Observation.Context> {
+final class ChunkObservationHandler implements ObservationHandler<Observation.Context> {
 
 	/** Upper bounds of the histogram buckets: decades from 1 ms to 10 s. */
 	private static final Duration[] BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
@@ -66,7 +66,7 @@ public final class ChunkObservationHandler implements ObservationHandler<Observa
 	 * Creates a handler that records into the given meters.
 	 * @param meters the meters, looked up at the first observation
 	 */
-	public ChunkObservationHandler(Supplier<BatchMeters> meters) {
+	ChunkObservationHandler(Supplier<BatchMeters> meters) {
 		Assert.notNull(meters, "'meters' must not be null");
 		this.meters = meters;
 	}

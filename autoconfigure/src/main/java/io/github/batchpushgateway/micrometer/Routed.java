@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.micrometer;
 
+import java.lang.ref.WeakReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * The meter a routed meter records into: the one of the same name in the registry of the
  * execution running on the recording thread, registered there at its first use and remembered
  * for as long as that thread's execution stays the same, so a job's thread that records again
- * and again pays one comparison.
+ * and again pays one comparison. It is remembered weakly: a meter kept in an application's field
+ * must not keep a closed execution's registry, and every meter in it, reachable until its next
+ * recording.
  *
  * @param <M> the kind of meter
  */
@@ -53,8 +56,9 @@ final class Routed<M extends Meter> {
 			return null;
 		}
 		Target<M> last = this.last;
-		if (last != null && last.registry == registry) {
-			return last.meter;
+		M remembered = (last != null) ? last.meterIn(registry) : null;
+		if (remembered != null) {
+			return remembered;
 		}
 		try {
 			M meter = this.register.apply(registry);
@@ -73,7 +77,25 @@ final class Routed<M extends Meter> {
 		}
 	}
 
-	private record Target<M>(MeterRegistry registry, M meter) {
+	/**
+	 * An execution's registry and its meter, both weakly: the registry holds the meter as long as
+	 * it lives.
+	 */
+	private static final class Target<M> {
+
+		private final WeakReference<MeterRegistry> registry;
+
+		private final WeakReference<M> meter;
+
+		Target(MeterRegistry registry, M meter) {
+			this.registry = new WeakReference<>(registry);
+			this.meter = new WeakReference<>(meter);
+		}
+
+		@Nullable M meterIn(MeterRegistry registry) {
+			return (this.registry.get() == registry) ? this.meter.get() : null;
+		}
+
 	}
 
 }

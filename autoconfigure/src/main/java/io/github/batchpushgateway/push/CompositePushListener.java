@@ -8,6 +8,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Tells several listeners, shielding the sender from any of them failing.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class CompositePushListener implements PushListener {
 

@@ -8,6 +8,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The delivery of a group's state as it was when it was requested, or newer.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class Delivery {
 

@@ -17,6 +17,9 @@ import org.springframework.util.Assert;
  * newest-state slots, retries and thread), so a target that is down or hangs never delays the
  * others. A delivery is complete when every target has it; the job's end and the shutdown wait
  * for all targets within one time budget, not one per target.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class FanOutSender implements StateSender {
 

@@ -44,6 +44,9 @@ import org.springframework.util.backoff.BackOffExecution;
  * or a check succeeds, since the cause may lie outside its state (another group's metric of the
  * same name with another type, credentials the target no longer takes), so the group recovers
  * when the cause is gone rather than at its job's next run.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class GroupSender implements StateSender, AutoCloseable {
 

@@ -6,6 +6,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Gives the sender a group's newest state just before each push, so that the state is built on
  * the sending side, never on a job's thread, and no push carries an outdated snapshot.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public interface GroupStateSource {
 

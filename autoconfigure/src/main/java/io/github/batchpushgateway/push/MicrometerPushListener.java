@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {@code batch_pushgateway_pushes_total{outcome,batch_job,target}} and
  * {@code batch_pushgateway_push_duration_seconds{outcome,target}}. The batch job's name is in
  * {@code batch_job}, not {@code job}, which Prometheus sets to the application's scrape job.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class MicrometerPushListener implements PushListener {
 

@@ -14,6 +14,9 @@ import org.apache.commons.logging.LogFactory;
  * credentials it does not accept) is no outage: it is logged once per group and status until that
  * group is accepted again, whatever other groups do. Messages name the gateway's address and the
  * cause, never credentials (they travel in headers, which no message here contains).
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public final class OutageLogger implements PushListener {
 

@@ -7,6 +7,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 /**
  * Sends one group's complete state to a target, replacing what the group held there, and reads
  * back what the target holds for a group.
+ *
+ * <p>Declare {@code PushClient} beans to choose the targets yourself: they replace the gateways
+ * and the textfile directory of {@code batch.pushgateway.*}. {@link PushgatewayHttpClient} and
+ * {@link TextfileClient} are ready-made ones.
  */
 @FunctionalInterface
 public interface PushClient {
@@ -33,11 +37,14 @@ public interface PushClient {
 	}
 
 	/**
-	 * Returns the target as shown in log messages: its address, never credentials.
+	 * Returns the target as shown in log messages and health details: its address, never
+	 * credentials. Each target must be told apart by it, since failures are reported per
+	 * description: a client with an address returns that address; the default is the class's
+	 * name with the instance's identity, so two targets of one class never merge.
 	 * @return the target's description
 	 */
 	default String describe() {
-		return getClass().getName();
+		return getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(this));
 	}
 
 }

@@ -3,7 +3,8 @@ package io.github.batchpushgateway.push;
 import java.time.Duration;
 
 /**
- * Told about every push attempt, for logging and self-monitoring. Called on the sender thread;
+ * Told about every push attempt, for logging and self-monitoring. Declare implementations as
+ * beans: each is told of every attempt at every target. Called on the sender thread;
  * implementations must be quick and must not throw.
  */
 public interface PushListener {

@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * What the batch side asks of the sending side: that a group's state be delivered, now or with
  * the next attempt; and, at the end, that everything be delivered within a time.
+ *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
  */
 public interface StateSender {
 

@@ -26,6 +26,9 @@ import org.springframework.util.Assert;
  * job and the grouping key) are written into every sample. A file is written to a temporary file
  * in the same directory, whose name does not end in {@code .prom}, then renamed over the old
  * one, so node_exporter never reads half a file. The read-back reads the group's own file.
+ *
+ * <p>{@code batch.pushgateway.textfile.directory} configures one; create it yourself for
+ * {@link PushClient} beans of your own.
  */
 public final class TextfileClient implements PushClient {
 

@@ -87,13 +87,6 @@ class BatchMetersAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(PushPipeline.class).doesNotHaveBean(BatchMeters.class));
 	}
 
-	@Test
-	void userDefinedBatchMetersWin() {
-		BatchMeters own = new BatchMeters((execution) -> false);
-		this.contextRunner.withBean(BatchMeters.class, () -> own)
-			.run((context) -> assertThat(context).getBean(BatchMeters.class).isSameAs(own));
-	}
-
 	private static JobExecution running() {
 		JobExecution execution = new JobExecution(1L, new JobInstance(1L, "importJob"), new JobParameters());
 		execution.setStartTime(LocalDateTime.now());

@@ -3,10 +3,7 @@ package io.github.batchpushgateway.autoconfigure;
 import java.time.Duration;
 
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
-import io.github.batchpushgateway.batch.JobNameFilter;
-import io.github.batchpushgateway.batch.JobPushListener;
 import io.github.batchpushgateway.batch.PushPipeline;
-import io.github.batchpushgateway.batch.StepPushListener;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.PushClient;
@@ -76,11 +73,10 @@ class BatchPushgatewayAutoConfigurationTests {
 	}
 
 	@Test
-	void userDefinedBeansWin() {
+	void userDefinedPushClientsReplaceTheConfiguredTargets() {
 		this.contextRunner.withUserConfiguration(UserBeans.class).run((context) -> {
-			assertThat(context).hasSingleBean(PushClient.class).hasSingleBean(BatchPushListenerRegistrar.class);
+			assertThat(context).hasSingleBean(PushClient.class);
 			assertThat(context.getBean(BatchPushTargets.class).clients()).containsExactly(UserBeans.CLIENT);
-			assertThat(context.getBean(BatchPushListenerRegistrar.class)).isSameAs(UserBeans.REGISTRAR);
 		});
 	}
 
@@ -244,18 +240,9 @@ class BatchPushgatewayAutoConfigurationTests {
 		static final PushClient CLIENT = (group, metrics) -> {
 		};
 
-		static final BatchPushListenerRegistrar REGISTRAR = new BatchPushListenerRegistrar(
-				new JobNameFilter(java.util.List.of("*"), java.util.List.of()), new JobPushListener(() -> null),
-				new StepPushListener(() -> null));
-
 		@Bean
 		PushClient userPushClient() {
 			return CLIENT;
-		}
-
-		@Bean
-		static BatchPushListenerRegistrar userRegistrar() {
-			return REGISTRAR;
 		}
 
 	}

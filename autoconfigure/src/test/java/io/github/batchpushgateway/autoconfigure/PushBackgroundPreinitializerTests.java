@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +23,12 @@ class PushBackgroundPreinitializerTests {
 
 	private final PushBackgroundPreinitializer preinitializer = new PushBackgroundPreinitializer(this.started::add,
 			new AtomicBoolean());
+
+	@Test
+	void springBootCreatesItFromSpringFactoriesThoughItIsNotPublic() {
+		assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(ApplicationListener.class))
+			.hasAtLeastOneElementOfType(PushBackgroundPreinitializer.class);
+	}
 
 	@Test
 	void startsTheWorkInTheBackgroundOncePerJvm() {

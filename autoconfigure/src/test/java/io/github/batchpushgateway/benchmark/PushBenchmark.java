@@ -3,6 +3,7 @@ package io.github.batchpushgateway.benchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.function.LongSupplier;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.github.batchpushgateway.autoconfigure.BatchPushgatewayProperties;
 import io.github.batchpushgateway.batch.JobEventRecorder;
 import io.github.batchpushgateway.batch.PushPipeline;
 import io.github.batchpushgateway.batch.StepReadsBenchmark;
@@ -25,6 +27,7 @@ import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.micrometer.BatchMeters;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushGroup;
+import io.github.batchpushgateway.push.PushgatewayHttpClient;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -471,8 +474,13 @@ public final class PushBenchmark {
 		return TestBatchApplication.start(gateway.address(), all.toArray(String[]::new));
 	}
 
+	/** A client as the application's own target: its gateway, in its format. */
 	private static PushClient client(TestBatchApplication application) {
-		return application.bean(io.github.batchpushgateway.autoconfigure.BatchPushTargets.class).clients().get(0);
+		BatchPushgatewayProperties properties = application.bean(BatchPushgatewayProperties.class);
+		return PushgatewayHttpClient.builder(URI.create("http://" + properties.gatewayAddresses().get(0)))
+			.format((properties.getFormat() == BatchPushgatewayProperties.Format.TEXT) ? PushgatewayHttpClient.Format.TEXT
+					: PushgatewayHttpClient.Format.PROTOBUF)
+			.build();
 	}
 
 	private static Samples[] samples(int count) {

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.batchpushgateway.health.BatchPushgatewayHealthIndicator;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +43,7 @@ class DeliveryHealthTests {
 		all.addAll(List.of(properties));
 		try (TestBatchApplication application = TestBatchApplication.start(gateway.address(),
 				all.toArray(String[]::new))) {
-			BatchPushgatewayHealthIndicator health = application.bean(BatchPushgatewayHealthIndicator.class);
+			HealthIndicator health = application.bean("batchPushgatewayHealthIndicator", HealthIndicator.class);
 			// given a run delivered to the gateway
 			application.run("quietJob", new JobParameters());
 			await().atMost(Duration.ofSeconds(10))

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.batchpushgateway.health.BatchPushgatewayHealthIndicator;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.push.PushListener;
@@ -20,6 +19,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -83,7 +83,7 @@ class RejectedPushTests {
 			try (TestBatchApplication application = TestBatchApplication.start(gateway.address(),
 					"batch.pushgateway.retry.redelivery-interval=200ms", "batch.pushgateway.flush-timeout=0",
 					"spring.main.sources=" + Attempts.class.getName())) {
-				BatchPushgatewayHealthIndicator health = application.bean(BatchPushgatewayHealthIndicator.class);
+				HealthIndicator health = application.bean("batchPushgatewayHealthIndicator", HealthIndicator.class);
 				application.run("variantJob", new JobParameters());
 				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(health.health().getDetails()).containsEntry("delivery", "undelivered")

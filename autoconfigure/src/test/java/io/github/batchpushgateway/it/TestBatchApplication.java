@@ -135,6 +135,17 @@ public class TestBatchApplication implements AutoCloseable {
 	}
 
 	/**
+	 * Returns a bean of the application by its name, for beans whose class is not public.
+	 * @param <T> the type it is seen as
+	 * @param name the bean's name
+	 * @param type the type it is seen as
+	 * @return the bean
+	 */
+	public <T> T bean(String name, Class<T> type) {
+		return this.context.getBean(name, type);
+	}
+
+	/**
 	 * Returns the application's provider of a bean that may be absent, as an application injects it.
 	 * @param <T> the bean's type
 	 * @param type the bean's type

@@ -1,4 +1,4 @@
-package io.github.batchpushgateway.health;
+package io.github.batchpushgateway.autoconfigure;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

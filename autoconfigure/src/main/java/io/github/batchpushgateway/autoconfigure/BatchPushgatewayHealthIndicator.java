@@ -1,4 +1,4 @@
-package io.github.batchpushgateway.health;
+package io.github.batchpushgateway.autoconfigure;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ import org.springframework.util.Assert;
  * <p>A failing gateway is no reason to restart the application either: keep this contributor out
  * of liveness probes (Spring Boot's probe groups leave it out unless told otherwise).
  */
-public final class BatchPushgatewayHealthIndicator extends AbstractHealthIndicator {
+final class BatchPushgatewayHealthIndicator extends AbstractHealthIndicator {
 
 	private final Supplier<Map<String, Map<PushGroup, Instant>>> failingByTarget;
 
@@ -51,7 +51,7 @@ public final class BatchPushgatewayHealthIndicator extends AbstractHealthIndicat
 	 * @param failingGroups the groups whose last push failed, each with since when
 	 * @param target the target's description, without credentials
 	 */
-	public BatchPushgatewayHealthIndicator(Supplier<Map<PushGroup, Instant>> failingGroups, String target) {
+	BatchPushgatewayHealthIndicator(Supplier<Map<PushGroup, Instant>> failingGroups, String target) {
 		this(failingByTargetOf(failingGroups, target), List.of(target), false);
 	}
 
@@ -63,7 +63,7 @@ public final class BatchPushgatewayHealthIndicator extends AbstractHealthIndicat
 	 * @param downWhenUndelivered whether to be {@code DOWN} while some group's last push failed at
 	 * every target, rather than {@code UP} with details
 	 */
-	public BatchPushgatewayHealthIndicator(Supplier<Map<String, Map<PushGroup, Instant>>> failingByTarget,
+	BatchPushgatewayHealthIndicator(Supplier<Map<String, Map<PushGroup, Instant>>> failingByTarget,
 			List<String> targets, boolean downWhenUndelivered) {
 		super("Pushgateway delivery health check failed");
 		Assert.notNull(failingByTarget, "'failingByTarget' must not be null");
