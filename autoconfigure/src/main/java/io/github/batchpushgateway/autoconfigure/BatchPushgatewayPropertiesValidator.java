@@ -194,6 +194,7 @@ final class BatchPushgatewayPropertiesValidator {
 		notNegative("jobs.max-duration", jobs.getMaxDuration());
 		cronIfSet("jobs.schedule", jobs.getSchedule());
 		notNegative("jobs.grace-period", jobs.getGracePeriod());
+		notNegative("jobs.min-items", jobs.getMinItems());
 		jobs.getOverrides().forEach((job, settings) -> {
 			positiveIfSet("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
 			positiveIfSet("jobs.overrides." + job + ".stall-timeout", settings.getStallTimeout());
@@ -204,6 +205,11 @@ final class BatchPushgatewayPropertiesValidator {
 			if (settings.getGracePeriod() != null) {
 				notNegative("jobs.overrides." + job + ".grace-period", settings.getGracePeriod());
 			}
+			if (settings.getMinItems() != null) {
+				notNegative("jobs.overrides." + job + ".min-items", settings.getMinItems());
+			}
+			settings.getStepMinItems()
+				.forEach((step, minimum) -> notNegative("jobs.overrides." + job + ".step-min-items." + step, minimum));
 		});
 	}
 
@@ -240,6 +246,12 @@ final class BatchPushgatewayPropertiesValidator {
 
 	private static void notNegative(String property, @Nullable Duration value) {
 		if (value == null || value.isNegative()) {
+			throw invalid(property, value, "Must not be negative");
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Long value) {
+		if (value == null || value < 0) {
 			throw invalid(property, value, "Must not be negative");
 		}
 	}
