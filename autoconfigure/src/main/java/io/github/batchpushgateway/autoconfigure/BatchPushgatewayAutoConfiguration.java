@@ -196,7 +196,7 @@ public final class BatchPushgatewayAutoConfiguration {
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
-				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit());
+				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit(), properties.getRefillCheckInterval());
 		JobRepository repository = jobRepository.getIfAvailable();
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;

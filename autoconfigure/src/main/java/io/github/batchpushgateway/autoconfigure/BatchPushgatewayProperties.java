@@ -115,6 +115,13 @@ public class BatchPushgatewayProperties {
 	private int historyScanLimit = 200;
 
 	/**
+	 * How often each Pushgateway is asked when it started (a small status request), so that the
+	 * groups this application pushed before a restart that emptied it are pushed again, idle
+	 * jobs' included, instead of staying absent until each job's next run. 0 never asks.
+	 */
+	private Duration refillCheckInterval = Duration.ofMinutes(1);
+
+	/**
 	 * How many groups a job may have with grouping-parameters; executions with values past that
 	 * share the job's overflow group, whose grouping labels are "_overflow".
 	 */
@@ -277,6 +284,14 @@ public class BatchPushgatewayProperties {
 
 	public void setFlushTimeout(Duration flushTimeout) {
 		this.flushTimeout = flushTimeout;
+	}
+
+	public Duration getRefillCheckInterval() {
+		return this.refillCheckInterval;
+	}
+
+	public void setRefillCheckInterval(Duration refillCheckInterval) {
+		this.refillCheckInterval = refillCheckInterval;
 	}
 
 	public int getHistoryScanLimit() {

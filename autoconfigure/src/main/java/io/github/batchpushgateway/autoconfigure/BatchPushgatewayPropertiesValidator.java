@@ -66,6 +66,11 @@ final class BatchPushgatewayPropertiesValidator {
 		atMost("connect-timeout", properties.getConnectTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
 		atMost("read-timeout", properties.getReadTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
 		notNegative("flush-timeout", properties.getFlushTimeout());
+		// 0 switches the check off; else at least a millisecond, as for every interval.
+		notNegative("refill-check-interval", properties.getRefillCheckInterval());
+		if (!properties.getRefillCheckInterval().isZero()) {
+			positive("refill-check-interval", properties.getRefillCheckInterval());
+		}
 		if (properties.getHistoryScanLimit() < 0) {
 			throw invalid("history-scan-limit", properties.getHistoryScanLimit(), "Must not be negative");
 		}

@@ -260,6 +260,16 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	/**
+	 * Returns every group this sender was asked to push.
+	 * @return the groups, in no particular order
+	 */
+	public List<PushGroup> groups() {
+		synchronized (this.lock) {
+			return new ArrayList<>(this.slots.keySet());
+		}
+	}
+
+	/**
 	 * Returns the groups whose newest state has not reached the target.
 	 * @return the undelivered groups
 	 */
