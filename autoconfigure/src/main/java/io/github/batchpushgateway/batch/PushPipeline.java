@@ -9,7 +9,6 @@ import java.util.function.Function;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.push.FanOutSender;
-import io.github.batchpushgateway.push.GatewayRefill;
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushListener;
@@ -90,8 +89,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 			senders.add(sender);
 			if (!settings.refillCheckInterval().isZero()) {
 				// On the target's own thread: a slow probe delays only that target's pushes.
-				targetScheduler.scheduleWithFixedDelay(new GatewayRefill(client, sender::groups, sender::refresh),
-						settings.refillCheckInterval());
+				targetScheduler.scheduleWithFixedDelay(sender.refillCheck(), settings.refillCheckInterval());
 			}
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);

@@ -11,12 +11,20 @@ import org.springframework.util.Assert;
  * A step handled as many items as it read or wrote, whichever is more (a step that filters every
  * item it reads still read them; a writer-only step still wrote).
  *
+ * <p>Internal; not an extension point: public only for the starter's other packages, and may
+ * change in any release.
+ *
  * @param job the fewest items the job's steps together must handle, 0 for no job-wide minimum
  * @param steps the fewest items each named step must handle; a step the run did not execute
  * handled none
  */
 public record ItemMinimum(long job, Map<String, Long> steps) {
 
+	/**
+	 * Checks the minimums.
+	 * @param job the fewest items the job's steps together must handle, 0 for none
+	 * @param steps the fewest items each named step must handle
+	 */
 	public ItemMinimum {
 		Assert.isTrue(job >= 0, "'job' must not be negative");
 		Assert.notNull(steps, "'steps' must not be null");

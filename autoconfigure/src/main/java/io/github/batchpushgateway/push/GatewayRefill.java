@@ -20,7 +20,7 @@ import org.springframework.util.Assert;
  * next run. Groups the gateway still holds (it restored them from its persistence file, or another
  * JVM pushed newer state since) are left alone.
  */
-public final class GatewayRefill implements Runnable {
+final class GatewayRefill implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(GatewayRefill.class);
 
@@ -39,7 +39,7 @@ public final class GatewayRefill implements Runnable {
 	 * @param groups the groups this JVM pushed to the target
 	 * @param refill has a group's newest state pushed to the target again
 	 */
-	public GatewayRefill(PushClient client, Supplier<? extends Collection<PushGroup>> groups,
+	GatewayRefill(PushClient client, Supplier<? extends Collection<PushGroup>> groups,
 			Consumer<PushGroup> refill) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(groups, "'groups' must not be null");

@@ -24,10 +24,10 @@ import io.github.batchpushgateway.metrics.JobState;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.micrometer.BatchMeters;
-import io.github.batchpushgateway.push.GatewayRefill;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.push.PushgatewayHttpClient;
+import io.github.batchpushgateway.push.RefillChecks;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -458,7 +458,7 @@ public final class PushBenchmark {
 					pushed.add(group);
 				}
 				List<PushGroup> refilled = new ArrayList<>();
-				GatewayRefill refill = new GatewayRefill(client, () -> pushed, refilled::add);
+				Runnable refill = RefillChecks.of(client, pushed, refilled::add);
 				// The first check reads the groups; the gateway holds them all.
 				refill.run();
 				check(refilled.isEmpty(), "refilled " + refilled + " although the gateway holds them");
