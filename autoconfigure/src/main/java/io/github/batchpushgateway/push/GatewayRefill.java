@@ -33,6 +33,9 @@ final class GatewayRefill implements Runnable {
 	/** The gateway start whose groups were checked; {@code null} before the first check. */
 	private @Nullable Instant checkedStart;
 
+	/** Whether a rejection of the check was logged at WARN: once, as it will not pass by itself. */
+	private boolean rejectionLogged;
+
 	/**
 	 * Creates a refill for one target.
 	 * @param client reads the target
@@ -73,6 +76,19 @@ final class GatewayRefill implements Runnable {
 				}
 			}
 			this.checkedStart = started;
+		}
+		catch (PushRejectedException ex) {
+			if (PushRejectedException.isWorthRetrying(ex) || this.rejectionLogged) {
+				logger.debug("Could not check which groups " + this.client.describe() + " holds", ex);
+				return;
+			}
+			// A proxy that forwards only pushes, or credentials that may push but not read: the
+			// pushes work, so nothing else would say that a restart will not be refilled.
+			this.rejectionLogged = true;
+			logger.warn("Cannot check whether " + this.client.describe() + " restarted without this application's"
+					+ " groups (" + ex.getMessage() + "): they return only at their jobs' next runs after such a"
+					+ " restart. Let the gateway's status and metrics be read, or set"
+					+ " batch.pushgateway.refill-check-interval=0");
 		}
 		catch (IOException | RuntimeException ex) {
 			// An outage is the pushes' to report (once, at WARN); the next check tries again.

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
@@ -20,6 +23,7 @@ import static org.mockito.Mockito.verify;
 /**
  * Tests for {@link GatewayRefill}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GatewayRefillTests {
 
 	private static final Instant FIRST_START = Instant.parse("2026-12-07T02:00:00Z");
@@ -81,6 +85,26 @@ class GatewayRefillTests {
 
 		// then
 		assertThat(this.refilled).containsExactly(this.nightly);
+	}
+
+	@Test
+	void aCheckTheGatewayRefusesIsLoggedOnceAtWarnAndAnOutageNot(CapturedOutput output) throws IOException {
+		// given an outage, then a proxy that forwards only pushes
+		given(this.client.describe()).willReturn("http://gateway:9091");
+		given(this.client.startTime())
+			.willThrow(new PushRejectedException(503, "Pushgateway answered 503 to the read of its status"))
+			.willThrow(new PushRejectedException(404, "Pushgateway answered 404 to the read of its status"))
+			.willThrow(new PushRejectedException(404, "Pushgateway answered 404 to the read of its status"));
+
+		// when
+		this.refill.run();
+		this.refill.run();
+		this.refill.run();
+
+		// then
+		assertThat(output.getAll().lines().filter((line) -> line.contains("WARN"))).singleElement()
+			.asString()
+			.contains("http://gateway:9091", "404", "refill-check-interval");
 	}
 
 	@Test
