@@ -52,7 +52,7 @@ class PublicApiTests {
 			"batch.JobEventRecorder", "batch.JobNameFilter", "batch.PushGroupResolver", "batch.PushPipeline",
 			"batch.PushPipeline.Settings", "metrics.BatchTimes", "metrics.ExecutionSteps",
 			"metrics.ExecutionSteps.PartitionSummary", "metrics.JobHistory", "metrics.JobHistory.FinishedRun",
-			"metrics.JobMetricsSnapshotFactory", "metrics.JobSchedule", "metrics.JobState", "metrics.Partitions",
+			"metrics.ItemMinimum", "metrics.JobMetricsSnapshotFactory", "metrics.JobSchedule", "metrics.JobState", "metrics.Partitions",
 			"metrics.StartSchedule", "metrics.StepSample", "micrometer.BatchObservationRegistrar",
 			"push.CompositePushListener", "push.Delivery", "push.FanOutSender", "push.GroupSender",
 			"push.GroupStateSource", "push.MicrometerPushListener", "push.OutageLogger", "push.StateSender");

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
@@ -18,6 +19,7 @@ import io.github.batchpushgateway.batch.JdbcStepExecutions;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.PushGroupResolver;
 import io.github.batchpushgateway.batch.PushPipeline;
+import io.github.batchpushgateway.metrics.ItemMinimum;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
@@ -187,7 +189,7 @@ public final class BatchPushgatewayAutoConfiguration {
 		List<PushListener> shared = listeners.orderedStream().toList();
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
-				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit());
+				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit(), properties.getRefillCheckInterval());
 		JobRepository repository = jobRepository.getIfAvailable();
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
@@ -215,8 +217,16 @@ public final class BatchPushgatewayAutoConfiguration {
 					setting(settings, BatchPushgatewayProperties.JobSettings::getStallTimeout, jobs.getStallTimeout()),
 					unlessZero(setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration,
 							jobs.getMaxDuration())),
-					startSchedule(jobs, settings));
+					startSchedule(jobs, settings), itemMinimum(jobs, settings));
 		};
+	}
+
+	/** A minimum of 0 everywhere checks nothing: nothing is pushed, as by default. */
+	private static @Nullable ItemMinimum itemMinimum(BatchPushgatewayProperties.Jobs jobs,
+			BatchPushgatewayProperties.@Nullable JobSettings settings) {
+		long job = (settings != null && settings.getMinItems() != null) ? settings.getMinItems() : jobs.getMinItems();
+		ItemMinimum minimum = new ItemMinimum(job, (settings != null) ? settings.getStepMinItems() : Map.of());
+		return minimum.isChecked() ? minimum : null;
 	}
 
 	private static @Nullable StartSchedule startSchedule(BatchPushgatewayProperties.Jobs jobs,

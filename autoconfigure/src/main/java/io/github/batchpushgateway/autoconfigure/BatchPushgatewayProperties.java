@@ -115,6 +115,13 @@ public class BatchPushgatewayProperties {
 	private int historyScanLimit = 200;
 
 	/**
+	 * How often each Pushgateway is asked when it started (a small status request), so that the
+	 * groups this application pushed before a restart that emptied it are pushed again, idle
+	 * jobs' included, instead of staying absent until each job's next run. 0 never asks.
+	 */
+	private Duration refillCheckInterval = Duration.ofMinutes(1);
+
+	/**
 	 * How many groups a job may have with grouping-parameters; executions with values past that
 	 * share the job's overflow group, whose grouping labels are "_overflow".
 	 */
@@ -277,6 +284,14 @@ public class BatchPushgatewayProperties {
 
 	public void setFlushTimeout(Duration flushTimeout) {
 		this.flushTimeout = flushTimeout;
+	}
+
+	public Duration getRefillCheckInterval() {
+		return this.refillCheckInterval;
+	}
+
+	public void setRefillCheckInterval(Duration refillCheckInterval) {
+		this.refillCheckInterval = refillCheckInterval;
 	}
 
 	public int getHistoryScanLimit() {
@@ -456,6 +471,13 @@ public class BatchPushgatewayProperties {
 		private Duration gracePeriod = Duration.ofHours(1);
 
 		/**
+		 * Fewest items every job's steps together must read or write in a COMPLETED run; a run
+		 * below it is pushed as batch_job_last_run_empty 1 for the empty-run alert, not as a
+		 * failure. 0 checks no job.
+		 */
+		private long minItems;
+
+		/**
 		 * Settings of single jobs, by job name.
 		 */
 		private Map<String, JobSettings> overrides = new LinkedHashMap<>();
@@ -522,6 +544,14 @@ public class BatchPushgatewayProperties {
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+		public long getMinItems() {
+			return this.minItems;
+		}
+
+		public void setMinItems(long minItems) {
+			this.minItems = minItems;
 		}
 
 		public Map<String, JobSettings> getOverrides() {
@@ -599,6 +629,18 @@ public class BatchPushgatewayProperties {
 		 */
 		private @Nullable Duration gracePeriod;
 
+		/**
+		 * Fewest items this job's steps together must read or write in a COMPLETED run, instead
+		 * of jobs.min-items. 0 leaves this job unchecked.
+		 */
+		private @Nullable Long minItems;
+
+		/**
+		 * Fewest items each named step of this job must read or write in a COMPLETED run, by step
+		 * name, in addition to the job's minimum. A step the run did not execute handled none.
+		 */
+		private Map<String, Long> stepMinItems = new LinkedHashMap<>();
+
 		public @Nullable Duration getExpectedInterval() {
 			return this.expectedInterval;
 		}
@@ -645,6 +687,22 @@ public class BatchPushgatewayProperties {
 
 		public void setGracePeriod(@Nullable Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+		public @Nullable Long getMinItems() {
+			return this.minItems;
+		}
+
+		public void setMinItems(@Nullable Long minItems) {
+			this.minItems = minItems;
+		}
+
+		public Map<String, Long> getStepMinItems() {
+			return this.stepMinItems;
+		}
+
+		public void setStepMinItems(Map<String, Long> stepMinItems) {
+			this.stepMinItems = stepMinItems;
 		}
 
 	}

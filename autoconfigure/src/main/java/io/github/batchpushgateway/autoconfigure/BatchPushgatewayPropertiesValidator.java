@@ -66,6 +66,11 @@ final class BatchPushgatewayPropertiesValidator {
 		atMost("connect-timeout", properties.getConnectTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
 		atMost("read-timeout", properties.getReadTimeout(), Duration.ofMillis(Integer.MAX_VALUE));
 		notNegative("flush-timeout", properties.getFlushTimeout());
+		// 0 switches the check off; else at least a millisecond, as for every interval.
+		notNegative("refill-check-interval", properties.getRefillCheckInterval());
+		if (!properties.getRefillCheckInterval().isZero()) {
+			positive("refill-check-interval", properties.getRefillCheckInterval());
+		}
 		if (properties.getHistoryScanLimit() < 0) {
 			throw invalid("history-scan-limit", properties.getHistoryScanLimit(), "Must not be negative");
 		}
@@ -194,6 +199,7 @@ final class BatchPushgatewayPropertiesValidator {
 		notNegative("jobs.max-duration", jobs.getMaxDuration());
 		cronIfSet("jobs.schedule", jobs.getSchedule());
 		notNegative("jobs.grace-period", jobs.getGracePeriod());
+		notNegative("jobs.min-items", jobs.getMinItems());
 		jobs.getOverrides().forEach((job, settings) -> {
 			positiveIfSet("jobs.overrides." + job + ".expected-interval", settings.getExpectedInterval());
 			positiveIfSet("jobs.overrides." + job + ".stall-timeout", settings.getStallTimeout());
@@ -204,6 +210,11 @@ final class BatchPushgatewayPropertiesValidator {
 			if (settings.getGracePeriod() != null) {
 				notNegative("jobs.overrides." + job + ".grace-period", settings.getGracePeriod());
 			}
+			if (settings.getMinItems() != null) {
+				notNegative("jobs.overrides." + job + ".min-items", settings.getMinItems());
+			}
+			settings.getStepMinItems()
+				.forEach((step, minimum) -> notNegative("jobs.overrides." + job + ".step-min-items." + step, minimum));
 		});
 	}
 
@@ -240,6 +251,12 @@ final class BatchPushgatewayPropertiesValidator {
 
 	private static void notNegative(String property, @Nullable Duration value) {
 		if (value == null || value.isNegative()) {
+			throw invalid(property, value, "Must not be negative");
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Long value) {
+		if (value == null || value < 0) {
 			throw invalid(property, value, "Must not be negative");
 		}
 	}

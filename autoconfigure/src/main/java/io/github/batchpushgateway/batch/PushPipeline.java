@@ -85,9 +85,15 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		GroupStates groups = new GroupStates(resolver, settings.maxGroupsPerJob(), reads, snapshots, schedules, clock);
 		List<GroupSender> senders = new ArrayList<>();
 		for (PushClient client : clients) {
-			senders.add(new GroupSender(client, groups, retryPolicy, settings.redeliveryInterval(),
-					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client),
-					(scheduler != null) ? scheduler : newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-")));
+			TaskScheduler targetScheduler = (scheduler != null) ? scheduler
+					: newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-");
+			GroupSender sender = new GroupSender(client, groups, retryPolicy, settings.redeliveryInterval(),
+					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client), targetScheduler);
+			senders.add(sender);
+			if (!settings.refillCheckInterval().isZero()) {
+				// On the target's own thread: a slow probe delays only that target's pushes.
+				targetScheduler.scheduleWithFixedDelay(sender.refillCheck(), settings.refillCheckInterval());
+			}
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
 		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
@@ -190,9 +196,27 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param maxGroupsPerJob how many groups a job may have with grouping parameters
 	 * @param historyScanLimit how many of a job's most recent instances are read, at most, to
 	 * seed a group's history
+	 * @param refillCheckInterval how often each target is asked whether it restarted without the
+	 * groups pushed to it, which are then pushed again; zero for never
 	 */
 	public record Settings(Duration progressInterval, Duration minPushInterval, Duration flushTimeout,
-			Duration redeliveryInterval, int maxGroupsPerJob, int historyScanLimit) {
+			Duration redeliveryInterval, int maxGroupsPerJob, int historyScanLimit, Duration refillCheckInterval) {
+
+		/**
+		 * Creates settings that never check whether a target lost its groups.
+		 * @param progressInterval how often running executions are pushed
+		 * @param minPushInterval the shortest time between two pushes of a group for events
+		 * nobody waits for, zero for none
+		 * @param flushTimeout how long to wait for final pushes
+		 * @param redeliveryInterval how long undelivered state waits
+		 * @param maxGroupsPerJob groups per job
+		 * @param historyScanLimit instances read to seed a history
+		 */
+		public Settings(Duration progressInterval, Duration minPushInterval, Duration flushTimeout,
+				Duration redeliveryInterval, int maxGroupsPerJob, int historyScanLimit) {
+			this(progressInterval, minPushInterval, flushTimeout, redeliveryInterval, maxGroupsPerJob,
+					historyScanLimit, Duration.ZERO);
+		}
 
 		/**
 		 * Checks the settings.
@@ -203,6 +227,8 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		 * @param redeliveryInterval how long undelivered state waits
 		 * @param maxGroupsPerJob groups per job
 		 * @param historyScanLimit instances read to seed a history
+		 * @param refillCheckInterval how often each target is asked whether it restarted without
+		 * the groups pushed to it, zero for never
 		 */
 		public Settings {
 			Assert.isTrue(progressInterval != null && !progressInterval.isNegative() && !progressInterval.isZero(),
@@ -215,6 +241,8 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 					"'redeliveryInterval' must be positive");
 			Assert.isTrue(maxGroupsPerJob > 0, "'maxGroupsPerJob' must be positive");
 			Assert.isTrue(historyScanLimit >= 0, "'historyScanLimit' must not be negative");
+			Assert.isTrue(refillCheckInterval != null && !refillCheckInterval.isNegative(),
+					"'refillCheckInterval' must not be negative");
 		}
 
 	}

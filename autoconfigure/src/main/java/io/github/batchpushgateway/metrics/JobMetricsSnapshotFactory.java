@@ -57,10 +57,12 @@ public final class JobMetricsSnapshotFactory {
 	public MetricSnapshots create(JobState state) {
 		List<MetricSnapshot> metrics = new ArrayList<>();
 		JobExecution shown = state.shownExecution();
+		ExecutionSteps steps = (shown == null) ? null : (state.steps() != null) ? state.steps()
+				: ExecutionSteps.of(shown, Map.of(), Instant.now(), state.schedule().stallTimeout());
 		addJobMetrics(metrics, state);
-		if (shown != null) {
-			addStepMetrics(metrics, (state.steps() != null) ? state.steps()
-					: ExecutionSteps.of(shown, Map.of(), Instant.now(), state.schedule().stallTimeout()));
+		addEmptyRunMetric(metrics, state, steps);
+		if (shown != null && steps != null) {
+			addStepMetrics(metrics, steps);
 			addContributedMetrics(metrics, shown);
 		}
 		return new MetricSnapshots(metrics);
@@ -170,6 +172,26 @@ public final class JobMetricsSnapshotFactory {
 					"Latest start of that run before it counts as missed (the expected start plus the grace period), in seconds since the epoch.",
 					seconds(nextStart.plus(startSchedule.gracePeriod()))));
 		}
+	}
+
+	/**
+	 * Computed here, not in a rule: the rule stays one comparison, and the flag is pushed again
+	 * with the group's whole state (after a gateway lost it, or from another gateway) without
+	 * Prometheus having to remember the run's counts or the configured minimum.
+	 */
+	private void addEmptyRunMetric(List<MetricSnapshot> metrics, JobState state, @Nullable ExecutionSteps steps) {
+		ItemMinimum minimum = state.schedule().itemMinimum();
+		if (minimum == null || !minimum.isChecked()) {
+			return;
+		}
+		JobHistory.FinishedRun finished = state.history().lastFinished();
+		// While a run is going on, the last run shown is that one: not finished, so not empty. A
+		// finished run whose steps are not at hand (only its outcome was read back) is not judged.
+		boolean empty = state.current() == null && finished != null && finished.completed() && steps != null
+				&& minimum.isUnmetBy(steps.steps());
+		metrics.add(gauge("batch_job_last_run_empty",
+				"1 when the last finished execution COMPLETED having read and written fewer items than its configured minimum, 0 otherwise.",
+				empty ? 1 : 0));
 	}
 
 	private void addStepMetrics(List<MetricSnapshot> metrics, ExecutionSteps shown) {

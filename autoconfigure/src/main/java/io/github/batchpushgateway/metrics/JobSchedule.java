@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A job's configured intervals, pushed with its state so that one generic set of alert rules
+ * A job's configured intervals and expectations, pushed with its state so that one generic set of alert rules
  * serves every job.
  *
  * <p>Internal; not an extension point: public only for the starter's other packages, and may
@@ -17,9 +17,27 @@ import org.jspecify.annotations.Nullable;
  * {@code null} when not configured
  * @param maxDuration how long an execution may run, {@code null} when not configured
  * @param startSchedule when the job is expected to start, {@code null} when not configured
+ * @param itemMinimum the fewest items a COMPLETED run must handle, {@code null} when not
+ * configured
  */
 public record JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
-		@Nullable Duration stallTimeout, @Nullable Duration maxDuration, @Nullable StartSchedule startSchedule) {
+		@Nullable Duration stallTimeout, @Nullable Duration maxDuration, @Nullable StartSchedule startSchedule,
+		@Nullable ItemMinimum itemMinimum) {
+
+	/**
+	 * Creates a schedule without an item minimum.
+	 * @param progressInterval how often a running job pushes its state
+	 * @param expectedInterval how often the job is expected to succeed, {@code null} when not
+	 * configured
+	 * @param stallTimeout how long a running job may go without progress, {@code null} when not
+	 * configured
+	 * @param maxDuration how long an execution may run, {@code null} when not configured
+	 * @param startSchedule when the job is expected to start, {@code null} when not configured
+	 */
+	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
+			@Nullable Duration stallTimeout, @Nullable Duration maxDuration, @Nullable StartSchedule startSchedule) {
+		this(progressInterval, expectedInterval, stallTimeout, maxDuration, startSchedule, null);
+	}
 
 	/**
 	 * Creates a schedule without expected starts.
@@ -32,7 +50,7 @@ public record JobSchedule(Duration progressInterval, @Nullable Duration expected
 	 */
 	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
 			@Nullable Duration stallTimeout, @Nullable Duration maxDuration) {
-		this(progressInterval, expectedInterval, stallTimeout, maxDuration, null);
+		this(progressInterval, expectedInterval, stallTimeout, maxDuration, null, null);
 	}
 
 	/**
@@ -42,7 +60,7 @@ public record JobSchedule(Duration progressInterval, @Nullable Duration expected
 	 * configured
 	 */
 	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval) {
-		this(progressInterval, expectedInterval, null, null, null);
+		this(progressInterval, expectedInterval, null, null, null, null);
 	}
 
 }

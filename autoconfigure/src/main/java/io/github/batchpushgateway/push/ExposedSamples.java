@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,14 +13,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a group's last success and last failure out of the Prometheus text format, as a target
- * exposes it: the Pushgateway's {@code /metrics}, or a textfile collector's file. Only the two
- * gauges are parsed; every other line is skipped, so the cost is one pass over the text.
+ * exposes it: the Pushgateway's {@code /metrics}, or a textfile collector's file; and the groups a
+ * gateway holds. Only the samples asked for are parsed; every other line is skipped, so the cost
+ * is one pass over the text.
  */
 final class ExposedSamples {
 
 	static final String LAST_SUCCESS = "batch_job_last_success_timestamp_seconds";
 
 	static final String LAST_FAILURE = "batch_job_last_failure_timestamp_seconds";
+
+	private static final String PUSH_TIME = "push_time_seconds";
 
 	private ExposedSamples() {
 	}
@@ -52,6 +56,26 @@ final class ExposedSamples {
 			}
 		}
 		return new GroupOutcomes(success, failure);
+	}
+
+	/**
+	 * Returns every group of a Pushgateway's {@code /metrics}: the labels of its
+	 * {@code push_time_seconds} samples, which the gateway exposes once per group.
+	 */
+	static Set<PushGroup> groupsOf(Reader text) throws IOException {
+		Set<PushGroup> groups = new HashSet<>();
+		BufferedReader lines = new BufferedReader(text);
+		for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+			if (!line.startsWith(PUSH_TIME + "{")) {
+				continue;
+			}
+			Sample sample = parse(line, PUSH_TIME.length());
+			if (sample != null && sample.labels.containsKey("job")) {
+				Map<String, String> groupingKey = new LinkedHashMap<>(sample.labels);
+				groups.add(new PushGroup(groupingKey.remove("job"), groupingKey));
+			}
+		}
+		return groups;
 	}
 
 	private static @Nullable String metricName(String line) {

@@ -263,6 +263,26 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	/**
+	 * Returns a check that refills the target after a restart that emptied it: run at a low rate
+	 * on this sender's scheduler, it has the groups this sender pushed and the target lost pushed
+	 * again with their newest state ({@link GatewayRefill}).
+	 * @return the check
+	 */
+	public Runnable refillCheck() {
+		return new GatewayRefill(this.client, this::groups, this::refresh);
+	}
+
+	/**
+	 * Returns every group this sender was asked to push.
+	 * @return the groups, in no particular order
+	 */
+	List<PushGroup> groups() {
+		synchronized (this.lock) {
+			return new ArrayList<>(this.slots.keySet());
+		}
+	}
+
+	/**
 	 * Returns the groups whose newest state has not reached the target.
 	 * @return the undelivered groups
 	 */

@@ -1,8 +1,11 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Set;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends one group's complete state to a target, replacing what the group held there, and reads
@@ -34,6 +37,26 @@ public interface PushClient {
 	 */
 	default GroupOutcomes readOutcomes(PushGroup group) throws IOException {
 		return GroupOutcomes.NONE;
+	}
+
+	/**
+	 * Returns when the target started, a cheap probe of whether it may have lost the groups pushed
+	 * to it before: a gateway without a persistence file starts empty.
+	 * @return the target's start, {@code null} when it keeps what it was given across restarts or
+	 * cannot tell (the default)
+	 * @throws IOException when the target cannot be read now
+	 */
+	default @Nullable Instant startTime() throws IOException {
+		return null;
+	}
+
+	/**
+	 * Returns the groups the target holds now.
+	 * @return every group the target holds, {@code null} when it cannot tell (the default)
+	 * @throws IOException when the target cannot be read now
+	 */
+	default @Nullable Set<PushGroup> heldGroups() throws IOException {
+		return null;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.Reader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,13 +14,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -34,12 +41,16 @@ import org.springframework.util.Assert;
  * A {@link PushClient} for one Pushgateway, configured once: address, TLS, credentials, format and
  * timeouts are fixed when it is built, so a push only opens a connection and writes. A push is a
  * {@code PUT} of the group's complete state (series of earlier runs disappear); the read-back is a
- * {@code GET /metrics}. Error answers are thrown as {@link PushRejectedException}s carrying the
- * HTTP status read from the connection.
+ * {@code GET /metrics}, as is the list of groups it holds; its start is a {@code GET /api/v1/status}.
+ * Error answers are thrown as {@link PushRejectedException}s carrying the HTTP status read from the
+ * connection.
  */
 public final class PushgatewayHttpClient implements PushClient {
 
 	private static final int MAX_ANSWER = 300;
+
+	/** The start in the status API's answer; a JSON parser would be a dependency for one field. */
+	private static final Pattern START_TIME = Pattern.compile("\"start_time\"\\s*:\\s*\"([^\"]+)\"");
 
 	private final URI base;
 
@@ -99,15 +110,48 @@ public final class PushgatewayHttpClient implements PushClient {
 
 	@Override
 	public GroupOutcomes readOutcomes(PushGroup group) throws IOException {
+		return ExposedSamples.outcomesOf(group, exposition("the read of " + group));
+	}
+
+	/**
+	 * Reads the gateway's start from its status API: a few hundred bytes, however many groups
+	 * it holds.
+	 */
+	@Override
+	public @Nullable Instant startTime() throws IOException {
+		HttpResponse<byte[]> response = send(request("/api/v1/status").GET().build());
+		int status = response.statusCode();
+		if (status / 100 != 2) {
+			throw new PushRejectedException(status,
+					"Pushgateway answered " + status + " to the read of its status: " + answer(response.body()));
+		}
+		Matcher start = START_TIME.matcher(new String(response.body(), StandardCharsets.UTF_8));
+		try {
+			return start.find() ? OffsetDateTime.parse(start.group(1)).toInstant() : null;
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public Set<PushGroup> heldGroups() throws IOException {
+		return ExposedSamples.groupsOf(exposition("the read of its groups"));
+	}
+
+	/**
+	 * Reads everything the gateway exposes, in the text format.
+	 * @param purpose what the read is for, as named in the error of an answer that is not 2xx
+	 */
+	private Reader exposition(String purpose) throws IOException {
 		HttpRequest request = request("/metrics").header("Accept", "text/plain; version=0.0.4").GET().build();
 		HttpResponse<byte[]> response = send(request);
 		int status = response.statusCode();
 		if (status / 100 != 2) {
 			throw new PushRejectedException(status,
-					"Pushgateway answered " + status + " to the read of " + group + ": " + answer(response.body()));
+					"Pushgateway answered " + status + " to " + purpose + ": " + answer(response.body()));
 		}
-		return ExposedSamples.outcomesOf(group,
-				new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8));
+		return new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8);
 	}
 
 	@Override

@@ -91,7 +91,9 @@ class BatchPushgatewayAutoConfigurationTests {
 			"retry.redelivery-interval|500us", "read-timeout|30d", "addresses|gateway:0", "min-push-interval|-1ms",
 			"min-push-interval|11s", "jobs.max-duration|-1s", "jobs.overrides.importJob.max-duration|-1h",
 			"jobs.schedule|30 2 * * *", "jobs.overrides.importJob.schedule|0 0 25 * * *", "jobs.grace-period|-1m",
-			"jobs.overrides.importJob.grace-period|-1s" })
+			"jobs.overrides.importJob.grace-period|-1s", "jobs.min-items|-1", "jobs.overrides.importJob.min-items|-1",
+			"jobs.overrides.importJob.step-min-items.load|-5",
+			"refill-check-interval|-1s", "refill-check-interval|500us" })
 	void failsFastNamingTheInvalidProperty(String property, String value) {
 		this.contextRunner.withPropertyValues("batch.pushgateway." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();

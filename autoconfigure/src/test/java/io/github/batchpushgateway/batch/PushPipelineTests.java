@@ -3,9 +3,12 @@ package io.github.batchpushgateway.batch;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
@@ -222,13 +225,57 @@ class PushPipelineTests {
 			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
 					Duration.ofMinutes(1), 1, -1))
 			.withMessageContaining("historyScanLimit");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
+					Duration.ofMinutes(1), 1, 0, Duration.ofSeconds(-1)))
+			.withMessageContaining("refillCheckInterval");
+	}
+
+	@Test
+	void anIdleJobsGroupIsPushedAgainToAGatewayThatRestartedWithoutIt() {
+		// given a job that ran and ended, checked for refill every two minutes
+		PushPipeline pipeline = pipeline(new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO,
+				Duration.ofMinutes(1), 10, 0, Duration.ofMinutes(2)), this.client);
+		JobExecution execution = Executions.running("importJob");
+		pipeline.recorder().jobStarted(execution);
+		this.scheduler.runDue();
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		pipeline.recorder().jobEnded(execution);
+		this.scheduler.runDue();
+		this.scheduler.tick();
+		this.scheduler.runDue();
+		assertThat(this.client.pushes()).as("the gateway still holds the group").hasSize(2);
+
+		// when the gateway restarts empty and the next check runs
+		this.client.restartEmpty();
+		this.scheduler.tick();
+		this.scheduler.runDue();
+
+		// then
+		assertThat(this.scheduler.periods()).containsExactlyInAnyOrder(PROGRESS_INTERVAL, Duration.ofMinutes(2));
+		assertThat(this.client.pushes()).hasSize(3);
+		assertThat(this.client.last().group()).isEqualTo(GROUP);
+		assertThat(exitCode(this.client.last().metrics())).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void withoutARefillIntervalTheGatewayIsNeverAskedForItsStart() {
+		// given
+		pipeline(Duration.ofMillis(50), this.client);
+
+		// then
+		assertThat(this.scheduler.periods()).containsExactly(PROGRESS_INTERVAL);
 	}
 
 	private PushPipeline pipeline(Duration flushTimeout, PushClient... clients) {
-		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
-		PushPipeline pipeline = new PushPipeline(
+		return pipeline(
 				new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, flushTimeout, Duration.ofMinutes(1), 10, 0),
-				resolver,
+				clients);
+	}
+
+	private PushPipeline pipeline(PushPipeline.Settings settings, PushClient... clients) {
+		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
+		PushPipeline pipeline = new PushPipeline(settings, resolver,
 				null, null, new JobMetricsSnapshotFactory(List::of),
 				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
 				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
@@ -262,6 +309,10 @@ class PushPipelineTests {
 
 		private final List<Push> pushes = new ArrayList<>();
 
+		private final Set<PushGroup> held = new HashSet<>();
+
+		private Instant started = Instant.parse("2026-12-07T02:00:00Z");
+
 		volatile int rejectWith;
 
 		@Override
@@ -270,6 +321,23 @@ class PushPipelineTests {
 				throw new PushRejectedException(this.rejectWith, "rejected");
 			}
 			this.pushes.add(new Push(group, metrics));
+			this.held.add(group);
+		}
+
+		@Override
+		public synchronized Instant startTime() {
+			return this.started;
+		}
+
+		@Override
+		public synchronized Set<PushGroup> heldGroups() {
+			return Set.copyOf(this.held);
+		}
+
+		/** A gateway without a persistence file restarts. */
+		synchronized void restartEmpty() {
+			this.held.clear();
+			this.started = this.started.plusSeconds(3600);
 		}
 
 		synchronized List<Push> pushes() {

@@ -28,6 +28,7 @@ import io.github.batchpushgateway.micrometer.BatchMeters;
 import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.push.PushgatewayHttpClient;
+import io.github.batchpushgateway.push.RefillChecks;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -48,7 +49,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Measures what the starter costs, against a real Pushgateway on loopback, and prints one table:
  * job-thread time per lifecycle event, push latency by format, the wait for the final push at a
- * job's end, and whether the gateway's series stay bounded over many runs. Run with
+ * job's end, whether the gateway's series stay bounded over many runs, and what checking a
+ * gateway for a restart that emptied it costs. Run with
  * {@code ./scripts/benchmark}; it is a program, never a timed test, so its figures inform and
  * never fail a build.
  *
@@ -111,6 +113,7 @@ public final class PushBenchmark {
 
 	private void run() throws Exception {
 		long started = System.nanoTime();
+		MetricSnapshots snapshot;
 		try (PushgatewayServer gateway = PushgatewayServer.start();
 				TestBatchApplication disabled = application(gateway, "batch.pushgateway.enabled=false");
 				TestBatchApplication protobuf = application(gateway, "batch.pushgateway.format=protobuf");
@@ -125,11 +128,13 @@ public final class PushBenchmark {
 			JobExecution execution = protobuf.run(JOB, items());
 			jobThreadTimePerEvent(protobuf, execution);
 			pushLatency(protobuf, text, execution);
+			snapshot = jobSnapshot(protobuf, execution);
 			finalPushWait();
 			seriesStayBounded(gateway, protobuf);
 			meterRecording(protobuf, execution);
 		}
 		stepReads();
+		gatewayRefill(snapshot);
 		this.table.note(String.format(Locale.ROOT, "total benchmark time: %.1f s",
 				(System.nanoTime() - started) / 1e9));
 		System.out.println(this.table);
@@ -405,9 +410,7 @@ public final class PushBenchmark {
 	/** (b) One push of a realistic snapshot, by format, on the calling thread. */
 	private void pushLatency(TestBatchApplication protobuf, TestBatchApplication text, JobExecution execution)
 			throws IOException {
-		MetricSnapshots snapshot = protobuf.bean(JobMetricsSnapshotFactory.class)
-			.create(new JobState(0, null, JobHistory.EMPTY.with(JobHistory.FinishedRun.of(execution)), null,
-					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1))));
+		MetricSnapshots snapshot = jobSnapshot(protobuf, execution);
 		// A group of its own, so that the series count of the job's group in (d) is not changed.
 		PushGroup group = new PushGroup("pushBenchmark", Map.of("format", "both"));
 		PushClient[] clients = { client(text), client(protobuf) };
@@ -435,6 +438,60 @@ public final class PushBenchmark {
 				textSize + " B; " + Table.BYTES.format(bytes[0].median()));
 		this.table.row("protobuf", latency[1], Table.MS, protobufSize + " B; " + Table.BYTES.format(bytes[1].median())
 				+ "; " + ratio(latency[1], latency[0], Table.MS));
+	}
+
+	/**
+	 * (g) What the refill check costs a long-running application, by the groups the gateway holds:
+	 * each check reads only the gateway's start; its groups are read once per restart. Each size
+	 * on a gateway of its own, so that (d) counts only its own series.
+	 */
+	private void gatewayRefill(MetricSnapshots snapshot) throws IOException {
+		int checks = Math.max(1, this.pushes / 3);
+		this.table.section("(g) refill check of an idle application's groups, by groups on the gateway (n=" + checks
+				+ " each)", "ms", "bytes read");
+		for (int size : new int[] { 1, 100, 500 }) {
+			try (PushgatewayServer gateway = PushgatewayServer.start()) {
+				PushClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+				List<PushGroup> pushed = new ArrayList<>();
+				for (int i = 0; i < size; i++) {
+					PushGroup group = new PushGroup("refillBenchmark", Map.of("n", String.valueOf(i)));
+					client.push(group, snapshot);
+					pushed.add(group);
+				}
+				List<PushGroup> refilled = new ArrayList<>();
+				Runnable refill = RefillChecks.of(client, pushed, refilled::add);
+				// The first check reads the groups; the gateway holds them all.
+				refill.run();
+				check(refilled.isEmpty(), "refilled " + refilled + " although the gateway holds them");
+				Samples each = new Samples();
+				Samples once = new Samples();
+				for (int i = -this.warmup; i < checks; i++) {
+					long start = System.nanoTime();
+					refill.run();
+					long checked = System.nanoTime();
+					int held = client.heldGroups().size();
+					long read = System.nanoTime();
+					check(held == size, "gateway holds " + held + " groups, not " + size);
+					if (i >= 0) {
+						each.add(checked - start);
+						once.add(read - checked);
+					}
+				}
+				this.table.row(size + " groups: each check (the gateway's start)", each, Table.MS,
+						Table.BYTES.format(gateway.getJson("/api/v1/status").length()));
+				this.table.row(size + " groups: once per restart (its groups)", once, Table.MS,
+						Table.BYTES.format(gateway.scrapeText().length()));
+			}
+		}
+		this.table.note("one check per gateway every refill-check-interval (1 min), on the gateway's sender thread;"
+				+ " the groups are read, and the lost ones pushed, only after the gateway's start changed");
+	}
+
+	/** A realistic snapshot of one job's group: the job's last run, with its schedule. */
+	private static MetricSnapshots jobSnapshot(TestBatchApplication application, JobExecution execution) {
+		return application.bean(JobMetricsSnapshotFactory.class)
+			.create(new JobState(0, null, JobHistory.EMPTY.with(JobHistory.FinishedRun.of(execution)), null,
+					new JobSchedule(Duration.ofSeconds(10), Duration.ofDays(1))));
 	}
 
 	/** (d) The gateway's series and memory after many runs, and what the starter keeps. */

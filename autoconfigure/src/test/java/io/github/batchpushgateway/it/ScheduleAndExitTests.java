@@ -9,6 +9,7 @@ import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -94,6 +95,34 @@ class ScheduleAndExitTests {
 				.isEqualTo(expected + 1800);
 			assertThat(gateway.metrics()
 				.value("batch_job_next_expected_start_timestamp_seconds", Map.of("job", "variantJob"))).isEmpty();
+		}
+	}
+
+	@Test
+	void aCompletedRunBelowItsJobsOrAStepsItemMinimumIsPushedAsEmptyAndAJobWithoutAMinimumPushesNoFlag() {
+		try (PushgatewayServer gateway = PushgatewayServer.start();
+				TestBatchApplication application = TestBatchApplication.start(gateway.address(),
+						"batch.pushgateway.jobs.min-items=1",
+						"batch.pushgateway.jobs.overrides.twoStepJob.min-items=40",
+						"batch.pushgateway.jobs.overrides.parallelJob.step-min-items.parallelStep=50",
+						"batch.pushgateway.jobs.overrides[weekly report].min-items=0")) {
+			application.run("twoStepJob", new JobParameters()); // reads 40 numbers
+			application.run("variantJob", new JobParameters()); // one tasklet: no items
+			application.run("parallelJob", new JobParametersBuilder().addLong("items", 49L).toJobParameters());
+			application.run("spaceJob", new JobParameters());
+
+			assertThat(gateway.metrics().require("batch_job_last_run_empty", Map.of("job", "twoStepJob"))).isZero();
+			assertThat(gateway.metrics().require("batch_job_last_run_empty", Map.of("job", "variantJob")))
+				.isEqualTo(1);
+			assertThat(gateway.metrics().require("batch_job_last_run_empty", Map.of("job", "parallelJob")))
+				.as("its step's own minimum")
+				.isEqualTo(1);
+			assertThat(gateway.metrics().value("batch_job_last_run_empty", Map.of("job", "weekly report")))
+				.as("switched off: nothing pushed")
+				.isEmpty();
+			assertThat(gateway.metrics().require("batch_job_status", Map.of("job", "variantJob", "status", "COMPLETED")))
+				.as("an empty run is still a success")
+				.isEqualTo(1);
 		}
 	}
 

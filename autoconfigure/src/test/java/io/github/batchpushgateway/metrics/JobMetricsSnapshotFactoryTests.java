@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -156,6 +157,60 @@ class JobMetricsSnapshotFactoryTests {
 
 		assertThat(names(metrics)).doesNotContain("batch_job_next_expected_start_timestamp_seconds",
 				"batch_job_next_start_deadline_timestamp_seconds");
+	}
+
+	@Test
+	void aCompletedRunBelowItsItemMinimumIsPushedAsEmpty() {
+		JobSchedule atLeastTen = new JobSchedule(Duration.ofSeconds(10), null, null, null, null,
+				new ItemMinimum(10, Map.of()));
+
+		MetricSnapshots empty = this.factory
+			.create(new JobState(0, null, JobHistory.EMPTY.with(finished(BatchStatus.COMPLETED, 9)), null, atLeastTen));
+		MetricSnapshots full = this.factory
+			.create(new JobState(0, null, JobHistory.EMPTY.with(finished(BatchStatus.COMPLETED, 10)), null, atLeastTen));
+
+		assertThat(gauge(empty, "batch_job_last_run_empty")).isEqualTo(1);
+		assertThat(gauge(full, "batch_job_last_run_empty")).isZero();
+	}
+
+	@Test
+	void aFailedOrRunningRunIsNotEmptyWhateverItsCounts() {
+		JobSchedule atLeastTen = new JobSchedule(Duration.ofSeconds(10), null, null, null, null,
+				new ItemMinimum(10, Map.of()));
+		JobHistory lastRunEmpty = JobHistory.EMPTY.with(finished(BatchStatus.COMPLETED, 0));
+		JobExecution running = PartitionedExecutions.running();
+		PartitionedExecutions.manager(running, "load", 0);
+
+		MetricSnapshots failed = this.factory
+			.create(new JobState(0, null, JobHistory.EMPTY.with(finished(BatchStatus.FAILED, 0)), null, atLeastTen));
+		MetricSnapshots nextRunGoing = this.factory.create(new JobState(1, running, lastRunEmpty, null, atLeastTen));
+
+		assertThat(gauge(failed, "batch_job_last_run_empty")).as("a failure is its own alert").isZero();
+		assertThat(gauge(nextRunGoing, "batch_job_last_run_empty")).as("the run shown is the one going on").isZero();
+	}
+
+	@Test
+	void withoutAnItemMinimumNoEmptyRunFlagIsPushed() {
+		MetricSnapshots metrics = this.factory.create(new JobState(0, null,
+				JobHistory.EMPTY.with(finished(BatchStatus.COMPLETED, 0)), null, this.schedule));
+
+		assertThat(names(metrics)).doesNotContain("batch_job_last_run_empty");
+	}
+
+	/** A run of one step that read and wrote the given number of items. */
+	private static FinishedRun finished(BatchStatus status, long items) {
+		JobExecution execution = PartitionedExecutions.running();
+		StepExecution step = PartitionedExecutions.manager(execution, "load", 0);
+		step.setReadCount(items);
+		step.setWriteCount(items);
+		step.setStatus(status);
+		step.setEndTime(PartitionedExecutions.START.plusMinutes(1));
+		execution.setStatus(status);
+		execution.setExitStatus(new ExitStatus(status.name()));
+		execution.setEndTime(PartitionedExecutions.START.plusMinutes(1));
+		FinishedRun run = FinishedRun.of(execution);
+		assertThat(run).isNotNull();
+		return run;
 	}
 
 	private static List<String> names(MetricSnapshots metrics) {

@@ -46,4 +46,17 @@ class ExposedSamplesTests {
 			.isEqualTo(GroupOutcomes.NONE);
 	}
 
+	@Test
+	void theGroupsOfAGatewayAreTheLabelsOfItsPushTimes() throws Exception {
+		String gateway = GATEWAY + """
+				push_failure_time_seconds{instance="",job="failingJob"} 0
+				push_time_seconds{instance="",job="importJob",region="eu"} 1.8e+09
+				push_time_seconds{instance="host-1",job="hostJob"} 1.8e+09
+				""";
+
+		assertThat(ExposedSamples.groupsOf(new StringReader(gateway))).containsExactlyInAnyOrder(
+				PushGroup.of("importJob"), new PushGroup("importJob", Map.of("region", "eu")),
+				new PushGroup("hostJob", Map.of("instance", "host-1")));
+	}
+
 }

@@ -66,6 +66,17 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void itsGroupsAreEveryGroupItWasAskedToPushDeliveredOrNot() {
+		this.sender.changed(GROUP);
+		this.scheduler.runDue();
+		this.client.failingGroup = OTHER;
+		this.sender.request(OTHER);
+		this.scheduler.runDue();
+
+		assertThat(this.sender.groups()).containsExactlyInAnyOrder(GROUP, OTHER);
+	}
+
+	@Test
 	void aStartIsHeldForTheWholeMinimumIntervalEvenAfterAQuietTime() {
 		this.holding.started(GROUP);
 		this.scheduler.runDue();

@@ -45,6 +45,24 @@ class PushgatewayHttpClientTests {
 	}
 
 	@Test
+	void aRestartWithoutPersistenceFileShowsAsANewStartAndNoGroups() throws Exception {
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			PushGroup group = new PushGroup("importJob", Map.of("region", "eu"));
+			client.push(group, lastSuccess(1_700_000_000));
+			Instant firstStart = client.startTime();
+
+			assertThat(firstStart).isBetween(Instant.now().minusSeconds(600), Instant.now());
+			assertThat(client.heldGroups()).containsExactly(group);
+
+			gateway.restart();
+
+			assertThat(client.startTime()).isAfter(firstStart);
+			assertThat(client.heldGroups()).isEmpty();
+		}
+	}
+
+	@Test
 	void anErrorAnswerIsThrownWithTheStatusReadFromTheConnection() throws Exception {
 		HttpServer server = server(503, "overloaded\nplease retry", Duration.ZERO);
 		try {

@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every query of every shipped dashboard, its variables filled in as Grafana does, parses and
  * returns data from a real Prometheus scraping a real Pushgateway that holds a finished run of
- * the example GDPR erasure job ({@code java -jar}, as its users run it, with a stall timeout and a
- * maximum duration set), and a running job whose partition step's partitions have not been saved
- * for longer than its stall timeout (a real starter process, {@link LongTaskletJobProcess} with
- * partitions), so that the partition panels have data. Prometheus scrapes the gateway as two
+ * the example GDPR erasure job ({@code java -jar}, as its users run it, with a stall timeout, a
+ * maximum duration and an item minimum set), and a running job whose partition step's partitions
+ * have not been saved for longer than its stall timeout (a real starter process,
+ * {@link LongTaskletJobProcess} with partitions), so that the partition panels have data. Prometheus scrapes the gateway as two
  * targets, labelled as {@code deploy/prometheus/prometheus.yml} labels two gateways, so every
  * group is held twice, equally fresh, as by two gateways that both took the last push: every query
  * of pushed series must still give one answer per job.
@@ -60,9 +60,9 @@ class DashboardQueriesTests {
 	@BeforeAll
 	static void runTheJobsAndScrapeTheirGateway() {
 		gateway = PushgatewayServer.start();
-		// With the optional limits set, so that the panels drawing them have data.
+		// With the optional limits and a result assertion set, so that the panels drawing them have data.
 		int exitCode = ExampleJobProcess.run(gateway.address(), directory, 300, "batch.pushgateway.jobs.stall-timeout=10m",
-				"batch.pushgateway.jobs.max-duration=1h");
+				"batch.pushgateway.jobs.max-duration=1h", "batch.pushgateway.jobs.min-items=1");
 		assertThat(exitCode).as(ExampleJobProcess.tail(directory.resolve("example-job.log"))).isZero();
 		// Partitions that sleep past the stall timeout: running, stalled, with a stalest save.
 		partitioned = LongTaskletJobProcess.start(PARTITIONED_JOB, Duration.ofMinutes(10), gateway.address(), directory,

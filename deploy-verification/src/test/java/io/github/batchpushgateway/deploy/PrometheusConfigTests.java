@@ -79,6 +79,8 @@ class PrometheusConfigTests {
 				.doesNotContainKey("action"));
 		assertThat(AlertRule.readAll()).filteredOn((rule) -> rule.labels().containsKey("metrics_source"))
 			.filteredOn((rule) -> !rule.name().equals("BatchJobPushesUndelivered"))
+			// one answer per declaration: it matches the gateways' series on the job name alone
+			.filteredOn((rule) -> !rule.name().equals("BatchJobNeverPushed"))
 			.as("per-job alerts read from the gateways")
 			.allSatisfy((rule) -> assertThat(rule.expr()).as(rule.name()).contains("without (pushgateway)"));
 	}

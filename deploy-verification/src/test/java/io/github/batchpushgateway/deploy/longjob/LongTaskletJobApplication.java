@@ -3,6 +3,7 @@ package io.github.batchpushgateway.deploy.longjob;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -10,6 +11,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.support.IteratorItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
@@ -26,7 +28,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * {@code test-job.name} names the job (and so its group in the gateway);
  * {@code test-job.tasklet-duration} is how long the step sleeps; {@code test-job.partitions}, when
  * above 0, makes the step a partition step whose partitions each run the sleeping tasklet, in
- * threads of their own, so that the job pushes the partition series ({@code DashboardQueriesTests}).
+ * threads of their own, so that the job pushes the partition series ({@code DashboardQueriesTests});
+ * {@code test-job.items}, when above 0, puts a chunk step before it that reads and writes that many
+ * items, so that the run is not empty ({@code CompletedEmptyAlertingTests}).
  */
 @SpringBootApplication
 public class LongTaskletJobApplication {
@@ -38,7 +42,7 @@ public class LongTaskletJobApplication {
 	@Bean
 	Job longTaskletJob(JobRepository jobRepository, @Value("${test-job.name}") String name,
 			@Value("${test-job.tasklet-duration}") Duration taskletDuration,
-			@Value("${test-job.partitions:0}") int partitions) {
+			@Value("${test-job.partitions:0}") int partitions, @Value("${test-job.items:0}") int items) {
 		Step tasklet = new StepBuilder((partitions > 0) ? "wait-partition" : "wait", jobRepository)
 			.tasklet((contribution, chunkContext) -> {
 				Thread.sleep(taskletDuration.toMillis());
@@ -52,6 +56,14 @@ public class LongTaskletJobApplication {
 			}
 			return contexts;
 		}).step(tasklet).gridSize(partitions).taskExecutor(new SimpleAsyncTaskExecutor("partition-")).build() : tasklet;
+		if (items > 0) {
+			Step read = new StepBuilder("read", jobRepository).<Integer, Integer>chunk(10)
+				.reader(new IteratorItemReader<>(IntStream.rangeClosed(1, items).iterator()))
+				.writer((chunk) -> {
+				})
+				.build();
+			return new JobBuilder(name, jobRepository).start(read).next(step).build();
+		}
 		return new JobBuilder(name, jobRepository).start(step).build();
 	}
 

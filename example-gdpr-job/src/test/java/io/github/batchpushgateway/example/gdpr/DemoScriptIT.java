@@ -48,6 +48,8 @@ class DemoScriptIT {
 		assertThat(demo.output()).contains("[6/6] Waiting for Prometheus to scrape the outcome")
 			.contains("status           COMPLETED  (exit code COMPLETED; process exit code 0)")
 			.containsPattern("last success +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d")
+			.containsPattern("next start +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00  \\(in \\d+ (s|min|h)\\)")
+			.containsPattern("missed after +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00  \\(in \\d+ (s|min|h)\\)")
 			.containsPattern("eraseSubjects +COMPLETED +\\d+ +\\d+ +0")
 			.containsPattern("requests pending +awaiting_identity=\\d+ +deferred=\\d+ +failed=0 +on_hold=\\d+ +verified=0")
 			.contains("residual records           none in 6 tables")
