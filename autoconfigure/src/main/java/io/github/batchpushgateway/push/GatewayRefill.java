@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,6 +31,8 @@ final class GatewayRefill implements Runnable {
 
 	private final Consumer<PushGroup> refill;
 
+	private final BooleanSupplier pushesPass;
+
 	/** The gateway start whose groups were checked; {@code null} before the first check. */
 	private @Nullable Instant checkedStart;
 
@@ -41,15 +44,19 @@ final class GatewayRefill implements Runnable {
 	 * @param client reads the target
 	 * @param groups the groups this JVM pushed to the target
 	 * @param refill has a group's newest state pushed to the target again
+	 * @param pushesPass whether the target takes the pushes now; until it does, a refusal of the
+	 * check is the pushes' to report (wrong credentials refuse the check and the pushes alike)
 	 */
-	GatewayRefill(PushClient client, Supplier<? extends Collection<PushGroup>> groups,
-			Consumer<PushGroup> refill) {
+	GatewayRefill(PushClient client, Supplier<? extends Collection<PushGroup>> groups, Consumer<PushGroup> refill,
+			BooleanSupplier pushesPass) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(groups, "'groups' must not be null");
 		Assert.notNull(refill, "'refill' must not be null");
+		Assert.notNull(pushesPass, "'pushesPass' must not be null");
 		this.client = client;
 		this.groups = groups;
 		this.refill = refill;
+		this.pushesPass = pushesPass;
 	}
 
 	@Override
@@ -78,7 +85,10 @@ final class GatewayRefill implements Runnable {
 			this.checkedStart = started;
 		}
 		catch (PushRejectedException ex) {
-			if (PushRejectedException.isWorthRetrying(ex) || this.rejectionLogged) {
+			// Until the pushes pass, a refusal may be theirs too (wrong credentials), and their
+			// warning names it: one cause, one warning.
+			if (PushRejectedException.isWorthRetrying(ex) || this.rejectionLogged
+					|| !this.pushesPass.getAsBoolean()) {
 				logger.debug("Could not check which groups " + this.client.describe() + " holds", ex);
 				return;
 			}

@@ -269,7 +269,24 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 * @return the check
 	 */
 	public Runnable refillCheck() {
-		return new GatewayRefill(this.client, this::groups, this::refresh);
+		return new GatewayRefill(this.client, this::groups, this::refresh, this::pushesPass);
+	}
+
+	/**
+	 * Returns whether the target takes this sender's pushes: one was delivered and none fails now.
+	 * @return {@code true} when the pushes pass
+	 */
+	boolean pushesPass() {
+		synchronized (this.lock) {
+			boolean delivered = false;
+			for (Slot slot : this.slots.values()) {
+				if (slot.failingSince != null) {
+					return false;
+				}
+				delivered |= slot.delivered > 0;
+			}
+			return delivered;
+		}
 	}
 
 	/**

@@ -38,8 +38,10 @@ class GatewayRefillTests {
 
 	private final List<PushGroup> refilled = new ArrayList<>();
 
+	private boolean pushesPass = true;
+
 	private final GatewayRefill refill = new GatewayRefill(this.client, () -> List.of(this.nightly, this.hourly),
-			this.refilled::add);
+			this.refilled::add, () -> this.pushesPass);
 
 	@Test
 	void groupsAGatewayLostAtARestartArePushedAgainAndGroupsItHoldsAreNot() throws IOException {
@@ -108,6 +110,32 @@ class GatewayRefillTests {
 	}
 
 	@Test
+	void aCheckRefusedBeforeThePushesPassIsLeftToThePushesWarning(CapturedOutput output)
+			throws IOException {
+		// given wrong credentials: the check is refused, the pushes are refused or not made yet
+		given(this.client.describe()).willReturn("http://gateway:9091");
+		given(this.client.startTime())
+			.willThrow(new PushRejectedException(401, "Pushgateway answered 401 to the read of its status"));
+		this.pushesPass = false;
+
+		// when
+		this.refill.run();
+		this.refill.run();
+
+		// then the pushes' own warning is the only one
+		assertThat(output.getAll().lines().filter((line) -> line.contains("WARN"))).isEmpty();
+
+		// and when the pushes pass but the check is still refused (credentials that may push, not read)
+		this.pushesPass = true;
+		this.refill.run();
+
+		// then the check names its refusal
+		assertThat(output.getAll().lines().filter((line) -> line.contains("WARN"))).singleElement()
+			.asString()
+			.contains("http://gateway:9091", "401");
+	}
+
+	@Test
 	void aTargetThatDoesNotTellItsStartIsNeverReadForItsGroups() throws IOException {
 		// given a textfile target, or a client of the user's: startTime() is null
 		this.refill.run();
@@ -120,7 +148,7 @@ class GatewayRefillTests {
 	void withNothingPushedYetTheGatewaysGroupsAreNotRead() throws IOException {
 		// given
 		given(this.client.startTime()).willReturn(FIRST_START);
-		GatewayRefill beforeAnyJob = new GatewayRefill(this.client, List::of, this.refilled::add);
+		GatewayRefill beforeAnyJob = new GatewayRefill(this.client, List::of, this.refilled::add, () -> true);
 
 		// when
 		beforeAnyJob.run();

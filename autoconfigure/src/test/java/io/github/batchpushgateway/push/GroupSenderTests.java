@@ -77,6 +77,20 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void itsPushesPassOnceOneWasDeliveredAndWhileNoneFails() {
+		assertThat(this.sender.pushesPass()).isFalse();
+		this.sender.changed(GROUP);
+		this.scheduler.runDue();
+		assertThat(this.sender.pushesPass()).isTrue();
+
+		this.client.failingGroup = OTHER;
+		this.sender.request(OTHER);
+		this.scheduler.runDue();
+
+		assertThat(this.sender.pushesPass()).isFalse();
+	}
+
+	@Test
 	void aStartIsHeldForTheWholeMinimumIntervalEvenAfterAQuietTime() {
 		this.holding.started(GROUP);
 		this.scheduler.runDue();

@@ -20,7 +20,7 @@ public final class RefillChecks {
 	 * @return the check
 	 */
 	public static Runnable of(PushClient client, Collection<PushGroup> pushed, Consumer<PushGroup> refill) {
-		return new GatewayRefill(client, () -> pushed, refill);
+		return new GatewayRefill(client, () -> pushed, refill, () -> true);
 	}
 
 }
