@@ -64,8 +64,14 @@ public final class PushgatewayHttpClient implements PushClient {
 		// only cost a round trip. Proxies are the JVM's (its default ProxySelector, as the
 		// http(s).proxyHost system properties set it). The client logs no header unless the
 		// application asks it to (jdk.httpclient.HttpClient.log), so credentials need no filter.
+		// The answer is handled on the client's selector thread, which reads it: its default
+		// executor would hand each answer to a pool thread of its own, one more thread to wake
+		// (on a busy machine, a scheduling delay) between the gateway's answer and the sending
+		// thread. Nothing handled there blocks: the answer is collected as bytes, and the sending
+		// thread waits for it with a future, with no action chained to it.
 		HttpClient.Builder http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
+			.executor(Runnable::run)
 			.connectTimeout(positive(builder.connectTimeout));
 		if (builder.sslContext != null) {
 			http.sslContext(builder.sslContext);
@@ -116,16 +122,19 @@ public final class PushgatewayHttpClient implements PushClient {
 	}
 
 	private HttpRequest.Builder request(String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(this.readTimeout);
+		// No request timeout: send bounds the whole answer, headers included, and a request's own
+		// timeout would add a timer, and a wake-up of the selector thread, to every exchange.
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path));
 		this.headers.forEach(request::header);
 		return request;
 	}
 
 	/**
-	 * Sends the request and reads the whole answer within the read timeout. The request's own
-	 * timeout covers only the wait for the answer's headers: a gateway or proxy that sends them and
-	 * then stalls would block the target's sending thread for ever, so the exchange as a whole is
-	 * bounded here (as every read of the connection used to be).
+	 * Sends the request and reads the whole answer within the read timeout. A request's own
+	 * timeout would cover only the wait for the answer's headers: a gateway or proxy that sends
+	 * them and then stalls would block the target's sending thread for ever, so the exchange as a
+	 * whole is bounded here (as every read of the connection used to be), and cancelled when the
+	 * bound is reached.
 	 */
 	private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
 		CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(request,
