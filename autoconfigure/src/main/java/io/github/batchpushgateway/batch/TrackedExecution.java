@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -249,8 +250,16 @@ final class TrackedExecution {
 	 * @return those partitions, none for most jobs
 	 */
 	List<StepExecution> stepsRunElsewhere() {
-		List<StepExecution> steps = new ArrayList<>(this.execution.getStepExecutions());
-		Map<StepExecution, StepExecution> partitions = Partitions.managers(steps);
+		return stepsRunElsewhere(Partitions.managers(new ArrayList<>(this.execution.getStepExecutions())));
+	}
+
+	/**
+	 * Returns the partitions of the execution that this JVM does not run, among those found.
+	 * @param partitions each partition of the execution with its manager, as
+	 * {@link Partitions#managers} finds them
+	 * @return those partitions, none for most jobs
+	 */
+	List<StepExecution> stepsRunElsewhere(Map<StepExecution, StepExecution> partitions) {
 		if (partitions.isEmpty()) {
 			return List.of();
 		}
@@ -284,16 +293,31 @@ final class TrackedExecution {
 	 * or, as last read, in another.
 	 */
 	long progress() {
+		return progress(this.execution.getStepExecutions());
+	}
+
+	/**
+	 * The same number, from a copy of the execution's steps taken for this push.
+	 * @param steps the execution's step executions
+	 * @return the fingerprint
+	 */
+	long progress(Collection<StepExecution> steps) {
 		long progress = 17;
-		for (StepExecution execution : this.execution.getStepExecutions()) {
-			StepSample step = this.readings.get(execution.getId());
-			if (step == null) {
-				step = StepSample.of(execution);
+		for (StepExecution execution : steps) {
+			StepSample read = this.readings.get(execution.getId());
+			// A step this JVM runs is read as it is: no sample built for it at every push.
+			progress = 31 * progress + execution.getId();
+			if (read != null) {
+				progress = 31 * progress + read.status().ordinal();
+				progress = 31 * progress + read.read() + read.written() + read.filtered() + read.readSkips()
+						+ read.processSkips() + read.writeSkips() + read.commits() + read.rollbacks();
 			}
-			progress = 31 * progress + step.id();
-			progress = 31 * progress + step.status().ordinal();
-			progress = 31 * progress + step.read() + step.written() + step.filtered() + step.readSkips()
-					+ step.processSkips() + step.writeSkips() + step.commits() + step.rollbacks();
+			else {
+				progress = 31 * progress + execution.getStatus().ordinal();
+				progress = 31 * progress + execution.getReadCount() + execution.getWriteCount()
+						+ execution.getFilterCount() + execution.getReadSkipCount() + execution.getProcessSkipCount()
+						+ execution.getWriteSkipCount() + execution.getCommitCount() + execution.getRollbackCount();
+			}
 		}
 		return progress;
 	}
