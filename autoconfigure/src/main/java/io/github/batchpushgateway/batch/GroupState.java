@@ -145,7 +145,7 @@ final class GroupState {
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
 		ExecutionSteps steps = (shown != null && shownSteps != null) ? ExecutionSteps.of(shownSteps.all,
-				shownSteps.managers, shown.readings, now, schedule.stallTimeout()) : null;
+				shownSteps.managers, shown.readings(), now, schedule.stallTimeout()) : null;
 		return new JobState(here + elsewhere, (current != null) ? current.execution : null, history,
 				this.lastProgress, schedule, steps);
 	}
@@ -163,8 +163,8 @@ final class GroupState {
 	 */
 	private Steps readAgainAfterEnd(TrackedExecution last, Instant now) {
 		Steps steps = Steps.of(last);
-		if (awaitsStepsRunElsewhere(last, steps) && !now.equals(last.readAt)) {
-			last.readingsAfterEnd++;
+		if (awaitsStepsRunElsewhere(last, steps) && !now.equals(last.notes().readAt)) {
+			last.notes().readingsAfterEnd++;
 			readStepsRunElsewhere(last, steps, now);
 		}
 		return steps;
@@ -182,7 +182,7 @@ final class GroupState {
 	}
 
 	private static boolean awaitsStepsRunElsewhere(TrackedExecution last, Steps steps) {
-		return last.readingsAfterEnd < READINGS_AFTER_END
+		return last.notes().readingsAfterEnd < READINGS_AFTER_END
 				&& last.awaitsStepsRunElsewhere(last.stepsRunElsewhere(steps.managers));
 	}
 
@@ -193,12 +193,12 @@ final class GroupState {
 	 */
 	private void readStepsRunElsewhere(TrackedExecution tracked, Steps steps, Instant now) {
 		List<StepExecution> elsewhere = tracked.stepsRunElsewhere(steps.managers);
-		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere) || now.equals(tracked.readAt)) {
+		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere) || now.equals(tracked.notes().readAt)) {
 			return;
 		}
 		try {
-			tracked.readAt = now;
-			tracked.readings = this.repository.stepsOf(tracked.execution);
+			tracked.notes().readAt = now;
+			tracked.notes().readings = this.repository.stepsOf(tracked.execution);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the steps of job '" + this.jobName + "' run elsewhere from the job repository;"
@@ -321,8 +321,9 @@ final class GroupState {
 
 	private void progressed(TrackedExecution tracked, Steps steps, Instant now) {
 		long progress = tracked.progress(steps.all);
-		if (progress != tracked.progressFingerprint) {
-			tracked.progressFingerprint = progress;
+		TrackedExecution.SenderNotes notes = tracked.notes();
+		if (progress != notes.progressFingerprint) {
+			notes.progressFingerprint = progress;
 			this.lastProgress = now;
 		}
 	}

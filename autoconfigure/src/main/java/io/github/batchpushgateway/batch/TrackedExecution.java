@@ -53,9 +53,6 @@ final class TrackedExecution {
 	/** How many heartbeats saw the execution ended without afterJob. Heartbeat's alone. */
 	int seenEndedWithoutAfterJob;
 
-	/** Fingerprint of the steps' counts at the last look. Sending side's alone. */
-	long progressFingerprint = Long.MIN_VALUE;
-
 	/** The step executions this JVM's step listener saw start. Added to by job threads. */
 	@SuppressWarnings("rawtypes")
 	private static final AtomicReferenceFieldUpdater<TrackedExecution, Set> STARTED_HERE = AtomicReferenceFieldUpdater
@@ -67,17 +64,8 @@ final class TrackedExecution {
 	 */
 	private volatile @Nullable Set<StepExecution> startedHere;
 
-	/**
-	 * The step executions run elsewhere as the job repository held them at the last reading, by
-	 * id. Sending side's alone.
-	 */
-	Map<Long, StepSample> readings = Map.of();
-
-	/** When the steps run elsewhere were last read, {@code null} if never. Sending side's alone. */
-	@Nullable Instant readAt;
-
-	/** How many readings were made since the execution was taken in. Sending side's alone. */
-	int readingsAfterEnd;
+	/** What the sending side noted at its pushes, {@code null} before the first. */
+	private @Nullable SenderNotes notes;
 
 	TrackedExecution(JobExecution execution, PushGroup group) {
 		this.execution = execution;
@@ -86,6 +74,26 @@ final class TrackedExecution {
 
 	/** Set once the sending side took the execution's run into its group's history. */
 	private boolean taken;
+
+	/**
+	 * Returns what the sending side noted of the execution, created at its first look. Sending
+	 * side's alone, under the lock of the execution's group.
+	 * @return the notes
+	 */
+	SenderNotes notes() {
+		SenderNotes notes = this.notes;
+		if (notes == null) {
+			notes = new SenderNotes();
+			this.notes = notes;
+		}
+		return notes;
+	}
+
+	/** The step executions run elsewhere as last read, by id; none before a reading. */
+	Map<Long, StepSample> readings() {
+		SenderNotes notes = this.notes;
+		return (notes != null) ? notes.readings : Map.of();
+	}
 
 	/**
 	 * Records the end; waits while {@link #ifNotEnded} runs an action on the execution.
@@ -280,7 +288,7 @@ final class TrackedExecution {
 	 */
 	boolean awaitsStepsRunElsewhere(List<StepExecution> elsewhere) {
 		for (StepExecution step : elsewhere) {
-			StepSample read = this.readings.get(step.getId());
+			StepSample read = readings().get(step.getId());
 			if (read == null || read.status().isRunning()) {
 				return true;
 			}
@@ -302,9 +310,10 @@ final class TrackedExecution {
 	 * @return the fingerprint
 	 */
 	long progress(Collection<StepExecution> steps) {
+		Map<Long, StepSample> readings = readings();
 		long progress = 17;
 		for (StepExecution execution : steps) {
-			StepSample read = this.readings.get(execution.getId());
+			StepSample read = readings.get(execution.getId());
 			// A step this JVM runs is read as it is: no sample built for it at every push.
 			progress = 31 * progress + execution.getId();
 			if (read != null) {
@@ -320,6 +329,27 @@ final class TrackedExecution {
 			}
 		}
 		return progress;
+	}
+
+	/**
+	 * What the sending side notes of an execution from push to push. Apart from the execution's
+	 * own object, so that a job's start allocates none of it on the job's thread: it is created
+	 * on the sending side, at the execution's first push.
+	 */
+	static final class SenderNotes {
+
+		/** Fingerprint of the steps' counts at the last look. */
+		long progressFingerprint = Long.MIN_VALUE;
+
+		/** The step executions run elsewhere as the job repository held them at the last reading, by id. */
+		Map<Long, StepSample> readings = Map.of();
+
+		/** When the steps run elsewhere were last read, {@code null} if never. */
+		@Nullable Instant readAt;
+
+		/** How many readings were made since the execution was taken in. */
+		int readingsAfterEnd;
+
 	}
 
 }
