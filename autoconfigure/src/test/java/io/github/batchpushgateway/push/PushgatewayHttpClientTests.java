@@ -1,6 +1,8 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
@@ -187,6 +189,24 @@ class PushgatewayHttpClientTests {
 			client.push(PushGroup.of("job"), lastSuccess(2));
 
 			assertThat(threadNames()).noneMatch((name) -> name.startsWith(workers));
+		}
+	}
+
+	@Test
+	void noThreadIsStartedPerPush() throws Exception {
+		// sendAsync hands each answer to CompletableFuture's default executor, which on a machine
+		// of two cores (as the project's) starts a thread per task: a thread per push.
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			client.push(PushGroup.of("job"), lastSuccess(0));
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			long started = threads.getTotalStartedThreadCount();
+
+			for (int i = 1; i <= 10; i++) {
+				client.push(PushGroup.of("job"), lastSuccess(i));
+			}
+
+			assertThat(threads.getTotalStartedThreadCount() - started).isLessThan(2);
 		}
 	}
 
