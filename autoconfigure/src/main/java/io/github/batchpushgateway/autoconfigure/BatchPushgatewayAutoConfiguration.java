@@ -104,7 +104,9 @@ public final class BatchPushgatewayAutoConfiguration {
 
 	@Bean
 	JobMetricsSnapshotFactory batchJobMetricsSnapshotFactory(ObjectProvider<JobMetricsContributor> contributors) {
-		return new JobMetricsSnapshotFactory(() -> contributors.orderedStream().toList());
+		// Looked up once, at the first push (after the context has started, as jobs run then):
+		// a lookup in the bean factory at every push was the largest part of building its state.
+		return new JobMetricsSnapshotFactory(SingletonSupplier.of(() -> contributors.orderedStream().toList()));
 	}
 
 	/**
@@ -283,7 +285,8 @@ public final class BatchPushgatewayAutoConfiguration {
 
 		@Bean
 		MicrometerPushListener batchMicrometerPushListener(ObjectProvider<MeterRegistry> registry) {
-			return new MicrometerPushListener(registry::getIfUnique);
+			// Looked up until found, then kept: not a lookup in the bean factory at every push.
+			return new MicrometerPushListener(SingletonSupplier.of(registry::getIfUnique));
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -17,6 +18,7 @@ import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.metrics.JobState;
+import io.github.batchpushgateway.metrics.Partitions;
 import io.github.batchpushgateway.push.GroupOutcomes;
 import io.github.batchpushgateway.push.PushGroup;
 import org.apache.commons.logging.Log;
@@ -121,41 +123,51 @@ final class GroupState {
 		takeInEnded(now, untrack);
 		JobHistory history = refreshedHistory(now, schedule);
 		TrackedExecution current = null;
+		Steps currentSteps = null;
 		int here = 0;
 		for (TrackedExecution tracked : this.executions) {
 			here++;
-			readStepsRunElsewhere(tracked, now);
-			progressed(tracked, now);
+			Steps steps = Steps.of(tracked);
+			readStepsRunElsewhere(tracked, steps, now);
+			progressed(tracked, steps, now);
 			if (current == null || isLater(tracked.execution, current.execution)) {
 				current = tracked;
+				currentSteps = steps;
 			}
 		}
 		int elsewhere = runningElsewhere(now, schedule);
-		TrackedExecution shown = (current != null) ? current : lastTakenShown(history, now);
+		TrackedExecution shown = current;
+		Steps shownSteps = currentSteps;
+		if (shown == null) {
+			shown = lastTakenShown(history);
+			shownSteps = (shown != null) ? readAgainAfterEnd(shown, now) : null;
+		}
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
-		ExecutionSteps steps = (shown != null)
-				? ExecutionSteps.of(shown.execution, shown.readings, now, schedule.stallTimeout()) : null;
+		ExecutionSteps steps = (shown != null && shownSteps != null) ? ExecutionSteps.of(shownSteps.all,
+				shownSteps.managers, shown.readings(), now, schedule.stallTimeout()) : null;
 		return new JobState(here + elsewhere, (current != null) ? current.execution : null, history,
 				this.lastProgress, schedule, steps);
 	}
 
-	/**
-	 * The last execution taken in, when the history still shows it; its steps run elsewhere that
-	 * had not finished at its end are read again, for a while, so that a partition that ends after
-	 * its job is not lost.
-	 */
-	private @Nullable TrackedExecution lastTakenShown(JobHistory history, Instant now) {
+	/** The last execution taken in, when the history still shows it, {@code null} otherwise. */
+	private @Nullable TrackedExecution lastTakenShown(JobHistory history) {
 		TrackedExecution last = this.lastTaken;
 		FinishedRun shown = history.lastFinished();
-		if (last == null || shown == null || shown.execution() != last.execution) {
-			return null;
+		return (last != null && shown != null && shown.execution() == last.execution) ? last : null;
+	}
+
+	/**
+	 * The steps of the last execution taken in: those run elsewhere that had not finished at its
+	 * end are read again, for a while, so that a partition that ends after its job is not lost.
+	 */
+	private Steps readAgainAfterEnd(TrackedExecution last, Instant now) {
+		Steps steps = Steps.of(last);
+		if (awaitsStepsRunElsewhere(last, steps) && !now.equals(last.notes().readAt)) {
+			last.notes().readingsAfterEnd++;
+			readStepsRunElsewhere(last, steps, now);
 		}
-		if (awaitsStepsRunElsewhere() && !now.equals(last.readAt)) {
-			last.readingsAfterEnd++;
-			readStepsRunElsewhere(last, now);
-		}
-		return last;
+		return steps;
 	}
 
 	/**
@@ -166,8 +178,12 @@ final class GroupState {
 	 */
 	synchronized boolean awaitsStepsRunElsewhere() {
 		TrackedExecution last = this.lastTaken;
-		return last != null && last.readingsAfterEnd < READINGS_AFTER_END
-				&& last.awaitsStepsRunElsewhere(last.stepsRunElsewhere());
+		return last != null && awaitsStepsRunElsewhere(last, Steps.of(last));
+	}
+
+	private static boolean awaitsStepsRunElsewhere(TrackedExecution last, Steps steps) {
+		return last.notes().readingsAfterEnd < READINGS_AFTER_END
+				&& last.awaitsStepsRunElsewhere(last.stepsRunElsewhere(steps.managers));
 	}
 
 	/**
@@ -175,14 +191,14 @@ final class GroupState {
 	 * them, when one has not finished at the last reading, at most once per push. An execution
 	 * without such steps, as most are, reads nothing.
 	 */
-	private void readStepsRunElsewhere(TrackedExecution tracked, Instant now) {
-		List<StepExecution> elsewhere = tracked.stepsRunElsewhere();
-		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere) || now.equals(tracked.readAt)) {
+	private void readStepsRunElsewhere(TrackedExecution tracked, Steps steps, Instant now) {
+		List<StepExecution> elsewhere = tracked.stepsRunElsewhere(steps.managers);
+		if (elsewhere.isEmpty() || !tracked.awaitsStepsRunElsewhere(elsewhere) || now.equals(tracked.notes().readAt)) {
 			return;
 		}
 		try {
-			tracked.readAt = now;
-			tracked.readings = this.repository.stepsOf(tracked.execution);
+			tracked.notes().readAt = now;
+			tracked.notes().readings = this.repository.stepsOf(tracked.execution);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the steps of job '" + this.jobName + "' run elsewhere from the job repository;"
@@ -200,8 +216,9 @@ final class GroupState {
 		for (TrackedExecution tracked : this.executions) {
 			if (tracked.isOver()) {
 				// Its last push shows its steps run elsewhere as the repository holds them at its end.
-				readStepsRunElsewhere(tracked, now);
-				progressed(tracked, now);
+				Steps steps = Steps.of(tracked);
+				readStepsRunElsewhere(tracked, steps, now);
+				progressed(tracked, steps, now);
 				FinishedRun run = tracked.take();
 				if (run != null) {
 					recordFinished(run);
@@ -302,10 +319,11 @@ final class GroupState {
 		return refreshHistory(this::isInHand);
 	}
 
-	private void progressed(TrackedExecution tracked, Instant now) {
-		long progress = tracked.progress();
-		if (progress != tracked.progressFingerprint) {
-			tracked.progressFingerprint = progress;
+	private void progressed(TrackedExecution tracked, Steps steps, Instant now) {
+		long progress = tracked.progress(steps.all);
+		TrackedExecution.SenderNotes notes = tracked.notes();
+		if (progress != notes.progressFingerprint) {
+			notes.progressFingerprint = progress;
 			this.lastProgress = now;
 		}
 	}
@@ -411,6 +429,20 @@ final class GroupState {
 		LocalDateTime start = execution.getStartTime();
 		LocalDateTime other = than.getStartTime();
 		return start != null && (other == null || !start.isBefore(other));
+	}
+
+	/**
+	 * An execution's step executions as one push sees them, and its partitions' managers among
+	 * them: found once per push, then used for what is read from the repository, the progress and
+	 * the steps shown. Most executions have no partitions, and then no map is built.
+	 */
+	private record Steps(List<StepExecution> all, Map<StepExecution, StepExecution> managers) {
+
+		static Steps of(TrackedExecution tracked) {
+			List<StepExecution> all = new ArrayList<>(tracked.execution.getStepExecutions());
+			return new Steps(all, Partitions.managers(all));
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,9 +53,6 @@ final class TrackedExecution {
 	/** How many heartbeats saw the execution ended without afterJob. Heartbeat's alone. */
 	int seenEndedWithoutAfterJob;
 
-	/** Fingerprint of the steps' counts at the last look. Sending side's alone. */
-	long progressFingerprint = Long.MIN_VALUE;
-
 	/** The step executions this JVM's step listener saw start. Added to by job threads. */
 	@SuppressWarnings("rawtypes")
 	private static final AtomicReferenceFieldUpdater<TrackedExecution, Set> STARTED_HERE = AtomicReferenceFieldUpdater
@@ -66,17 +64,8 @@ final class TrackedExecution {
 	 */
 	private volatile @Nullable Set<StepExecution> startedHere;
 
-	/**
-	 * The step executions run elsewhere as the job repository held them at the last reading, by
-	 * id. Sending side's alone.
-	 */
-	Map<Long, StepSample> readings = Map.of();
-
-	/** When the steps run elsewhere were last read, {@code null} if never. Sending side's alone. */
-	@Nullable Instant readAt;
-
-	/** How many readings were made since the execution was taken in. Sending side's alone. */
-	int readingsAfterEnd;
+	/** What the sending side noted at its pushes, {@code null} before the first. */
+	private @Nullable SenderNotes notes;
 
 	TrackedExecution(JobExecution execution, PushGroup group) {
 		this.execution = execution;
@@ -85,6 +74,26 @@ final class TrackedExecution {
 
 	/** Set once the sending side took the execution's run into its group's history. */
 	private boolean taken;
+
+	/**
+	 * Returns what the sending side noted of the execution, created at its first look. Sending
+	 * side's alone, under the lock of the execution's group.
+	 * @return the notes
+	 */
+	SenderNotes notes() {
+		SenderNotes notes = this.notes;
+		if (notes == null) {
+			notes = new SenderNotes();
+			this.notes = notes;
+		}
+		return notes;
+	}
+
+	/** The step executions run elsewhere as last read, by id; none before a reading. */
+	Map<Long, StepSample> readings() {
+		SenderNotes notes = this.notes;
+		return (notes != null) ? notes.readings : Map.of();
+	}
 
 	/**
 	 * Records the end; waits while {@link #ifNotEnded} runs an action on the execution.
@@ -249,8 +258,16 @@ final class TrackedExecution {
 	 * @return those partitions, none for most jobs
 	 */
 	List<StepExecution> stepsRunElsewhere() {
-		List<StepExecution> steps = new ArrayList<>(this.execution.getStepExecutions());
-		Map<StepExecution, StepExecution> partitions = Partitions.managers(steps);
+		return stepsRunElsewhere(Partitions.managers(new ArrayList<>(this.execution.getStepExecutions())));
+	}
+
+	/**
+	 * Returns the partitions of the execution that this JVM does not run, among those found.
+	 * @param partitions each partition of the execution with its manager, as
+	 * {@link Partitions#managers} finds them
+	 * @return those partitions, none for most jobs
+	 */
+	List<StepExecution> stepsRunElsewhere(Map<StepExecution, StepExecution> partitions) {
 		if (partitions.isEmpty()) {
 			return List.of();
 		}
@@ -271,7 +288,7 @@ final class TrackedExecution {
 	 */
 	boolean awaitsStepsRunElsewhere(List<StepExecution> elsewhere) {
 		for (StepExecution step : elsewhere) {
-			StepSample read = this.readings.get(step.getId());
+			StepSample read = readings().get(step.getId());
 			if (read == null || read.status().isRunning()) {
 				return true;
 			}
@@ -284,18 +301,55 @@ final class TrackedExecution {
 	 * or, as last read, in another.
 	 */
 	long progress() {
+		return progress(this.execution.getStepExecutions());
+	}
+
+	/**
+	 * The same number, from a copy of the execution's steps taken for this push.
+	 * @param steps the execution's step executions
+	 * @return the fingerprint
+	 */
+	long progress(Collection<StepExecution> steps) {
+		Map<Long, StepSample> readings = readings();
 		long progress = 17;
-		for (StepExecution execution : this.execution.getStepExecutions()) {
-			StepSample step = this.readings.get(execution.getId());
-			if (step == null) {
-				step = StepSample.of(execution);
+		for (StepExecution execution : steps) {
+			StepSample read = readings.get(execution.getId());
+			// A step this JVM runs is read as it is: no sample built for it at every push.
+			progress = 31 * progress + execution.getId();
+			if (read != null) {
+				progress = 31 * progress + read.status().ordinal();
+				progress = 31 * progress + read.read() + read.written() + read.filtered() + read.readSkips()
+						+ read.processSkips() + read.writeSkips() + read.commits() + read.rollbacks();
 			}
-			progress = 31 * progress + step.id();
-			progress = 31 * progress + step.status().ordinal();
-			progress = 31 * progress + step.read() + step.written() + step.filtered() + step.readSkips()
-					+ step.processSkips() + step.writeSkips() + step.commits() + step.rollbacks();
+			else {
+				progress = 31 * progress + execution.getStatus().ordinal();
+				progress = 31 * progress + execution.getReadCount() + execution.getWriteCount()
+						+ execution.getFilterCount() + execution.getReadSkipCount() + execution.getProcessSkipCount()
+						+ execution.getWriteSkipCount() + execution.getCommitCount() + execution.getRollbackCount();
+			}
 		}
 		return progress;
+	}
+
+	/**
+	 * What the sending side notes of an execution from push to push. Apart from the execution's
+	 * own object, so that a job's start allocates none of it on the job's thread: it is created
+	 * on the sending side, at the execution's first push.
+	 */
+	static final class SenderNotes {
+
+		/** Fingerprint of the steps' counts at the last look. */
+		long progressFingerprint = Long.MIN_VALUE;
+
+		/** The step executions run elsewhere as the job repository held them at the last reading, by id. */
+		Map<Long, StepSample> readings = Map.of();
+
+		/** When the steps run elsewhere were last read, {@code null} if never. */
+		@Nullable Instant readAt;
+
+		/** How many readings were made since the execution was taken in. */
+		int readingsAfterEnd;
+
 	}
 
 }

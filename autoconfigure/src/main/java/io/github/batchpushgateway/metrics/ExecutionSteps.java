@@ -40,11 +40,27 @@ public record ExecutionSteps(List<StepSample> steps, List<PartitionSummary> part
 	public static ExecutionSteps of(JobExecution execution, Map<Long, StepSample> readings, Instant now,
 			@Nullable Duration stallTimeout) {
 		List<StepExecution> all = new ArrayList<>(execution.getStepExecutions());
-		Map<StepExecution, StepExecution> managers = Partitions.managers(all);
+		return of(all, Partitions.managers(all), readings, now, stallTimeout);
+	}
+
+	/**
+	 * Gathers the steps of an execution whose partitions' managers are already known, as the
+	 * sending side finds them once per push.
+	 * @param all the execution's step executions as this JVM holds them
+	 * @param managers each partition's manager among them, as {@link Partitions#managers} finds it
+	 * @param readings step executions as the job repository held them at the last reading, by id
+	 * @param now the time of the push
+	 * @param stallTimeout how long a running partition may go without a save before it counts as
+	 * stalled, {@code null} when not configured
+	 * @return the steps to show
+	 */
+	public static ExecutionSteps of(List<StepExecution> all, Map<StepExecution, StepExecution> managers,
+			Map<Long, StepSample> readings, Instant now, @Nullable Duration stallTimeout) {
 		Map<String, StepSample> latest = new LinkedHashMap<>();
 		Map<Long, Group> groups = new LinkedHashMap<>();
 		for (StepExecution step : all) {
-			StepSample sample = readings.getOrDefault(step.getId(), StepSample.of(step));
+			StepSample read = readings.get(step.getId());
+			StepSample sample = (read != null) ? read : StepSample.of(step);
 			StepExecution manager = managers.get(step);
 			if (manager != null) {
 				groups.computeIfAbsent(manager.getId(), (id) -> new Group(manager.getStepName())).add(sample);

@@ -21,10 +21,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,8 +71,14 @@ public final class PushgatewayHttpClient implements PushClient {
 		// only cost a round trip. Proxies are the JVM's (its default ProxySelector, as the
 		// http(s).proxyHost system properties set it). The client logs no header unless the
 		// application asks it to (jdk.httpclient.HttpClient.log), so credentials need no filter.
+		// The answer is handled on the client's selector thread, which reads it: its default
+		// executor would hand each answer to a pool thread of its own, one more thread to wake
+		// (on a busy machine, a scheduling delay) between the gateway's answer and the sending
+		// thread. Nothing handled there blocks: the answer is collected as bytes, and the sending
+		// thread waits for it in send.
 		HttpClient.Builder http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
+			.executor(Runnable::run)
 			.connectTimeout(positive(builder.connectTimeout));
 		if (builder.sslContext != null) {
 			http.sslContext(builder.sslContext);
@@ -160,39 +162,51 @@ public final class PushgatewayHttpClient implements PushClient {
 	}
 
 	private HttpRequest.Builder request(String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(this.readTimeout);
+		// No request timeout: send bounds the whole answer, headers included, and a request's own
+		// timeout would add a timer, and a wake-up of the selector thread, to every exchange.
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path));
 		this.headers.forEach(request::header);
 		return request;
 	}
 
 	/**
-	 * Sends the request and reads the whole answer within the read timeout. The request's own
-	 * timeout covers only the wait for the answer's headers: a gateway or proxy that sends them and
-	 * then stalls would block the target's sending thread for ever, so the exchange as a whole is
-	 * bounded here (as every read of the connection used to be).
+	 * Sends the request and reads the whole answer within the read timeout. A request's own
+	 * timeout would cover only the wait for the answer's headers: a gateway or proxy that sends
+	 * them and then stalls would block the target's sending thread for ever, so the exchange as a
+	 * whole is bounded here (as every read of the connection used to be), and cancelled when the
+	 * bound is reached. The blocking {@code send}, not {@code sendAsync}: the JDK hands each
+	 * answer of {@code sendAsync} to {@code CompletableFuture}'s default executor, which on a
+	 * machine of two cores starts a thread per answer; {@code send} runs the exchange on this
+	 * thread until it waits for the answer, which the selector thread hands it directly.
 	 */
 	private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
-		CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(request,
-				HttpResponse.BodyHandlers.ofByteArray());
+		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout);
 		try {
-			return exchange.get(this.readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			exchange.cancel(true);
-			throw new HttpTimeoutException(
-					"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
-		}
-		catch (ExecutionException ex) {
-			throw named(ex.getCause());
+			return this.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
 		}
 		catch (InterruptedException ex) {
-			exchange.cancel(true);
+			if (deadline.passed()) {
+				throw timedOut();
+			}
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted while talking to " + this.description);
 		}
+		catch (IOException ex) {
+			// The deadline's interrupt can also come while the request is written: the JDK then
+			// closes the channel, and the exchange fails with that.
+			throw deadline.passed() ? timedOut() : named(ex);
+		}
+		finally {
+			deadline.end();
+		}
 	}
 
-	private static IOException named(Throwable failure) {
+	private HttpTimeoutException timedOut() {
+		return new HttpTimeoutException(
+				"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
+	}
+
+	private static IOException named(IOException failure) {
 		if (failure instanceof ConnectException connect && connect.getMessage() == null) {
 			// The JDK's client says nothing more than its class (nor does its cause): the outage
 			// warning is to name what happened. A connect timeout has an exception of its own.
@@ -200,10 +214,7 @@ public final class PushgatewayHttpClient implements PushClient {
 			named.initCause(connect);
 			return named;
 		}
-		if (failure instanceof IOException io) {
-			return io;
-		}
-		return new IOException(String.valueOf(failure.getMessage()), failure);
+		return failure;
 	}
 
 	/** The start of the gateway's answer, on one line: it names what was wrong. */

@@ -1,17 +1,26 @@
 package io.github.batchpushgateway.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.batchpushgateway.batch.BatchPushListenerRegistrar;
 import io.github.batchpushgateway.batch.PushPipeline;
+import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.PushClient;
+import io.github.batchpushgateway.push.PushGroup;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -20,8 +29,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link BatchPushgatewayAutoConfiguration}.
@@ -234,6 +245,64 @@ class BatchPushgatewayAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("batch.pushgateway.textfile.directory");
 			});
+	}
+
+	@Test
+	void contributorsAreLookedUpOnceNotAtEveryPush() {
+		// A prototype bean is created at each lookup: its count is the number of lookups.
+		this.contextRunner.withUserConfiguration(CountedLookups.class).run((context) -> {
+			JobMetricsSnapshotFactory snapshots = context.getBean(JobMetricsSnapshotFactory.class);
+			JobExecution execution = mock(JobExecution.class);
+			AtomicInteger lookups = context.getBean(CountedLookups.class).contributors;
+			snapshots.executionEnded(execution);
+			int afterFirstPush = lookups.get();
+
+			snapshots.executionEnded(execution);
+			snapshots.executionEnded(execution);
+
+			assertThat(lookups).hasValue(afterFirstPush);
+		});
+	}
+
+	@Test
+	void theApplicationsMeterRegistryIsLookedUpOnceNotAtEveryPush() {
+		this.contextRunner.withUserConfiguration(CountedLookups.class).run((context) -> {
+			MicrometerPushListener listener = context.getBean(MicrometerPushListener.class);
+			CountedLookups lookups = context.getBean(CountedLookups.class);
+			listener.pushSucceeded(PushGroup.of("job"), Duration.ofMillis(1));
+			int afterFirstPush = lookups.registries.get();
+
+			listener.pushSucceeded(PushGroup.of("job"), Duration.ofMillis(1));
+
+			assertThat(lookups.registries).hasValue(afterFirstPush);
+			assertThat(lookups.registry.get("batch.pushgateway.pushes").counter().count()).isEqualTo(2);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountedLookups {
+
+		final AtomicInteger contributors = new AtomicInteger();
+
+		final AtomicInteger registries = new AtomicInteger();
+
+		@Nullable MeterRegistry registry;
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		JobMetricsContributor countedContributor() {
+			this.contributors.incrementAndGet();
+			return (execution) -> List.of();
+		}
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		MeterRegistry countedRegistry() {
+			this.registries.incrementAndGet();
+			this.registry = new SimpleMeterRegistry();
+			return this.registry;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

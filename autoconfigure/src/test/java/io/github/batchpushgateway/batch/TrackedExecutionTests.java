@@ -240,7 +240,7 @@ class TrackedExecutionTests {
 		TrackedExecution tracked = new TrackedExecution(execution, GROUP);
 
 		assertThat(tracked.progress()).isEqualTo(tracked.progress());
-		assertThat(tracked.progressFingerprint).isEqualTo(Long.MIN_VALUE);
+		assertThat(tracked.notes().progressFingerprint).isEqualTo(Long.MIN_VALUE);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.benchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -416,7 +417,14 @@ public final class PushBenchmark {
 		PushClient[] clients = { client(text), client(protobuf) };
 		Samples[] latency = { new Samples(), new Samples() };
 		Samples[] bytes = { new Samples(), new Samples() };
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long cpuBefore = 0;
+		long startedBefore = 0;
 		for (int i = -this.warmup * 3; i < this.pushes; i++) {
+			if (i == 0) {
+				cpuBefore = javaThreadsCpuTime(threads);
+				startedBefore = threads.getTotalStartedThreadCount();
+			}
 			for (int k = 0; k < clients.length; k++) {
 				int index = (i + k) & 1;
 				long allocated = allocatedBytes();
@@ -438,6 +446,22 @@ public final class PushBenchmark {
 				textSize + " B; " + Table.BYTES.format(bytes[0].median()));
 		this.table.row("protobuf", latency[1], Table.MS, protobufSize + " B; " + Table.BYTES.format(bytes[1].median())
 				+ "; " + ratio(latency[1], latency[0], Table.MS));
+		// CPU time and thread starts count what the HTTP client does on threads of its own, which
+		// a loaded machine turns into scheduling delays, and vary far less with the load than times.
+		int measured = 2 * this.pushes;
+		this.table.note(String.format(Locale.ROOT,
+				"per push, all of this JVM's Java threads (the HTTP client's too): %.0f us of CPU, %.2f threads started",
+				(javaThreadsCpuTime(threads) - cpuBefore) / 1e3 / measured,
+				(threads.getTotalStartedThreadCount() - startedBefore) / (double) measured));
+	}
+
+	/** CPU time of the live Java threads (the JIT's and the GC's are not among them). */
+	private static long javaThreadsCpuTime(ThreadMXBean threads) {
+		long total = 0;
+		for (long id : threads.getAllThreadIds()) {
+			total += Math.max(0, threads.getThreadCpuTime(id));
+		}
+		return total;
 	}
 
 	/**

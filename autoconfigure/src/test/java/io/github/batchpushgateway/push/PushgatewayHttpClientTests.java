@@ -1,14 +1,20 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
@@ -156,6 +162,73 @@ class PushgatewayHttpClientTests {
 	}
 
 	@Test
+	void pushesKeepTheirConnectionAlive() throws Exception {
+		// Each push on a new connection would add a TCP handshake to every job's end. The real
+		// gateway does not tell which connection a request came on: this server does.
+		List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (exchange) -> {
+			clientPorts.add(exchange.getRemoteAddress().getPort());
+			exchange.getRequestBody().readAllBytes();
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		server.start();
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5));
+
+			for (int i = 0; i < 3; i++) {
+				client.push(PushGroup.of("job"), lastSuccess(i));
+			}
+
+			assertThat(clientPorts).hasSize(3).containsOnly(clientPorts.get(0));
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	void theAnswerIsHandledWithoutAThreadOfItsOwn() throws Exception {
+		// The JDK's client hands each answer from its selector thread to a pool thread of its own
+		// unless told otherwise: one more thread to wake between the gateway's answer and the
+		// sending thread. Its threads are named after the client's number.
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			Set<String> before = threadNames();
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			String selector = threadNames().stream()
+				.filter((name) -> !before.contains(name) && name.matches("HttpClient-\\d+-SelectorManager"))
+				.findFirst()
+				.orElseThrow();
+			String workers = selector.replace("SelectorManager", "Worker-");
+
+			client.push(PushGroup.of("job"), lastSuccess(1));
+			client.readOutcomes(PushGroup.of("job"));
+			client.push(PushGroup.of("job"), lastSuccess(2));
+
+			assertThat(threadNames()).noneMatch((name) -> name.startsWith(workers));
+		}
+	}
+
+	@Test
+	void noThreadIsStartedPerPush() throws Exception {
+		// sendAsync hands each answer to CompletableFuture's default executor, which on a machine
+		// of two cores (as the project's) starts a thread per task: a thread per push.
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			client.push(PushGroup.of("job"), lastSuccess(0));
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			long started = threads.getTotalStartedThreadCount();
+
+			for (int i = 1; i <= 10; i++) {
+				client.push(PushGroup.of("job"), lastSuccess(i));
+			}
+
+			assertThat(threads.getTotalStartedThreadCount() - started).isLessThan(2);
+		}
+	}
+
+	@Test
 	void credentialsInTheAddressAreRefused() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> PushgatewayHttpClient.builder(URI.create("http://user:pw@localhost:9091")))
@@ -187,6 +260,10 @@ class PushgatewayHttpClientTests {
 		});
 		server.start();
 		return server;
+	}
+
+	private static Set<String> threadNames() {
+		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
 	}
 
 	private static MetricSnapshots lastSuccess(double value) {

@@ -1,0 +1,56 @@
+package io.github.batchpushgateway.push;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ExchangeDeadline}.
+ */
+class ExchangeDeadlineTests {
+
+	@AfterEach
+	void clearInterrupt() {
+		Thread.interrupted();
+	}
+
+	@Test
+	void aDeadlineMetNeitherPassesNorInterruptsLater() throws Exception {
+		ExchangeDeadline deadline = ExchangeDeadline.start(Duration.ofMillis(100));
+
+		deadline.end();
+		Thread.sleep(400);
+
+		assertThat(deadline.passed()).isFalse();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void aDeadlinePassedInterruptsTheThreadThatWaits() {
+		ExchangeDeadline deadline = ExchangeDeadline.start(Duration.ofMillis(100));
+
+		assertThatExceptionOfType(InterruptedException.class).isThrownBy(() -> Thread.sleep(10_000));
+		assertThat(deadline.passed()).isTrue();
+		deadline.end();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void anInterruptNotConsumedByTheExchangeIsClearedAtTheEnd() throws Exception {
+		ExchangeDeadline deadline = ExchangeDeadline.start(Duration.ofMillis(50));
+		long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!deadline.passed() && System.nanoTime() < until) {
+			Thread.onSpinWait();
+		}
+		assertThat(Thread.currentThread().isInterrupted()).isTrue();
+
+		deadline.end();
+
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+}
