@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,20 +37,9 @@ class RemoteChunkingIT {
 
 	private static final Duration STALL_ALERT_TIMEOUT = Duration.ofSeconds(90);
 
-	private static ScaleOutCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = ScaleOutCluster.start(1, "--batch.pushgateway.jobs.stall-timeout=6s",
-				"--batch.pushgateway.progress-interval=1s");
-	}
-
-	@AfterAll
-	static void closeCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+	@RegisterExtension
+	static final ScaleOutCluster cluster = ScaleOutCluster.withWorkers(1, "--batch.pushgateway.jobs.stall-timeout=6s",
+			"--batch.pushgateway.progress-interval=1s");
 
 	@Test
 	@Order(1)
@@ -68,11 +56,11 @@ class RemoteChunkingIT {
 				// end; each query reads both counts from the same push.
 				String written = managerStep("batch_step_written_items_total");
 				String whileReading = " and " + managerStep("batch_step_read_items_total") + " < 600";
-				cluster.prometheus.query(written + whileReading)
+				cluster.prometheus().query(written + whileReading)
 					.forEach((sample) -> writtenWhileReading.add(sample.value()));
-				cluster.prometheus.query(written + " - " + managerStep("batch_step_read_items_total") + whileReading)
+				cluster.prometheus().query(written + " - " + managerStep("batch_step_read_items_total") + whileReading)
 					.forEach((sample) -> writtenBeyondReadWhileReading.add(sample.value()));
-				firing.addAll(cluster.prometheus.query("ALERTS{job=\"" + JOB + "\",alertstate=\"firing\"}"));
+				firing.addAll(cluster.prometheus().query("ALERTS{job=\"" + JOB + "\",alertstate=\"firing\"}"));
 				ExampleJvm.sleep(Duration.ofMillis(500));
 			}
 			assertThat(manager.awaitExit(RUN_TIMEOUT)).as(manager.logTail()).isZero();
@@ -114,7 +102,7 @@ class RemoteChunkingIT {
 			cluster.worker(0).kill();
 
 			// then: the replies stop, the manager blocks at its throttle limit, progress stops
-			cluster.prometheus.awaitQuery(stalledAlert(), (result) -> !result.isEmpty(), STALL_ALERT_TIMEOUT);
+			cluster.prometheus().awaitQuery(stalledAlert(), (result) -> !result.isEmpty(), STALL_ALERT_TIMEOUT);
 			assertThat(manager.isAlive()).as("the manager still waits for the replies").isTrue();
 			assertThat(cluster.jobStatus(execution)).isEqualTo("STARTED");
 			assertThat(cluster.stepSum(execution, "read_count", "= '" + MANAGER_STEP + "'"))
@@ -139,7 +127,7 @@ class RemoteChunkingIT {
 			if (!manager.isAlive()) {
 				throw new AssertionError(manager + " exited" + manager.logTail());
 			}
-			if (!cluster.prometheus
+			if (!cluster.prometheus()
 				.query(managerStep("batch_step_written_items_total") + " > 0 and on(job) batch_job_running{job=\""
 						+ JOB + "\"} == 1")
 				.isEmpty()) {
@@ -155,7 +143,7 @@ class RemoteChunkingIT {
 	}
 
 	private static List<QueryResult> firingStalled() {
-		return cluster.prometheus.query(stalledAlert());
+		return cluster.prometheus().query(stalledAlert());
 	}
 
 	private static String stalledAlert() {

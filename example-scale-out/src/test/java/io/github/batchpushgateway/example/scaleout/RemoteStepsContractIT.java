@@ -7,12 +7,11 @@ import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.ScrapedMetrics.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,20 +32,9 @@ class RemoteStepsContractIT {
 
 	private static final Duration PARTITION_TIMEOUT = Duration.ofSeconds(90);
 
-	private static ScaleOutCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = ScaleOutCluster.start(2, "--batch.pushgateway.jobs.stall-timeout=6s",
-				"--batch.pushgateway.progress-interval=1s");
-	}
-
-	@AfterAll
-	static void closeCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+	@RegisterExtension
+	static final ScaleOutCluster cluster = ScaleOutCluster.withWorkers(2, "--batch.pushgateway.jobs.stall-timeout=6s",
+			"--batch.pushgateway.progress-interval=1s");
 
 	@Test
 	@Order(1)
@@ -59,13 +47,13 @@ class RemoteStepsContractIT {
 		try (ExampleJvm manager = cluster.startManager(JOB, "--scale-out.items=1600", "--scale-out.grid-size=4",
 				"--scale-out.item-delay=20ms")) {
 			while (manager.isAlive()) {
-				List<QueryResult> running = cluster.prometheus.query("batch_job_running{job=\"" + JOB + "\"} == 1");
-				List<QueryResult> written = cluster.prometheus
+				List<QueryResult> running = cluster.prometheus().query("batch_job_running{job=\"" + JOB + "\"} == 1");
+				List<QueryResult> written = cluster.prometheus()
 					.query("batch_step_written_items_total{job=\"" + JOB + "\",step=\"" + MANAGER_STEP + "\"}");
 				if (!running.isEmpty() && !written.isEmpty()) {
 					writtenWhileRunning.add(written.get(0).value());
 				}
-				firing.addAll(cluster.prometheus.query("ALERTS{job=\"" + JOB + "\",alertstate=\"firing\"}"));
+				firing.addAll(cluster.prometheus().query("ALERTS{job=\"" + JOB + "\",alertstate=\"firing\"}"));
 				ExampleJvm.sleep(Duration.ofMillis(500));
 			}
 			assertThat(manager.awaitExit(RUN_TIMEOUT)).as(manager.logTail()).isZero();
@@ -111,10 +99,10 @@ class RemoteStepsContractIT {
 			long killedAt = System.nanoTime();
 
 			// then
-			cluster.prometheus.awaitQuery(
+			cluster.prometheus().awaitQuery(
 					"batch_step_partitions_stalled{job=\"" + JOB + "\",step=\"" + MANAGER_STEP + "\"} > 0",
 					(result) -> !result.isEmpty(), PARTITION_TIMEOUT);
-			cluster.prometheus.awaitQuery(
+			cluster.prometheus().awaitQuery(
 					"ALERTS{alertname=\"BatchJobPartitionStalled\",alertstate=\"firing\",job=\"" + JOB + "\",step=\""
 							+ MANAGER_STEP + "\"}",
 					(result) -> !result.isEmpty(), PARTITION_TIMEOUT);
@@ -134,7 +122,7 @@ class RemoteStepsContractIT {
 	}
 
 	private static List<Sample> jobSamplesAtTheGateway() {
-		return cluster.gateway.metrics()
+		return cluster.gateway().metrics()
 			.samples()
 			.stream()
 			.filter((sample) -> JOB.equals(sample.labels().get("job")))

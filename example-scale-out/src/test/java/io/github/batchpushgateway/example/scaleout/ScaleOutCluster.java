@@ -7,35 +7,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.FreePorts;
-import io.github.batchpushgateway.testsupport.PostgresServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
-import io.github.batchpushgateway.testsupport.RabbitMqServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
  * Everything a scaled-out job runs on, for real: PostgreSQL (the shared job repository),
  * RabbitMQ (the broker), a Pushgateway, Prometheus with the project's alert rules
  * scraping the gateway and the workers, and worker JVMs of the example. Managers are
- * started by each test. One per test class: starting it takes a while.
+ * started by each test.
+ *
+ * <p>
+ * A test class registers one as a static {@code @RegisterExtension} field. PostgreSQL and
+ * RabbitMQ, the slowest to start, serve every class of the test run
+ * ({@link ScaleOutServers}); each class gets a database of its own, emptied queues, its
+ * own gateway, Prometheus and worker JVMs, so that no class sees another's executions,
+ * messages, groups, alerts or workers (a class may kill its workers).
  */
-final class ScaleOutCluster implements AutoCloseable {
+final class ScaleOutCluster implements BeforeAllCallback, AfterAllCallback {
 
 	static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
 
 	static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
 
-	final PostgresServer postgres;
+	private static final Namespace NAMESPACE = Namespace.create(ScaleOutCluster.class);
 
-	final RabbitMqServer rabbit;
-
-	final PushgatewayServer gateway;
-
-	final PrometheusServer prometheus;
-
-	private final Path logs;
+	private final int workerCount;
 
 	private final List<String> starterArguments;
 
@@ -43,41 +47,71 @@ final class ScaleOutCluster implements AutoCloseable {
 
 	private final List<ExampleJvm> workers = new ArrayList<>();
 
+	private ScaleOutServers servers;
+
+	private String database;
+
+	private List<String> commonArguments;
+
+	private Path logs;
+
+	private PushgatewayServer gateway;
+
+	private PrometheusServer prometheus;
+
 	private int managers;
 
 	private ScaleOutCluster(int workerCount, List<String> starterArguments) {
-		this.logs = createLogDirectory();
+		this.workerCount = workerCount;
 		this.starterArguments = starterArguments;
-		for (int i = 0; i < workerCount; i++) {
-			this.workerPorts.add(FreePorts.next());
-		}
-		this.postgres = PostgresServer.start();
-		this.rabbit = RabbitMqServer.start();
-		this.gateway = PushgatewayServer.start();
-		this.prometheus = PrometheusServer.start(prometheusConfig());
 	}
 
 	/**
-	 * Start the servers and the workers.
+	 * A cluster for a test class, started before its tests and closed after them.
 	 * @param workerCount how many worker JVMs
 	 * @param starterArguments extra arguments for every JVM (starter settings)
-	 * @return the running cluster
+	 * @return the extension to register
 	 */
-	static ScaleOutCluster start(int workerCount, String... starterArguments) {
-		ScaleOutCluster cluster = new ScaleOutCluster(workerCount, List.of(starterArguments));
+	static ScaleOutCluster withWorkers(int workerCount, String... starterArguments) {
+		return new ScaleOutCluster(workerCount, List.of(starterArguments));
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		this.servers = context.getRoot()
+			.getStore(NAMESPACE)
+			.computeIfAbsent(ScaleOutServers.class, (key) -> ScaleOutServers.start(), ScaleOutServers.class);
+		String testClass = context.getRequiredTestClass().getSimpleName();
+		this.database = testClass.toLowerCase(Locale.ROOT);
+		this.logs = createLogDirectory(testClass);
 		try {
-			cluster.startWorkers();
-			return cluster;
+			String jdbcUrl = this.servers.createDatabase(this.database);
+			// Messages a class before left (requests of a stopped job) would reach these workers.
+			this.servers.deleteQueues();
+			for (int i = 0; i < this.workerCount; i++) {
+				this.workerPorts.add(FreePorts.next());
+			}
+			this.gateway = PushgatewayServer.start();
+			this.prometheus = PrometheusServer.start(prometheusConfig());
+			this.commonArguments = new ArrayList<>(List.of(this.servers.connectionArguments(jdbcUrl)));
+			this.commonArguments.add("--batch.pushgateway.address=" + this.gateway.address());
+			this.commonArguments.addAll(this.starterArguments);
+			startWorkers();
 		}
 		catch (RuntimeException ex) {
-			cluster.close();
+			close();
 			throw ex;
 		}
 	}
 
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
 	private void startWorkers() {
 		for (int i = 0; i < this.workerPorts.size(); i++) {
-			List<String> arguments = new ArrayList<>(commonArguments());
+			List<String> arguments = new ArrayList<>(this.commonArguments);
 			arguments.add("--spring.profiles.active=worker");
 			arguments.add("--server.port=" + this.workerPorts.get(i));
 			this.workers.add(ExampleJvm.start("worker-" + (i + 1), this.logs, arguments));
@@ -94,7 +128,7 @@ final class ScaleOutCluster implements AutoCloseable {
 	 * @return the manager process
 	 */
 	ExampleJvm startManager(String job, String... arguments) {
-		List<String> command = new ArrayList<>(commonArguments());
+		List<String> command = new ArrayList<>(this.commonArguments);
 		command.add("--spring.profiles.active=manager");
 		command.add("--spring.batch.job.name=" + job);
 		command.addAll(List.of(arguments));
@@ -105,23 +139,27 @@ final class ScaleOutCluster implements AutoCloseable {
 		return this.workers.get(index);
 	}
 
-	private List<String> commonArguments() {
-		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + this.postgres.jdbcUrl(),
-				"--spring.datasource.username=" + this.postgres.user(),
-				"--spring.datasource.password=" + this.postgres.password(),
-				"--spring.rabbitmq.host=" + this.rabbit.host(), "--spring.rabbitmq.port=" + this.rabbit.amqpPort(),
-				"--spring.rabbitmq.username=" + this.rabbit.username(),
-				"--spring.rabbitmq.password=" + this.rabbit.password(),
-				"--batch.pushgateway.address=" + this.gateway.address()));
-		arguments.addAll(this.starterArguments);
-		return arguments;
+	PushgatewayServer gateway() {
+		return this.gateway;
+	}
+
+	PrometheusServer prometheus() {
+		return this.prometheus;
+	}
+
+	/**
+	 * Run a query in the class's job repository.
+	 * @return rows separated by new lines, columns by {@code |}
+	 */
+	String query(String sql) {
+		return this.servers.query(this.database, sql);
 	}
 
 	/**
 	 * The newest execution of a job, from the shared job repository.
 	 */
 	long lastJobExecutionId(String job) {
-		return Long.parseLong(this.postgres.query("SELECT max(e.job_execution_id) FROM batch_job_execution e "
+		return Long.parseLong(query("SELECT max(e.job_execution_id) FROM batch_job_execution e "
 				+ "JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id WHERE i.job_name = '" + job
 				+ "'"));
 	}
@@ -138,7 +176,7 @@ final class ScaleOutCluster implements AutoCloseable {
 				throw new AssertionError(manager + " exited" + manager.logTail());
 			}
 			try {
-				long running = Long.parseLong(this.postgres.query("SELECT count(*) FROM batch_step_execution s "
+				long running = Long.parseLong(query("SELECT count(*) FROM batch_step_execution s "
 						+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id "
 						+ "WHERE e.status = 'STARTED' AND s.status = 'STARTED' "
 						+ "AND s.step_name LIKE 'partitionedWorkerStep:%' AND s.write_count > 0"));
@@ -162,7 +200,7 @@ final class ScaleOutCluster implements AutoCloseable {
 	 */
 	long processedItemRows() {
 		try {
-			return Long.parseLong(this.postgres.query("SELECT count(*) FROM processed_item"));
+			return Long.parseLong(query("SELECT count(*) FROM processed_item"));
 		}
 		catch (IllegalStateException ex) {
 			return 0; // no manager has created the table yet
@@ -170,7 +208,7 @@ final class ScaleOutCluster implements AutoCloseable {
 	}
 
 	String jobStatus(long jobExecutionId) {
-		return this.postgres.query("SELECT status FROM batch_job_execution WHERE job_execution_id = " + jobExecutionId);
+		return query("SELECT status FROM batch_job_execution WHERE job_execution_id = " + jobExecutionId);
 	}
 
 	/**
@@ -178,7 +216,7 @@ final class ScaleOutCluster implements AutoCloseable {
 	 * condition on their name.
 	 */
 	long stepSum(long jobExecutionId, String column, String stepCondition) {
-		return Long.parseLong(this.postgres.query("SELECT coalesce(sum(" + column
+		return Long.parseLong(query("SELECT coalesce(sum(" + column
 				+ "), 0) FROM batch_step_execution WHERE job_execution_id = " + jobExecutionId + " AND step_name "
 				+ stepCondition));
 	}
@@ -223,24 +261,27 @@ final class ScaleOutCluster implements AutoCloseable {
 				""".formatted(interval, REPOSITORY, this.gateway.address(), workers);
 	}
 
-	private static Path createLogDirectory() {
+	private static Path createLogDirectory(String testClass) {
 		try {
 			Path target = Path.of("target/scale-out-logs");
 			Files.createDirectories(target);
-			return Files.createTempDirectory(target, "run-");
+			return Files.createTempDirectory(target, testClass + "-");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	@Override
-	public void close() {
+	/**
+	 * Stop the workers, Prometheus and the gateway; the shared servers stay. Safe to call
+	 * again (JUnit calls {@link #afterAll} after a failed {@link #beforeAll} too).
+	 */
+	private void close() {
 		for (ExampleJvm worker : this.workers) {
 			worker.close();
 		}
-		for (AutoCloseable server : new AutoCloseable[] { this.prometheus, this.gateway, this.rabbit,
-				this.postgres }) {
+		this.workers.clear();
+		for (AutoCloseable server : new AutoCloseable[] { this.prometheus, this.gateway }) {
 			try {
 				if (server != null) {
 					server.close();
@@ -250,6 +291,8 @@ final class ScaleOutCluster implements AutoCloseable {
 				// keep closing the others
 			}
 		}
+		this.prometheus = null;
+		this.gateway = null;
 	}
 
 }

@@ -3,12 +3,11 @@ package io.github.batchpushgateway.example.scaleout;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,19 +21,8 @@ class ScaleOutIT {
 
 	private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
-	private static ScaleOutCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = ScaleOutCluster.start(2);
-	}
-
-	@AfterAll
-	static void closeCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+	@RegisterExtension
+	static final ScaleOutCluster cluster = ScaleOutCluster.withWorkers(2);
 
 	@Test
 	@Order(1)

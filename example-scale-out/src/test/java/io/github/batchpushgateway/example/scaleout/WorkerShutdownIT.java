@@ -5,9 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.batch.core.BatchStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,19 +29,9 @@ class WorkerShutdownIT {
 
 	private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
-	private static ScaleOutCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = ScaleOutCluster.start(2, "--batch.pushgateway.progress-interval=1s");
-	}
-
-	@AfterAll
-	static void closeCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+	@RegisterExtension
+	static final ScaleOutCluster cluster = ScaleOutCluster.withWorkers(2,
+			"--batch.pushgateway.progress-interval=1s");
 
 	@Test
 	void sigtermToAWorkerMidPartitionHasTheOtherWorkerFinishItAndTheGatewayAgreesWithTheRepository() {
@@ -75,7 +64,7 @@ class WorkerShutdownIT {
 		assertThat(cluster.stepSum(execution, "1", "LIKE 'partitionedWorkerStep:partition%' AND status <> 'COMPLETED'"))
 			.as("partitions not completed")
 			.isZero();
-		assertThat(cluster.postgres.query("SELECT count(*) || ' ' || count(DISTINCT item) FROM processed_item"))
+		assertThat(cluster.query("SELECT count(*) || ' ' || count(DISTINCT item) FROM processed_item"))
 			.as("rows written and distinct items: each item exactly once")
 			.isEqualTo(ITEMS + " " + ITEMS);
 		for (BatchStatus status : BatchStatus.values()) {
@@ -89,7 +78,7 @@ class WorkerShutdownIT {
 
 	/** The partitions the repository shows running now, by step name. */
 	private static List<String> runningPartitions() {
-		return Arrays.asList(cluster.postgres
+		return Arrays.asList(cluster
 			.query("SELECT s.step_name FROM batch_step_execution s JOIN batch_job_execution e "
 					+ "ON e.job_execution_id = s.job_execution_id WHERE e.status = 'STARTED' AND s.status = 'STARTED' "
 					+ "AND s.step_name LIKE 'partitionedWorkerStep:%'")
@@ -97,7 +86,7 @@ class WorkerShutdownIT {
 	}
 
 	private static String partitionStatus(long execution, String partition) {
-		return cluster.postgres.query("SELECT status FROM batch_step_execution WHERE job_execution_id = " + execution
+		return cluster.query("SELECT status FROM batch_step_execution WHERE job_execution_id = " + execution
 				+ " AND step_name = '" + partition + "'");
 	}
 
