@@ -330,9 +330,9 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
-	DemoDataGenerator demoDataGenerator(JdbcTemplate jdbcTemplate, DemoProperties demo, GdprProperties gdpr,
-			Clock clock) {
-		return new DemoDataGenerator(jdbcTemplate, demo, gdpr, clock);
+	DemoDataGenerator demoDataGenerator(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
+			DemoProperties demo, GdprProperties gdpr, Clock clock) {
+		return new DemoDataGenerator(jdbcTemplate, transactionManager, demo, gdpr, clock);
 	}
 
 }
