@@ -5,6 +5,8 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
 
+import io.github.batchpushgateway.example.gdpr.metrics.IndexedDistinctValues;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -69,9 +71,8 @@ public final class SuppressionList {
 	 */
 	public List<String> fingerprintsWithoutKey() {
 		Set<String> configured = this.keys.fingerprints();
-		return this.jdbc.sql("SELECT DISTINCT key_fingerprint FROM suppression_entry WHERE key_fingerprint IS NOT NULL")
-			.query(String.class)
-			.list()
+		// a seek per key through the fingerprint index, not a read of every entry ever made
+		return IndexedDistinctValues.of(this.jdbc, "suppression_entry", "key_fingerprint")
 			.stream()
 			.filter((fingerprint) -> !configured.contains(fingerprint))
 			.sorted()
