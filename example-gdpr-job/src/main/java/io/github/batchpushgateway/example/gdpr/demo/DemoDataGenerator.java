@@ -455,8 +455,7 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 
 	/**
 	 * Collects rows per statement and inserts them in JDBC batches, parents before children,
-	 * one transaction per batch: in auto-commit H2 commits every row of a batch on its own,
-	 * which made generating the data cost more than running the job on it.
+	 * one transaction per batch (in auto-commit H2 commits every row of a batch on its own).
 	 */
 	private final class Rows {
 
