@@ -26,8 +26,9 @@ import org.springframework.util.Assert;
  * Writer of the erase step: processes each request of the chunk through {@link SubjectEraser},
  * all of them in the chunk's transaction (one commit per chunk, {@code gdpr.erasure.chunk-size}
  * subjects), their audit rows inserted as one JDBC batch at the end of the chunk
- * ({@link ErasureAudit#batched(Runnable)}), inside one savepoint so that a failed attempt leaves nothing of the chunk behind
- * before it is retried: a retry starts from the state before the chunk, and a subject erased
+ * ({@link ErasureAudit#batched(Runnable)}), inside one savepoint so that a failed attempt
+ * leaves nothing of the chunk behind before it is retried: a retry starts from the state
+ * before the chunk, and a subject erased
  * earlier in the failed attempt is erased again, not taken for done. When the retries are
  * exhausted, Spring Batch writes the chunk's requests again one per transaction (scan), so a
  * subject that keeps failing is isolated and skipped while the others are erased. Database exceptions are
