@@ -5,8 +5,6 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
 
-import io.github.batchpushgateway.example.gdpr.metrics.IndexedDistinctValues;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -71,8 +69,9 @@ public final class SuppressionList {
 	 */
 	public List<String> fingerprintsWithoutKey() {
 		Set<String> configured = this.keys.fingerprints();
-		// a seek per key through the fingerprint index, not a read of every entry ever made
-		return IndexedDistinctValues.of(this.jdbc, "suppression_entry", "key_fingerprint")
+		return this.jdbc.sql("SELECT DISTINCT key_fingerprint FROM suppression_entry WHERE key_fingerprint IS NOT NULL")
+			.query(String.class)
+			.list()
 			.stream()
 			.filter((fingerprint) -> !configured.contains(fingerprint))
 			.sorted()
