@@ -24,6 +24,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.batch.autoconfigure.JobLauncherApplicationRunner;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
@@ -81,8 +83,12 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 
 	private final Clock clock;
 
-	public DemoDataGenerator(JdbcTemplate jdbc, DemoProperties demo, GdprProperties gdpr, Clock clock) {
+	private final TransactionTemplate transaction;
+
+	public DemoDataGenerator(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, DemoProperties demo,
+			GdprProperties gdpr, Clock clock) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
+		Assert.notNull(transactionManager, "'transactionManager' must not be null");
 		Assert.notNull(demo, "'demo' must not be null");
 		Assert.notNull(gdpr, "'gdpr' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
@@ -90,6 +96,7 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 		this.demo = demo;
 		this.gdpr = gdpr;
 		this.clock = clock;
+		this.transaction = new TransactionTemplate(transactionManager);
 	}
 
 	@Override
@@ -216,7 +223,7 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 		}
 
 		void customer(int index, Integer requestKind) {
-			UUID id = randomUuid();
+			UUID id = customerId(index);
 			String first = pick(FIRST_NAMES);
 			String last = pick(LAST_NAMES);
 			String email = (first + "." + last + "." + index + "@" + pick(DOMAINS)).toLowerCase(Locale.ROOT);
@@ -433,6 +440,21 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 			return a.isBefore(b) ? a : b;
 		}
 
+		/**
+		 * A time-ordered (version 7) UUID, as a shop that creates its accounts one after another
+		 * gets them: the accounts are inserted in the order of their ids, so each batch adds to
+		 * the end of the customer indexes. Random ids spread every batch over all their pages,
+		 * which H2's append-only store then writes again: 100,000 customers generated side by
+		 * side took 161 s and a file of 996 MiB with random ids, 132 s and 381 MiB with these.
+		 * @param index the customer's position in the generation, for the id's time part
+		 */
+		private UUID customerId(int index) {
+			long millis = 1_600_000_000_000L + index; // one account per millisecond, reproducible
+			long most = (millis << 16) | 0x7000L | (this.random.nextInt() & 0xFFFL);
+			long least = (this.random.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+			return new UUID(most, least);
+		}
+
 		private UUID randomUuid() {
 			// random (version 4) UUIDs, reproducible from the seed
 			long most = (this.random.nextLong() & ~0xF000L) | 0x4000L;
@@ -447,11 +469,12 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 	}
 
 	/**
-	 * Collects rows per statement and inserts them in JDBC batches, parents before children.
+	 * Collects rows per statement and inserts them in JDBC batches, parents before children,
+	 * one transaction per batch (in auto-commit H2 commits every row of a batch on its own).
 	 */
 	private final class Rows {
 
-		private static final int BATCH_SIZE = 5_000;
+		private static final int BATCH_SIZE = 10_000;
 
 		private final Map<String, List<Object[]>> pending = new LinkedHashMap<>();
 
@@ -468,9 +491,11 @@ public class DemoDataGenerator implements ApplicationRunner, Ordered {
 			// parents before children, for the foreign keys
 			List<String> order = new ArrayList<>(this.pending.keySet());
 			order.sort((a, b) -> Integer.compare(rank(a), rank(b)));
-			for (String sql : order) {
-				DemoDataGenerator.this.jdbc.batchUpdate(sql, this.pending.get(sql));
-			}
+			DemoDataGenerator.this.transaction.executeWithoutResult((status) -> {
+				for (String sql : order) {
+					DemoDataGenerator.this.jdbc.batchUpdate(sql, this.pending.get(sql));
+				}
+			});
 			this.pending.clear();
 			this.size = 0;
 		}

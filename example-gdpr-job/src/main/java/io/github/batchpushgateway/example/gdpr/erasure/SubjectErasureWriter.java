@@ -25,8 +25,10 @@ import org.springframework.util.Assert;
 /**
  * Writer of the erase step: processes each request of the chunk through {@link SubjectEraser},
  * all of them in the chunk's transaction (one commit per chunk, {@code gdpr.erasure.chunk-size}
- * subjects), inside one savepoint so that a failed attempt leaves nothing of the chunk behind
- * before it is retried: a retry starts from the state before the chunk, and a subject erased
+ * subjects), their audit rows inserted as one JDBC batch at the end of the chunk
+ * ({@link ErasureAudit#batched(Runnable)}), inside one savepoint so that a failed attempt
+ * leaves nothing of the chunk behind before it is retried: a retry starts from the state
+ * before the chunk, and a subject erased
  * earlier in the failed attempt is erased again, not taken for done. When the retries are
  * exhausted, Spring Batch writes the chunk's requests again one per transaction (scan), so a
  * subject that keeps failing is isolated and skipped while the others are erased. Database exceptions are
@@ -43,6 +45,8 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private final SubjectEraser eraser;
 
+	private final ErasureAudit audit;
+
 	private final TransactionTemplate savepoint;
 
 	static final String DURATION_METER = "gdpr.erasure.request.duration";
@@ -55,13 +59,15 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private @Nullable StepExecution stepExecution;
 
-	public SubjectErasureWriter(SubjectEraser eraser, PlatformTransactionManager transactionManager,
-			ErasureRunStatistics statistics, BatchMeters meters) {
+	public SubjectErasureWriter(SubjectEraser eraser, ErasureAudit audit,
+			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, BatchMeters meters) {
 		Assert.notNull(eraser, "'eraser' must not be null");
+		Assert.notNull(audit, "'audit' must not be null");
 		Assert.notNull(transactionManager, "'transactionManager' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
 		Assert.notNull(meters, "'meters' must not be null");
 		this.eraser = eraser;
+		this.audit = audit;
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.statistics = statistics;
@@ -79,13 +85,14 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 		Assert.state(this.stepExecution != null, "beforeStep has not been called");
 		this.uncommitted.clear(); // a retried write starts over
 		long jobExecutionId = this.stepExecution.getJobExecutionId();
-		this.savepoint.executeWithoutResult((status) -> {
+		// the chunk's audit rows go in as one batch, inside the savepoint: a failed attempt leaves none
+		this.savepoint.executeWithoutResult((status) -> this.audit.batched(() -> {
 			for (Long requestId : requestIds) {
 				long start = System.nanoTime();
 				ErasureOutcome outcome = erase(requestId, jobExecutionId);
 				this.uncommitted.add(new Processed(outcome, System.nanoTime() - start));
 			}
-		});
+		}));
 	}
 
 	private ErasureOutcome erase(long requestId, long jobExecutionId) {

@@ -115,13 +115,13 @@ public class GdprErasureJobConfiguration {
 	 */
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, JdbcClient jdbc,
+			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, ErasureAudit audit, JdbcClient jdbc,
 			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
 		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(erasure.getChunkSize())
 			.transactionManager(transactionManager)
 			.reader(erasureRequestReader)
-			.writer(new SubjectErasureWriter(eraser, transactionManager, statistics, meters))
+			.writer(new SubjectErasureWriter(eraser, audit, transactionManager, statistics, meters))
 			.faultTolerant()
 			.retryPolicy(RetryPolicy.builder()
 				.includes(TransientDataAccessException.class)
@@ -273,8 +273,8 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
-	ErasureAudit erasureAudit(JdbcClient jdbc, Clock clock) {
-		return new ErasureAudit(jdbc, clock);
+	ErasureAudit erasureAudit(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
+		return new ErasureAudit(jdbc, jdbcTemplate, clock);
 	}
 
 	@Bean
@@ -330,9 +330,9 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
-	DemoDataGenerator demoDataGenerator(JdbcTemplate jdbcTemplate, DemoProperties demo, GdprProperties gdpr,
-			Clock clock) {
-		return new DemoDataGenerator(jdbcTemplate, demo, gdpr, clock);
+	DemoDataGenerator demoDataGenerator(JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager,
+			DemoProperties demo, GdprProperties gdpr, Clock clock) {
+		return new DemoDataGenerator(jdbcTemplate, transactionManager, demo, gdpr, clock);
 	}
 
 }

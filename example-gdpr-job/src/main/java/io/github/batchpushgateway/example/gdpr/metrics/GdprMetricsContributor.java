@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
@@ -43,10 +42,12 @@ import org.springframework.util.Assert;
  * reasons (GDPR Art. 12(4)) and waits for the hold to be released or the contract to end, so it
  * counts as pending but has no running deadline.
  *
- * <p>Two kinds of value are bounded on purpose: residual data is looked for only among the
- * subjects the current run touched (and requests still failed on residual data), not every
- * request ever completed; and the {@link IntegrityCensus}, which reads whole status columns, is
- * taken when a run starts and when it ends, not at every push.
+ * <p>A push costs the same however long the history and however far the run has got:
+ * residual data is counted for the requests verification failed on it (verification looks at
+ * each erasure once; the metric shows what it found until the data is gone), not for every
+ * subject of the run; the run's audited records are summed once, then only the audit rows
+ * written since the last push are added ({@link RunAuditTotals}); and the
+ * {@link IntegrityCensus} is taken when a run starts and when it ends.
  *
  * <p>What a run does as it happens, and only for its current execution (notifications by
  * recipient and outcome, time per request), the writers record through the starter's
@@ -88,6 +89,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private final ContributionCost cost = new ContributionCost();
 
+	private final RunAuditTotals auditTotals;
+
 	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
 			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
 		Assert.hasText(jobName, "'jobName' must not be empty");
@@ -104,6 +107,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		this.clock = clock;
 		this.suppressionKeys = suppressionKeys;
 		this.census = census;
+		this.auditTotals = new RunAuditTotals(jdbc);
 	}
 
 	@Override
@@ -148,8 +152,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 				"Notifications given up as impossible or disproportionate effort (GDPR Art. 19) that the data-protection officer has not acknowledged yet.",
 				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'UNDELIVERABLE' AND acknowledged_at IS NULL"))));
 		metrics.add(perLabel("gdpr_erasure_verification_residual_records",
-				"Rows of personal data still present for subjects whose erasure the current or last run reported done (or that still fail on residual data), by table.",
-				"table", this.residualData.ofSubjectsOfTheRun(jobExecution.getJobInstance().getInstanceId())));
+				"Rows of personal data still present for subjects whose erasure verification found incomplete (requests FAILED with RESIDUAL_DATA), by table.",
+				"table", this.residualData.ofRequestsFailedOnResidualData()));
 		IntegrityCensus.Result census = census(jobExecution);
 		metrics.add(perLabel("gdpr_unknown_status_records",
 				"Rows in a status the job does not know, by table: an order counts as an open contract, a request is processed by nobody.",
@@ -217,16 +221,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 	private MetricSnapshot lastRunRecords(JobExecution jobExecution) {
 		Map<List<String>, Long> counts = new LinkedHashMap<>();
 		RECORD_KINDS.forEach((kind) -> counts.put(kind, 0L));
-		// a restart is a new execution of the same instance: count all of its executions
-		this.jdbc.sql("""
-				SELECT table_name, action, SUM(row_count) AS records FROM erasure_audit
-				WHERE job_execution_id IN (SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)
-				GROUP BY table_name, action""")
-			.param(jobExecution.getJobInstance().getInstanceId())
-			.query((rs, rowNum) -> counts.put(
-					List.of(rs.getString("table_name"), rs.getString("action").toLowerCase(Locale.ROOT)),
-					rs.getLong("records")))
-			.list();
+		// a restart is a new execution of the same instance: the totals count all of its executions
+		counts.putAll(this.auditTotals.of(jobExecution));
 		GaugeSnapshot.Builder gauge = GaugeSnapshot.builder()
 			.name("gdpr_erasure_last_run_records")
 			.help("Rows the current or last run (including its restarts) deleted, minimised, restricted or suppressed, by table and action.");

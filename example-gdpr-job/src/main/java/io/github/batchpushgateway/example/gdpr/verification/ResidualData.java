@@ -27,16 +27,6 @@ public class ResidualData {
 	public static final List<String> TABLES = List.of("customer", "address", "marketing_consent", "orders", "invoice",
 			"subject_disclosure");
 
-	/**
-	 * The audit rows of a job instance's executions (its first and any restart), by their
-	 * indexed execution id: what the current run touched. Bounded by the run: a join from
-	 * {@code erasure_request}, which H2 drives from the status index, reads every request ever
-	 * completed instead.
-	 */
-	private static final String REQUESTS_AUDITED_BY_THE_RUN = """
-			SELECT DISTINCT request_id FROM erasure_audit WHERE job_execution_id IN (
-				SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = :instance)""";
-
 	private final JdbcClient jdbc;
 
 	public ResidualData(JdbcClient jdbc) {
@@ -68,18 +58,15 @@ public class ResidualData {
 	}
 
 	/**
-	 * Counts the residual rows of the subjects whose erasure a job instance (its first
-	 * execution and any restart) reported done, and of those still failed on residual data.
-	 * @param jobInstanceId the job instance
+	 * Counts the residual rows of the subjects whose requests verification failed on residual
+	 * data ({@code FAILED}, {@code RESIDUAL_DATA}) and that are still failed: what the alert on
+	 * residual data must show until the data is gone or the erasure is done again. Bounded by
+	 * those requests (an index range of the failed ones), not by the run or the history: the
+	 * erasures a run completes are looked at by verification, each once, and show here only if
+	 * it found something.
 	 * @return rows per table, every table present
 	 */
-	public Map<String, Long> ofSubjectsOfTheRun(long jobInstanceId) {
-		// The run's requests, their subjects and addresses first, each bounded by the run; then
-		// one indexed count per table over those lists.
-		List<Long> audited = this.jdbc.sql(REQUESTS_AUDITED_BY_THE_RUN)
-			.param("instance", jobInstanceId)
-			.query(Long.class)
-			.list();
+	public Map<String, Long> ofRequestsFailedOnResidualData() {
 		Set<UUID> subjects = new LinkedHashSet<>();
 		Set<String> emails = new LinkedHashSet<>();
 		RowCallbackHandler collect = (rs) -> {
@@ -88,11 +75,6 @@ public class ResidualData {
 			subjects.add(subject.subjectId());
 			emails.addAll(subject.emails());
 		};
-		if (!audited.isEmpty()) {
-			this.jdbc.sql("""
-					SELECT subject_id, requester_email FROM erasure_request WHERE id IN (:requests)
-					AND status = 'COMPLETED'""").param("requests", audited).query(collect);
-		}
 		this.jdbc.sql("""
 				SELECT subject_id, requester_email FROM erasure_request
 				WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'""").query(collect);
