@@ -178,8 +178,10 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 	private IntegrityCensus.Result census(JobExecution jobExecution) {
 		boolean ended = !jobExecution.isRunning();
 		TakenCensus last = this.lastCensus;
-		if (last == null || last.execution() != jobExecution || (ended && !last.ended())) {
-			last = new TakenCensus(jobExecution, ended, this.census.take());
+		// By id: an ended execution may come as another object of the same execution (read again
+		// from the job repository), and a census at each of its pushes would read every order.
+		if (last == null || last.executionId() != jobExecution.getId() || (ended && !last.ended())) {
+			last = new TakenCensus(jobExecution.getId(), ended, this.census.take());
 			this.lastCensus = last;
 		}
 		return last.result();
@@ -291,7 +293,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 	 * The census of one execution, known by identity: ids repeat where the job repository starts
 	 * afresh (an in-memory database, the resourceless repository).
 	 */
-	private record TakenCensus(JobExecution execution, boolean ended, IntegrityCensus.Result result) {
+	private record TakenCensus(long executionId, boolean ended, IntegrityCensus.Result result) {
 	}
 
 }

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,7 +35,8 @@ final class RunAuditTotals {
 
 	private final JdbcClient jdbc;
 
-	private @Nullable JobExecution execution;
+	/** The execution summed, by id (-1 before the first): the starter may hand over another object of it. */
+	private long executionId = -1;
 
 	private Set<Long> executions = Set.of();
 
@@ -55,7 +55,7 @@ final class RunAuditTotals {
 	 * @return rows per table and action (lower case), only the pairs recorded
 	 */
 	synchronized Map<List<String>, Long> of(JobExecution jobExecution) {
-		if (this.execution != jobExecution) {
+		if (jobExecution.getId() != this.executionId) {
 			start(jobExecution);
 		}
 		else {
@@ -65,7 +65,7 @@ final class RunAuditTotals {
 	}
 
 	private void start(JobExecution jobExecution) {
-		this.execution = jobExecution;
+		this.executionId = jobExecution.getId();
 		this.totals.clear();
 		this.executions = new HashSet<>(this.jdbc
 			.sql("SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?")

@@ -66,6 +66,23 @@ class RunAuditTotalsTests {
 	}
 
 	@Test
+	void anotherObjectOfTheSameExecutionAddsOnlyTheNewRows() {
+		// given: a push has summed the run so far
+		execution(1, 1);
+		audit(1, "customer", "DELETED", 1);
+		this.totals.of(running(1, 1));
+		// an old row changed behind the push's back: a push that summed the run afresh would see it
+		this.jdbc.sql("UPDATE erasure_audit SET row_count = 100").update();
+		audit(1, "customer", "DELETED", 1);
+
+		// when the same execution comes as another object (read again from the job repository)
+		var next = this.totals.of(running(1, 1));
+
+		// then
+		assertThat(next).containsOnly(entry(CUSTOMER_DELETED, 2L));
+	}
+
+	@Test
 	void newExecutionIsSummedAfresh() {
 		// given
 		execution(1, 1);
