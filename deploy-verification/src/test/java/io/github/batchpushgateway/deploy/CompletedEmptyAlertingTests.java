@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Teardown;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,16 +63,7 @@ class CompletedEmptyAlertingTests {
 
 	@AfterAll
 	static void stopEverything() {
-		for (AutoCloseable closeable : new AutoCloseable[] { empty, full, prometheus, gateway }) {
-			if (closeable != null) {
-				try {
-					closeable.close();
-				}
-				catch (Exception ex) {
-					// keep closing the others
-				}
-			}
-		}
+		Teardown.closeAll(empty, full, prometheus, gateway);
 	}
 
 	@Test

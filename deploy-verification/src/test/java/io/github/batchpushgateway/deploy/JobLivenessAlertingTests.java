@@ -13,6 +13,7 @@ import io.github.batchpushgateway.deploy.longjob.LongTaskletJobApplication;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Teardown;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,16 +92,7 @@ class JobLivenessAlertingTests {
 
 	@AfterAll
 	static void stopEverything() {
-		for (AutoCloseable closeable : new AutoCloseable[] { healthy, killed, stalled, prometheus, gateway }) {
-			if (closeable != null) {
-				try {
-					closeable.close();
-				}
-				catch (Exception ex) {
-					// keep closing the others
-				}
-			}
-		}
+		Teardown.closeAll(healthy, killed, stalled, prometheus, gateway);
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Teardown;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,16 +66,7 @@ class MissedRunAlertingTests {
 
 	@AfterAll
 	static void stopEverything() {
-		for (AutoCloseable closeable : new AutoCloseable[] { missed, onTime, prometheus, gateway }) {
-			if (closeable != null) {
-				try {
-					closeable.close();
-				}
-				catch (Exception ex) {
-					// keep closing the others
-				}
-			}
-		}
+		Teardown.closeAll(missed, onTime, prometheus, gateway);
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import io.github.batchpushgateway.testsupport.NodeExporterServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Teardown;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,17 +97,7 @@ class TwoGatewaysAlertingTests {
 
 	@AfterAll
 	static void stopEverything() {
-		for (AutoCloseable closeable : new AutoCloseable[] { twoGatewayJob, textfileJob, prometheus, nodeExporter,
-				gatewayB, gatewayA, alertmanager }) {
-			if (closeable != null) {
-				try {
-					closeable.close();
-				}
-				catch (Exception ex) {
-					// keep closing the others
-				}
-			}
-		}
+		Teardown.closeAll(twoGatewayJob, textfileJob, prometheus, nodeExporter, gatewayB, gatewayA, alertmanager);
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.github.batchpushgateway.testsupport.FreePorts;
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.github.batchpushgateway.testsupport.Teardown;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -281,16 +282,7 @@ final class ScaleOutCluster implements BeforeAllCallback, AfterAllCallback {
 			worker.close();
 		}
 		this.workers.clear();
-		for (AutoCloseable server : new AutoCloseable[] { this.prometheus, this.gateway }) {
-			try {
-				if (server != null) {
-					server.close();
-				}
-			}
-			catch (Exception ex) {
-				// keep closing the others
-			}
-		}
+		Teardown.closeAll(this.prometheus, this.gateway);
 		this.prometheus = null;
 		this.gateway = null;
 	}
