@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -48,6 +50,16 @@ class PushgatewayHttpClientTests {
 			assertThat(client.readOutcomes(group).lastSuccess()).isEqualTo(Instant.ofEpochSecond(1_700_000_100));
 			assertThat(client.readOutcomes(PushGroup.of("absent"))).isEqualTo(GroupOutcomes.NONE);
 		}
+	}
+
+	@Test
+	void aPlainHttpClientDoesNotBuildTheJvmsDefaultTlsContextAndAnHttpsOneUsesIt() throws Exception {
+		// the default context reads the JDK's whole trust store: a cold process pays for it
+		PushgatewayHttpClient plain = PushgatewayHttpClient.builder(URI.create("http://127.0.0.1:9091")).build();
+		PushgatewayHttpClient secure = PushgatewayHttpClient.builder(URI.create("https://127.0.0.1:9091")).build();
+
+		assertThat(plain.httpClient().sslContext()).isNotSameAs(SSLContext.getDefault());
+		assertThat(secure.httpClient().sslContext()).isSameAs(SSLContext.getDefault());
 	}
 
 	@Test
