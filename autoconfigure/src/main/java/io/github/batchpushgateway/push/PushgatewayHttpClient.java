@@ -128,12 +128,7 @@ public final class PushgatewayHttpClient implements PushClient {
 		HttpRequest request = request(GroupPath.of(group)).header("Content-Type", this.writer.getContentType())
 			.PUT(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
 			.build();
-		HttpResponse<byte[]> response = send(request);
-		int status = response.statusCode();
-		if (status / 100 != 2) {
-			throw new PushRejectedException(status,
-					"Pushgateway answered " + status + " to the push of " + group + ": " + answer(response.body()));
-		}
+		exchange(request, "the push of " + group);
 	}
 
 	@Override
@@ -147,13 +142,8 @@ public final class PushgatewayHttpClient implements PushClient {
 	 */
 	@Override
 	public @Nullable Instant startTime() throws IOException {
-		HttpResponse<byte[]> response = send(request("/api/v1/status").GET().build());
-		int status = response.statusCode();
-		if (status / 100 != 2) {
-			throw new PushRejectedException(status,
-					"Pushgateway answered " + status + " to the read of its status: " + answer(response.body()));
-		}
-		Matcher start = START_TIME.matcher(new String(response.body(), StandardCharsets.UTF_8));
+		byte[] answer = exchange(request("/api/v1/status").GET().build(), "the read of its status");
+		Matcher start = START_TIME.matcher(new String(answer, StandardCharsets.UTF_8));
 		try {
 			return start.find() ? OffsetDateTime.parse(start.group(1)).toInstant() : null;
 		}
@@ -173,13 +163,22 @@ public final class PushgatewayHttpClient implements PushClient {
 	 */
 	private Reader exposition(String purpose) throws IOException {
 		HttpRequest request = request("/metrics").header("Accept", "text/plain; version=0.0.4").GET().build();
+		return new InputStreamReader(new ByteArrayInputStream(exchange(request, purpose)), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Sends the request and returns the answer's body, or throws a {@link PushRejectedException}
+	 * with its status when it is not 2xx.
+	 * @param purpose what the request is for, as the error names it ("the push of job=…")
+	 */
+	private byte[] exchange(HttpRequest request, String purpose) throws IOException {
 		HttpResponse<byte[]> response = send(request);
 		int status = response.statusCode();
 		if (status / 100 != 2) {
 			throw new PushRejectedException(status,
 					"Pushgateway answered " + status + " to " + purpose + ": " + answer(response.body()));
 		}
-		return new InputStreamReader(new ByteArrayInputStream(response.body()), StandardCharsets.UTF_8);
+		return response.body();
 	}
 
 	@Override
