@@ -25,21 +25,6 @@ public record JobSchedule(Duration progressInterval, @Nullable Duration expected
 		@Nullable ItemMinimum itemMinimum) {
 
 	/**
-	 * Creates a schedule without an item minimum.
-	 * @param progressInterval how often a running job pushes its state
-	 * @param expectedInterval how often the job is expected to succeed, {@code null} when not
-	 * configured
-	 * @param stallTimeout how long a running job may go without progress, {@code null} when not
-	 * configured
-	 * @param maxDuration how long an execution may run, {@code null} when not configured
-	 * @param startSchedule when the job is expected to start, {@code null} when not configured
-	 */
-	public JobSchedule(Duration progressInterval, @Nullable Duration expectedInterval,
-			@Nullable Duration stallTimeout, @Nullable Duration maxDuration, @Nullable StartSchedule startSchedule) {
-		this(progressInterval, expectedInterval, stallTimeout, maxDuration, startSchedule, null);
-	}
-
-	/**
 	 * Creates a schedule without expected starts.
 	 * @param progressInterval how often a running job pushes its state
 	 * @param expectedInterval how often the job is expected to succeed, {@code null} when not

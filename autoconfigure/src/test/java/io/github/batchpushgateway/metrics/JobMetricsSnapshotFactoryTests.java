@@ -140,7 +140,7 @@ class JobMetricsSnapshotFactoryTests {
 	@Test
 	void aScheduleIsPushedAsTheNextExpectedStartAndItsDeadlineAfterTheGracePeriod() {
 		StartSchedule everyMinute = new StartSchedule("0 * * * * *", ZoneId.of("UTC"), Duration.ofSeconds(90));
-		JobSchedule schedule = new JobSchedule(Duration.ofSeconds(10), null, null, null, everyMinute);
+		JobSchedule schedule = new JobSchedule(Duration.ofSeconds(10), null, null, null, everyMinute, null);
 		long before = Instant.now().getEpochSecond();
 
 		MetricSnapshots metrics = this.factory.create(new JobState(0, null, JobHistory.EMPTY, null, schedule));
