@@ -1,11 +1,7 @@
 package io.github.batchpushgateway.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
@@ -50,9 +46,7 @@ class CompletedEmptyAlertingTests {
 	@BeforeAll
 	static void runBothJobsOnce() {
 		gateway = PushgatewayServer.start();
-		Map<String, Object> config = FastPrometheusConfig.of(gateway, createDirectories(directory.resolve("rules")));
-		config.remove("alerting");
-		prometheus = PrometheusServer.start(Yaml.write(config));
+		prometheus = PrometheusServer.start(FastPrometheusConfig.withoutAlerting(gateway, directory.resolve("rules")));
 		empty = LongTaskletJobProcess.start(EMPTY, Duration.ofMillis(100), gateway.address(), directory,
 				"batch.pushgateway.jobs.min-items=1");
 		full = LongTaskletJobProcess.start(FULL, Duration.ofMillis(100), gateway.address(), directory,
@@ -94,15 +88,6 @@ class CompletedEmptyAlertingTests {
 		assertThat(prometheus.query("max_over_time(ALERTS{job=\"" + FULL + "\",alertstate=\"firing\"}[10m])"))
 			.as("alerts that fired for %s", FULL)
 			.isEmpty();
-	}
-
-	private static Path createDirectories(Path path) {
-		try {
-			return Files.createDirectories(path);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

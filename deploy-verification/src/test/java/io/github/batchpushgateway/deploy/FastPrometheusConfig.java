@@ -40,4 +40,16 @@ final class FastPrometheusConfig {
 		return config;
 	}
 
+	/**
+	 * The same without Alertmanager, for tests that read the alerts from Prometheus.
+	 * @param gateway the gateway to scrape
+	 * @param rules the directory to write the shortened rule files to
+	 * @return the configuration, as YAML
+	 */
+	static String withoutAlerting(PushgatewayServer gateway, Path rules) {
+		Map<String, Object> config = of(gateway, rules);
+		config.remove("alerting");
+		return Yaml.write(config);
+	}
+
 }

@@ -1,8 +1,5 @@
 package io.github.batchpushgateway.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -197,18 +194,7 @@ class JobLivenessAlertingTests {
 	 * service name, no Alertmanager (the alerts are read from Prometheus), no other scrape job.
 	 */
 	private static String config(PushgatewayServer gateway, Path rules) {
-		Map<String, Object> config = FastPrometheusConfig.of(gateway, createDirectories(rules));
-		config.remove("alerting");
-		return Yaml.write(config);
-	}
-
-	private static Path createDirectories(Path path) {
-		try {
-			return Files.createDirectories(path);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return FastPrometheusConfig.withoutAlerting(gateway, rules);
 	}
 
 }

@@ -1,12 +1,8 @@
 package io.github.batchpushgateway.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.github.batchpushgateway.testsupport.PrometheusServer;
 import io.github.batchpushgateway.testsupport.PrometheusServer.QueryResult;
@@ -53,9 +49,7 @@ class MissedRunAlertingTests {
 	@BeforeAll
 	static void runBothJobsOnce() {
 		gateway = PushgatewayServer.start();
-		Map<String, Object> config = FastPrometheusConfig.of(gateway, createDirectories(directory.resolve("rules")));
-		config.remove("alerting");
-		prometheus = PrometheusServer.start(Yaml.write(config));
+		prometheus = PrometheusServer.start(FastPrometheusConfig.withoutAlerting(gateway, directory.resolve("rules")));
 		missed = LongTaskletJobProcess.start(MISSED, Duration.ofMillis(500), gateway.address(), directory,
 				"batch.pushgateway.jobs.schedule=0/10 * * * * *", "batch.pushgateway.jobs.grace-period=2s");
 		onTime = LongTaskletJobProcess.start(ON_TIME, Duration.ofMillis(500), gateway.address(), directory,
@@ -103,15 +97,6 @@ class MissedRunAlertingTests {
 		assertThat(prometheus.query("max_over_time(ALERTS{job=\"" + ON_TIME + "\",alertstate=\"firing\"}[10m])"))
 			.as("alerts that fired for %s", ON_TIME)
 			.isEmpty();
-	}
-
-	private static Path createDirectories(Path path) {
-		try {
-			return Files.createDirectories(path);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -30,6 +30,7 @@ final class ShortDurationRules {
 	 */
 	static String writeTo(Path directory) {
 		try {
+			Files.createDirectories(directory);
 			for (Path ruleFile : DeployFiles.ruleFiles()) {
 				String text = Files.readString(ruleFile, StandardCharsets.UTF_8);
 				Files.writeString(directory.resolve(ruleFile.getFileName()), shorten(text), StandardCharsets.UTF_8);
