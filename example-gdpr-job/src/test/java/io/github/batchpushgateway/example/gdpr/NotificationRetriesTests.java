@@ -169,7 +169,7 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 			.maxRetries(2)
 			.delay(Duration.ofMillis(1))
 			.build(), this.jdbc, this.clock,
-				new UndeliverableNotifications(this.jdbc, new ErasureAudit(this.jdbc, this.clock), giveUpAfterAttempts,
+				new UndeliverableNotifications(this.jdbc, new ErasureAudit(this.jdbcTemplate, this.clock), giveUpAfterAttempts,
 						giveUpAfter, this.clock),
 				this.meters);
 		writer.beforeStep(run.step());

@@ -8,7 +8,6 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
@@ -68,9 +67,7 @@ public class ErasureAudit {
 			INSERT INTO erasure_audit (request_id, table_name, action, row_count, basis, recorded_at, job_execution_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
-	private final JdbcClient jdbc;
-
-	private final @Nullable JdbcTemplate batchJdbc;
+	private final JdbcTemplate jdbc;
 
 	private final Clock clock;
 
@@ -79,22 +76,15 @@ public class ErasureAudit {
 	 */
 	private final ThreadLocal<@Nullable List<Object[]>> held = new ThreadLocal<>();
 
-	public ErasureAudit(JdbcClient jdbc, Clock clock) {
-		this(jdbc, null, clock);
-	}
-
 	/**
 	 * Creates the audit.
-	 * @param jdbc the database
-	 * @param batchJdbc the same database, for {@link #batched(Runnable)}; without it, rows are
-	 * inserted one by one there too
+	 * @param jdbc the database (a {@code JdbcTemplate}, for the batch of {@link #batched(Runnable)})
 	 * @param clock the clock
 	 */
-	public ErasureAudit(JdbcClient jdbc, @Nullable JdbcTemplate batchJdbc, Clock clock) {
+	public ErasureAudit(JdbcTemplate jdbc, Clock clock) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.jdbc = jdbc;
-		this.batchJdbc = batchJdbc;
 		this.clock = clock;
 	}
 
@@ -133,7 +123,7 @@ public class ErasureAudit {
 			held.add(row);
 		}
 		else {
-			this.jdbc.sql(INSERT).params(row).update();
+			this.jdbc.update(INSERT, row);
 		}
 	}
 
@@ -148,8 +138,8 @@ public class ErasureAudit {
 	 * @param work the work, run on this thread
 	 */
 	public void batched(Runnable work) {
-		if (this.batchJdbc == null || this.held.get() != null) {
-			work.run(); // no batch to make, or the caller's batch collects these rows too
+		if (this.held.get() != null) {
+			work.run(); // the caller's batch collects these rows too
 			return;
 		}
 		List<Object[]> rows = new ArrayList<>();
@@ -161,7 +151,7 @@ public class ErasureAudit {
 			this.held.remove();
 		}
 		if (!rows.isEmpty()) {
-			this.batchJdbc.batchUpdate(INSERT, rows);
+			this.jdbc.batchUpdate(INSERT, rows);
 		}
 	}
 

@@ -273,8 +273,8 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
-	ErasureAudit erasureAudit(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
-		return new ErasureAudit(jdbc, jdbcTemplate, clock);
+	ErasureAudit erasureAudit(JdbcTemplate jdbc, Clock clock) {
+		return new ErasureAudit(jdbc, clock);
 	}
 
 	@Bean

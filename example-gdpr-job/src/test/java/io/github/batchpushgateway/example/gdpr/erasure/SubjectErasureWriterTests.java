@@ -23,7 +23,6 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,7 +46,7 @@ class SubjectErasureWriterTests {
 	private final BatchMeters meters = new BatchMeters((execution) -> true);
 
 	private final SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser,
-			new ErasureAudit(JdbcClient.create(new JdbcTemplate()), Clock.systemUTC()),
+			new ErasureAudit(new JdbcTemplate(), Clock.systemUTC()),
 			new ResourcelessTransactionManager(), this.statistics, this.meters);
 
 	@AfterEach
@@ -224,7 +223,7 @@ class SubjectErasureWriterTests {
 	}
 
 	private static ErasureAudit audit(JdbcTemplate jdbc) {
-		return new ErasureAudit(JdbcClient.create(jdbc), jdbc, Clock.systemUTC());
+		return new ErasureAudit(jdbc, Clock.systemUTC());
 	}
 
 	private @Nullable Timer durations(StepExecution run) {
