@@ -68,6 +68,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	private final TaskScheduler scheduler;
 
+	/**
+	 * Lets the job's thread go on before an attempt nobody waits for is built: {@link Thread#yield},
+	 * or a test's counter.
+	 */
+	private final Runnable giveWay;
+
 	private final Object lock = new Object();
 
 	private final Map<PushGroup, Slot> slots = new HashMap<>();
@@ -90,6 +96,13 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	public GroupSender(PushClient client, GroupStateSource source, RetryPolicy retryPolicy,
 			Duration redeliveryInterval, Duration minInterval, Duration closeTimeout, PushListener listener,
 			TaskScheduler scheduler) {
+		this(client, source, retryPolicy, redeliveryInterval, minInterval, closeTimeout, listener, scheduler,
+				Thread::yield);
+	}
+
+	GroupSender(PushClient client, GroupStateSource source, RetryPolicy retryPolicy, Duration redeliveryInterval,
+			Duration minInterval, Duration closeTimeout, PushListener listener, TaskScheduler scheduler,
+			Runnable giveWay) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(source, "'source' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
@@ -99,6 +112,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		Assert.isTrue(closeTimeout != null && !closeTimeout.isNegative(), "'closeTimeout' must not be negative");
 		Assert.notNull(listener, "'listener' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(giveWay, "'giveWay' must not be null");
 		this.client = client;
 		this.source = source;
 		this.retryPolicy = retryPolicy;
@@ -107,6 +121,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		this.closeTimeout = closeTimeout;
 		this.listener = listener;
 		this.scheduler = scheduler;
+		this.giveWay = giveWay;
 	}
 
 	/**
@@ -447,7 +462,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			return null;
 		}
 		slot.due = true;
-		return new Due(group, slot, ++slot.ticket);
+		return new Due(group, slot, ++slot.ticket, !slot.waiters.isEmpty());
 	}
 
 	/**
@@ -462,7 +477,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		try {
 			// Kept without the lock, only so that close() can take the task off the scheduler; a
 			// task it misses runs with an outdated ticket and does nothing.
-			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket), now());
+			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket, due.awaited), now());
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down (close() tells whoever waits) or failed: the group is
@@ -484,7 +499,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	private void scheduleLater(PushGroup group, Slot slot, Duration delay) {
 		long ticket = ++slot.ticket;
 		try {
-			slot.timer = this.scheduler.schedule(() -> send(group, ticket), now().plus(delay));
+			slot.timer = this.scheduler.schedule(() -> send(group, ticket, false), now().plus(delay));
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down (close() tells whoever waits) or failed: the slot is
@@ -520,15 +535,22 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			slot.rechecking = false;
 			slot.requested++;
 		}
-		send(group, ticket);
+		send(group, ticket, false);
 	}
 
-	/** One attempt; runs on the scheduler's thread. */
-	void send(PushGroup group, long ticket) {
-		// A job's thread has usually just woken this one, and with every core busy the scheduler
-		// may run this one on the job's core at once: give way, so that the job goes on while the
-		// state is built and pushed rather than wait for it.
-		Thread.yield();
+	/**
+	 * One attempt; runs on the scheduler's thread.
+	 * @param awaited whether somebody waited for the attempt when it was handed to the scheduler
+	 */
+	void send(PushGroup group, long ticket, boolean awaited) {
+		if (!awaited) {
+			// A job's thread has usually just woken this one, and with every core busy the
+			// scheduler may run this one on the job's core at once: give way, so that the job goes
+			// on while the state is built and pushed rather than wait for it. Not when somebody
+			// waits (a job's end, a flush): that thread parks now, and on a busy machine a yield
+			// would put this push behind other threads' time slices, milliseconds it waits longer.
+			this.giveWay.run();
+		}
 		Slot slot;
 		long building;
 		synchronized (this.lock) {
@@ -808,8 +830,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	}
 
-	/** An attempt marked due under the lock, to hand to the scheduler after it. */
-	private record Due(PushGroup group, Slot slot, long ticket) {
+	/**
+	 * An attempt marked due under the lock, to hand to the scheduler after it, and whether
+	 * somebody waited for it then.
+	 */
+	private record Due(PushGroup group, Slot slot, long ticket, boolean awaited) {
 	}
 
 	/**

@@ -127,7 +127,7 @@ public final class PushBenchmark {
 					gatewayVersion(gateway), gateway.address(), JOB, ITEMS));
 			jobWallTime(gateway, disabled, protobuf, text, discarding);
 			JobExecution execution = protobuf.run(JOB, items());
-			jobThreadTimePerEvent(protobuf, execution);
+			jobThreadTimePerEvent(protobuf, execution, discarding);
 			pushLatency(protobuf, text, execution);
 			snapshot = jobSnapshot(protobuf, execution);
 			finalPushWait();
@@ -193,14 +193,56 @@ public final class PushBenchmark {
 	 * first operation, which says nothing of the starter. A reference operation, measured the same
 	 * way in the same loop, shows what the machine itself adds.
 	 */
-	private void jobThreadTimePerEvent(TestBatchApplication application, JobExecution execution) {
+	private void jobThreadTimePerEvent(TestBatchApplication application, JobExecution execution,
+			TestBatchApplication discarding) {
 		JobEventRecorder publisher = application.bean(PushPipeline.class).recorder();
 		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
-		Samples reference = new Samples();
-		Samples started = new Samples();
-		Samples stepEnded = new Samples();
-		Samples startedBytes = new Samples();
-		Samples stepEndedBytes = new Samples();
+		EventTimes pushed = eventTimes(publisher, execution, this.jobEnded);
+		JobExecution discardedExecution = discarding.run(JOB, items());
+		EventTimes discarded = eventTimes(discarding.bean(PushPipeline.class).recorder(), discardedExecution,
+				new Samples());
+		Samples reference = pushed.reference();
+		Samples started = pushed.started();
+		Samples stepEnded = pushed.stepEnded();
+		Samples quietReference = new Samples();
+		Samples quietStart = quietStarts(publisher, execution, steps, quietReference);
+		this.table.section("(a) job-thread time per lifecycle event, JobEventRecorder (n=" + this.events + ")", "us",
+				"allocated on the job thread (median)");
+		this.table.row("reference: put and clear, synchronized IdentityHashMap", reference, Table.US, "");
+		this.table.row("jobStarted (beforeJob), runs in a row", started, Table.US,
+				Table.BYTES.format(pushed.startedBytes().median()));
+		this.table.row("stepEnded (afterStep)", stepEnded, Table.US,
+				Table.BYTES.format(pushed.stepEndedBytes().median()));
+		this.table.row("reference, pushes discarded", discarded.reference(), Table.US, "");
+		this.table.row("jobStarted, runs in a row, pushes discarded", discarded.started(), Table.US,
+				Table.BYTES.format(discarded.startedBytes().median()));
+		this.table.row("stepEnded, pushes discarded", discarded.stepEnded(), Table.US,
+				Table.BYTES.format(discarded.stepEndedBytes().median()));
+		this.table.row("reference, after " + QUIET.toMillis() + " ms asleep (n=" + quietReference.size() + ")",
+				quietReference, Table.US, "");
+		this.table.row("jobStarted, group quiet for " + QUIET.toMillis() + " ms (n=" + quietStart.size() + ")",
+				quietStart, Table.US, "");
+		this.table.note("each call follows " + SETTLE.toNanos() / 1000 + " us of work on the job thread, as beforeJob"
+				+ " follows Spring Batch's repository work; the reference rows show what the machine adds to any call");
+		this.table.note("runs in a row start within min-push-interval (100 ms) of the last push, which holds their"
+				+ " start for the next push; after a quiet time the start wakes the sender's thread");
+		this.table.note("pushes discarded: the same calls where the last job end's push sent nothing, so that no"
+				+ " HTTP client thread still runs beside the job's; the starter's own path on the job thread");
+		summaryRow("job-thread time per lifecycle event, jobStarted, median / p99", started);
+		summaryRow("job-thread time per lifecycle event, jobStarted after a quiet time, median / p99", quietStart);
+		summaryRow("job-thread time per lifecycle event, stepEnded, median / p99", stepEnded);
+		summaryRow("job-thread time per lifecycle event, jobStarted, pushes discarded, median / p99", discarded.started());
+		summaryRow("reference: a synchronized map put on the same thread, same conditions, median / p99", reference);
+	}
+
+	/**
+	 * Times jobStarted and stepEnded on this thread, each after {@link #SETTLE} of work, next to
+	 * the reference operation, in cycles that end with the job's end and its wait.
+	 * @param ended where the time of each job end (offer and delivery) goes
+	 */
+	private EventTimes eventTimes(JobEventRecorder publisher, JobExecution execution, Samples ended) {
+		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+		EventTimes times = new EventTimes(new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
 		for (int i = -this.warmup * 10; i < this.events; i++) {
 			settle();
 			long referenceTime = referenceOperation();
@@ -219,34 +261,20 @@ public final class PushBenchmark {
 			long afterEnd = System.nanoTime();
 			check(delivered, "final push not delivered");
 			if (i >= 0) {
-				reference.add(referenceTime);
-				started.add(afterStart - start);
-				stepEnded.add(afterStep - beforeStep);
-				this.jobEnded.add(afterEnd - afterStep);
-				startedBytes.add(afterStartBytes - bytes);
-				stepEndedBytes.add(afterStepBytes - afterStartBytes);
+				times.reference().add(referenceTime);
+				times.started().add(afterStart - start);
+				times.stepEnded().add(afterStep - beforeStep);
+				ended.add(afterEnd - afterStep);
+				times.startedBytes().add(afterStartBytes - bytes);
+				times.stepEndedBytes().add(afterStepBytes - afterStartBytes);
 			}
 		}
-		Samples quietReference = new Samples();
-		Samples quietStart = quietStarts(publisher, execution, steps, quietReference);
-		this.table.section("(a) job-thread time per lifecycle event, JobEventRecorder (n=" + this.events + ")", "us",
-				"allocated on the job thread (median)");
-		this.table.row("reference: put and clear, synchronized IdentityHashMap", reference, Table.US, "");
-		this.table.row("jobStarted (beforeJob), runs in a row", started, Table.US,
-				Table.BYTES.format(startedBytes.median()));
-		this.table.row("stepEnded (afterStep)", stepEnded, Table.US, Table.BYTES.format(stepEndedBytes.median()));
-		this.table.row("reference, after " + QUIET.toMillis() + " ms asleep (n=" + quietReference.size() + ")",
-				quietReference, Table.US, "");
-		this.table.row("jobStarted, group quiet for " + QUIET.toMillis() + " ms (n=" + quietStart.size() + ")",
-				quietStart, Table.US, "");
-		this.table.note("each call follows " + SETTLE.toNanos() / 1000 + " us of work on the job thread, as beforeJob"
-				+ " follows Spring Batch's repository work; the reference rows show what the machine adds to any call");
-		this.table.note("runs in a row start within min-push-interval (100 ms) of the last push, which holds their"
-				+ " start for the next push; after a quiet time the start wakes the sender's thread");
-		summaryRow("job-thread time per lifecycle event, jobStarted, median / p99", started);
-		summaryRow("job-thread time per lifecycle event, jobStarted after a quiet time, median / p99", quietStart);
-		summaryRow("job-thread time per lifecycle event, stepEnded, median / p99", stepEnded);
-		summaryRow("reference: a synchronized map put on the same thread, same conditions, median / p99", reference);
+		return times;
+	}
+
+	/** What {@link #eventTimes} measured. */
+	private record EventTimes(Samples reference, Samples started, Samples stepEnded, Samples startedBytes,
+			Samples stepEndedBytes) {
 	}
 
 	/** How long the group stays quiet before each start of {@link #quietStarts}: past min-push-interval. */

@@ -45,6 +45,10 @@ class GroupSenderTests {
 	private final GroupSender holding = sender(MIN_INTERVAL);
 
 	private GroupSender sender(Duration minInterval) {
+		return sender(minInterval, Thread::yield);
+	}
+
+	private GroupSender sender(Duration minInterval, Runnable giveWay) {
 		return new GroupSender(this.client, this.source,
 				RetryPolicy.builder()
 					.maxRetries(2)
@@ -54,7 +58,7 @@ class GroupSenderTests {
 					.predicate(PushRejectedException::isWorthRetrying)
 					.build(),
 				Duration.ofSeconds(30), minInterval, Duration.ZERO, (new PushListener() {
-				}), this.scheduler);
+				}), this.scheduler, giveWay);
 	}
 
 	@Test
@@ -113,6 +117,47 @@ class GroupSenderTests {
 		// What is left is the hold armed after that push, which finds nothing new.
 		this.scheduler.advanceToNext();
 		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void theEndOfAJobWhoseStartIsHeldIsBuiltAndPushedWithoutGivingWayFirst() {
+		AtomicInteger gaveWay = new AtomicInteger();
+		GroupSender sender = sender(MIN_INTERVAL, gaveWay::incrementAndGet);
+		sender.started(GROUP);
+
+		Delivery end = sender.request(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(end.await(Duration.ZERO)).isTrue();
+		assertThat(gaveWay).hasValue(0);
+	}
+
+	@Test
+	void aFlushIsBuiltAndPushedWithoutGivingWayFirst() {
+		AtomicInteger gaveWay = new AtomicInteger();
+		GroupSender sender = sender(MIN_INTERVAL, gaveWay::incrementAndGet);
+		sender.started(GROUP);
+
+		sender.flush(Duration.ZERO);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(gaveWay).hasValue(0);
+	}
+
+	@Test
+	void aChangeNobodyWaitsForGivesWayToTheJobsThreadBeforeItIsBuilt() {
+		AtomicInteger gaveWay = new AtomicInteger();
+		GroupSender sender = sender(Duration.ZERO, () -> {
+			assertThat(this.source.built).hasValue(0);
+			gaveWay.incrementAndGet();
+		});
+
+		sender.changed(GROUP);
+		this.scheduler.runDue();
+
+		assertThat(this.client.pushed).containsExactly("job:1");
+		assertThat(gaveWay).hasValue(1);
 	}
 
 	@Test
