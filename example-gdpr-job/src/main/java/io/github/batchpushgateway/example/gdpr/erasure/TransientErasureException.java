@@ -1,5 +1,7 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
+import java.util.List;
+
 import org.springframework.dao.TransientDataAccessException;
 
 /**
@@ -14,8 +16,8 @@ public class TransientErasureException extends TransientDataAccessException {
 
 	private final String errorCode;
 
-	public TransientErasureException(long requestId, String errorCode) {
-		super("Erasure of request " + requestId + " hit a transient error: " + errorCode);
+	public TransientErasureException(List<Long> requestIds, String errorCode) {
+		super("Erasure of " + SubjectErasureException.describe(requestIds) + " hit a transient error: " + errorCode);
 		this.errorCode = errorCode;
 	}
 

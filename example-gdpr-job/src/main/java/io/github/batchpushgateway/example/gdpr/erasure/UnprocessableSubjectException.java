@@ -1,5 +1,7 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
+import java.util.List;
+
 /**
  * Erasing one subject failed because of that subject's data (a constraint the erasure does
  * not know about, for example a row in another table that still references the customer).
@@ -8,8 +10,8 @@ package io.github.batchpushgateway.example.gdpr.erasure;
  */
 public class UnprocessableSubjectException extends SubjectErasureException {
 
-	public UnprocessableSubjectException(long requestId, String errorCode) {
-		super(requestId, errorCode);
+	public UnprocessableSubjectException(List<Long> requestIds, String errorCode) {
+		super(requestIds, errorCode);
 	}
 
 }
