@@ -33,7 +33,7 @@ import org.springframework.util.Assert;
  * subject's row count: the erase step spent most of its time on some twenty statements per
  * subject, each a round of Spring and H2 overhead for an index lookup. The subjects must not
  * share an identifier (account id or address): each row then belongs to one subject, and
- * erasing them together changes what erasing them one after another would.
+ * erasing them together leaves what erasing them one after another would.
  */
 public class ErasureBatch {
 

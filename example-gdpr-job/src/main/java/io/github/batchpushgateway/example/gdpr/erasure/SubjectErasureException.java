@@ -3,8 +3,9 @@ package io.github.batchpushgateway.example.gdpr.erasure;
 import java.util.List;
 
 /**
- * Erasing one subject failed. Carries the request id and an error code instead of the
- * underlying database exception: its message can quote the offending values, which are
+ * Erasing the subjects of a chunk failed (one subject, once Spring Batch writes the chunk again
+ * one request at a time to isolate the failing one). Carries the request ids and an error
+ * code instead of the underlying database exception: its message can quote the offending values, which are
  * personal data, and Spring Batch logs step failures with their causes.
  */
 public class SubjectErasureException extends RuntimeException {

@@ -5,9 +5,10 @@ import java.util.List;
 import org.springframework.dao.TransientDataAccessException;
 
 /**
- * A transient database error (lock timeout, deadlock, concurrent change) while erasing one
- * subject: the subject's transaction is retried, and when the error outlasts the retries the
- * subject is skipped like an {@link UnprocessableSubjectException} (its request becomes
+ * A transient database error (lock timeout, deadlock, concurrent change) while erasing a
+ * chunk's subjects: the chunk's transaction is retried, and when the error outlasts the
+ * retries the chunk is written again one subject per transaction and a subject that still
+ * fails is skipped like an {@link UnprocessableSubjectException} (its request becomes
  * {@link RequestStatus#FAILED FAILED} with this error code and a later run tries again), so
  * one stuck subject does not stop everyone else's erasure. Like
  * {@link SubjectErasureException} it carries an error code instead of the database's message.

@@ -108,7 +108,8 @@ public class GdprErasureJobConfiguration {
 
 	/**
 	 * {@code gdpr.erasure.chunk-size} subjects per chunk, so one commit per chunk, in order of
-	 * deadline. Transient database errors are retried with backoff (the whole chunk, from a
+	 * deadline; a chunk's clear cases are erased together, a few statements per table for all
+	 * of them (see {@link ChunkEraser}). Transient database errors are retried with backoff (the whole chunk, from a
 	 * savepoint); a subject whose own data makes erasure fail, or whose transient error outlasts
 	 * the retries, is isolated by writing the chunk again one subject per transaction, and skipped
 	 * (its request set to FAILED with an error code, tried again by later runs up to the attempts
