@@ -5,8 +5,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
@@ -56,64 +60,69 @@ public class ChunkEraser {
 	 */
 	public List<ErasureOutcome> erase(List<Long> requestIds, long jobExecutionId) {
 		ErasureOutcome[] outcomes = new ErasureOutcome[requestIds.size()];
-		Map<Long, LockedRequest> requests = lock(requestIds);
-		List<Integer> waiting = new ArrayList<>();
-		for (int i = 0; i < requestIds.size(); i++) {
-			waiting.add(i);
-		}
+		Map<Long, LockedRequest> locked = lock(requestIds);
+		List<@Nullable LockedRequest> requests = requestIds.stream().map(locked::get).toList();
+		List<Integer> waiting = IntStream.range(0, requests.size()).boxed().toList();
 		while (!waiting.isEmpty()) {
-			Map<UUID, String> accountEmails = accountEmails(waiting.stream()
-				.map((i) -> requests.get(requestIds.get(i)))
-				.filter((request) -> request != null)
-				.map(LockedRequest::subjectId)
-				.toList());
-			Set<UUID> seenSubjects = new HashSet<>();
-			Set<String> seenEmails = new HashSet<>();
-			List<Integer> later = new ArrayList<>();
-			List<Integer> individually = new ArrayList<>();
-			List<Integer> together = new ArrayList<>();
-			List<ErasureBatch.Erasure> erasures = new ArrayList<>();
-			for (int i : waiting) {
-				LockedRequest request = requests.get(requestIds.get(i));
-				if (request == null) {
-					individually.add(i);
-					continue;
-				}
-				SubjectIdentifiers subject = SubjectIdentifiers.of(request.subjectId(),
-						accountEmails.get(request.subjectId()), request.requesterEmail());
-				boolean shares = seenSubjects.contains(subject.subjectId())
-						|| subject.emails().stream().anyMatch(seenEmails::contains);
-				// a later request that shares an identifier with this one waits for it, even when this one waits
-				seenSubjects.add(subject.subjectId());
-				seenEmails.addAll(subject.emails());
-				if (shares) {
-					later.add(i);
-				}
-				else if (request.isProcessable() && request.identityVerified()
-						&& accountEmails.containsKey(request.subjectId())) {
-					together.add(i);
-					erasures.add(new ErasureBatch.Erasure(request, subject));
+			Round round = round(requests, waiting);
+			List<ErasureBatch.Erasure> clear = clearCases(round.candidates());
+			List<Integer> individually = new ArrayList<>(round.individually());
+			for (int k = 0; k < round.candidates().size(); k++) {
+				if (clear.contains(round.candidates().get(k))) {
+					outcomes[round.candidateIndexes().get(k)] = ErasureOutcome.COMPLETED;
 				}
 				else {
-					individually.add(i);
-				}
-			}
-			List<ErasureBatch.Erasure> clear = clearCases(erasures);
-			for (int k = 0; k < erasures.size(); k++) {
-				if (clear.contains(erasures.get(k))) {
-					outcomes[together.get(k)] = ErasureOutcome.COMPLETED;
-				}
-				else {
-					individually.add(together.get(k));
+					individually.add(round.candidateIndexes().get(k));
 				}
 			}
 			for (int i : individually) {
 				outcomes[i] = this.subjectEraser.erase(requestIds.get(i), jobExecutionId);
 			}
 			this.erasureBatch.erase(clear, jobExecutionId);
-			waiting = later;
+			waiting = round.later();
 		}
 		return List.of(outcomes);
+	}
+
+	/**
+	 * Takes the waiting requests that share no identifier with an earlier waiting one, and
+	 * among them the candidates for erasing together: verified, their account present.
+	 */
+	private Round round(List<@Nullable LockedRequest> requests, List<Integer> waiting) {
+		Map<UUID, String> accountEmails = accountEmails(waiting.stream()
+			.map(requests::get)
+			.filter(Objects::nonNull)
+			.map(LockedRequest::subjectId)
+			.toList());
+		Set<UUID> seenSubjects = new HashSet<>();
+		Set<String> seenEmails = new HashSet<>();
+		Round round = new Round(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		for (int i : waiting) {
+			LockedRequest request = requests.get(i);
+			if (request == null) {
+				round.individually().add(i);
+				continue;
+			}
+			SubjectIdentifiers subject = SubjectIdentifiers.of(request.subjectId(),
+					accountEmails.get(request.subjectId()), request.requesterEmail());
+			boolean shares = seenSubjects.contains(subject.subjectId())
+					|| subject.emails().stream().anyMatch(seenEmails::contains);
+			// a later request that shares an identifier with this one waits for it, even when this one waits
+			seenSubjects.add(subject.subjectId());
+			seenEmails.addAll(subject.emails());
+			if (shares) {
+				round.later().add(i);
+			}
+			else if (request.isProcessable() && request.identityVerified()
+					&& accountEmails.containsKey(request.subjectId())) {
+				round.candidateIndexes().add(i);
+				round.candidates().add(new ErasureBatch.Erasure(request, subject));
+			}
+			else {
+				round.individually().add(i);
+			}
+		}
+		return round;
 	}
 
 	private Map<Long, LockedRequest> lock(List<Long> requestIds) {
@@ -136,6 +145,18 @@ public class ChunkEraser {
 				});
 		}
 		return emails;
+	}
+
+	/**
+	 * Requests of a chunk taken in one round, by their index in the chunk.
+	 *
+	 * @param candidates the candidates for erasing together
+	 * @param candidateIndexes the index of each candidate
+	 * @param individually requests decided on their own
+	 * @param later requests that wait for a later round
+	 */
+	private record Round(List<ErasureBatch.Erasure> candidates, List<Integer> candidateIndexes,
+			List<Integer> individually, List<Integer> later) {
 	}
 
 	/**
