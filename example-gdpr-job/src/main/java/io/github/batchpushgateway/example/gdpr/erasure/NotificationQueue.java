@@ -2,6 +2,11 @@ package io.github.batchpushgateway.example.gdpr.erasure;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
@@ -74,6 +79,66 @@ public class NotificationQueue {
 			.param("referenceKey", referenceKey)
 			.param("now", LocalDateTime.now(this.clock))
 			.update() > 0;
+	}
+
+	/**
+	 * Queues messages about several requests, each unless the same one is already queued or
+	 * sent: one query reads what the requests have queued, one statement inserts the rest.
+	 * @param messages the messages
+	 * @return how many were queued
+	 */
+	public int queueAll(List<Message> messages) {
+		if (messages.isEmpty()) {
+			return 0;
+		}
+		Set<List<Object>> queued = new HashSet<>(this.jdbc.sql("""
+				SELECT request_id, recipient_key, message, reference_key FROM notification_outbox
+				WHERE request_id IN (:requests)""")
+			.param("requests", messages.stream().map(Message::requestId).distinct().toList())
+			.query((rs, rowNum) -> List.<Object>of(rs.getLong("request_id"), rs.getString("recipient_key"),
+					rs.getString("message"), rs.getLong("reference_key")))
+			.list());
+		List<Object> values = new ArrayList<>();
+		LocalDateTime now = LocalDateTime.now(this.clock);
+		for (Message message : messages) {
+			if (queued.add(List.of(message.requestId(), message.recipientKey(), message.kind().name(),
+					message.referenceKey()))) {
+				values.addAll(List.of(message.requestId(), message.recipientKey(), message.kind().name(),
+						message.endpoint(), message.subjectReference(), message.referenceKey(), now));
+			}
+		}
+		int rows = values.size() / 7;
+		if (rows == 0) {
+			return 0;
+		}
+		return this.jdbc.sql("""
+				INSERT INTO notification_outbox
+					(request_id, recipient_key, message, endpoint, subject_reference, reference_key, status, attempts,
+					created_at)
+				VALUES """ + String.join(", ", Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)")))
+			.params(values)
+			.update();
+	}
+
+	/**
+	 * A message to queue.
+	 *
+	 * @param requestId the request the message is about
+	 * @param recipientKey a recipient's code, or {@link #REQUESTER}
+	 * @param kind the kind of message
+	 * @param endpoint where it goes
+	 * @param subjectReference how the receiving side knows the subject
+	 * @param referenceKey which of the recipient's references for the subject this message is
+	 * about (see {@link NotificationQueue#queue(long, String, MessageKind, String, String, long)})
+	 */
+	public record Message(long requestId, String recipientKey, MessageKind kind, String endpoint,
+			String subjectReference, long referenceKey) {
+
+		@Override
+		public String toString() {
+			return "Message[" + this.requestId + ", " + this.recipientKey + ", " + this.kind + "]"; // never the reference
+		}
+
 	}
 
 	/**

@@ -1,8 +1,12 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
 import org.apache.commons.logging.Log;
@@ -43,18 +47,7 @@ public final class OrderContracts {
 	 * @return {@link ContractState#CLOSED} when every order is in a known closed status
 	 */
 	public ContractState of(SubjectIdentifiers subject) {
-		Set<String> statuses = new HashSet<>(this.jdbc.sql("SELECT DISTINCT status FROM orders WHERE customer_id = ?")
-			.param(subject.subjectId())
-			.query(String.class)
-			.list());
-		if (!subject.emails().isEmpty()) {
-			statuses.addAll(this.jdbc.sql("""
-					SELECT DISTINCT status FROM orders
-					WHERE contact_email_normalized IN (:emails) AND customer_id IS NULL""")
-				.param("emails", subject.emails())
-				.query(String.class)
-				.list());
-		}
+		Set<String> statuses = statuses(List.of(subject)).get(subject.subjectId());
 		List<String> unknown = statuses.stream().filter((status) -> !isKnown(status)).sorted().toList();
 		if (!unknown.isEmpty()) {
 			// a status is a code of the shop, never personal data
@@ -64,6 +57,52 @@ public final class OrderContracts {
 		}
 		return statuses.stream().anyMatch(this.orders.getOpenStatuses()::contains) ? ContractState.OPEN
 				: ContractState.CLOSED;
+	}
+
+	/**
+	 * Returns the statuses of the orders of several subjects, with two queries for all of
+	 * them: orders linked to each account, and guest orders under each subject's addresses.
+	 * @param subjects the subjects' identifiers
+	 * @return the distinct statuses of each subject's orders, by account id, empty for none
+	 */
+	public Map<UUID, Set<String>> statuses(List<SubjectIdentifiers> subjects) {
+		Map<UUID, Set<String>> statuses = new HashMap<>();
+		Map<String, List<UUID>> byEmail = new HashMap<>();
+		for (SubjectIdentifiers subject : subjects) {
+			statuses.put(subject.subjectId(), new HashSet<>());
+			subject.emails()
+				.forEach((email) -> byEmail.computeIfAbsent(email, (key) -> new ArrayList<>()).add(subject.subjectId()));
+		}
+		if (statuses.isEmpty()) {
+			return statuses;
+		}
+		this.jdbc.sql("SELECT DISTINCT customer_id, status FROM orders WHERE customer_id IN (:subjects)")
+			.param("subjects", statuses.keySet())
+			.query((rs) -> {
+				statuses.get(rs.getObject("customer_id", UUID.class)).add(rs.getString("status"));
+			});
+		if (!byEmail.isEmpty()) {
+			this.jdbc.sql("""
+					SELECT DISTINCT contact_email_normalized, status FROM orders
+					WHERE contact_email_normalized IN (:emails) AND customer_id IS NULL""")
+				.param("emails", byEmail.keySet())
+				.query((rs) -> {
+					String status = rs.getString("status");
+					byEmail.get(rs.getString("contact_email_normalized"))
+						.forEach((subject) -> statuses.get(subject).add(status));
+				});
+		}
+		return statuses;
+	}
+
+	/**
+	 * Tells whether orders in these statuses leave no contract to perform: each status is a
+	 * configured closed one. Unlike {@link #of(SubjectIdentifiers)}, reports nothing.
+	 * @param statuses the statuses of a subject's orders
+	 * @return whether nothing stands in the erasure's way
+	 */
+	public boolean allClosed(Set<String> statuses) {
+		return this.orders.getClosedStatuses().containsAll(statuses);
 	}
 
 	/**

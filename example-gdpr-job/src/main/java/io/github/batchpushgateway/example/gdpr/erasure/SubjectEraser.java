@@ -4,14 +4,12 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
+import java.util.List;
 
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue.MessageKind;
 import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts.ContractState;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,7 +41,7 @@ import org.springframework.util.Assert;
  * subject's addresses minimised (Art. 5(1)(c)), consents, addresses, disclosure records,
  * released legal holds and the customer deleted, the address suppressed, audit rows written
  * (zero-row actions too), and the request moved to {@link RequestStatus#COMPLETED COMPLETED}
- * with a conditional update.</li>
+ * with a conditional update, by {@link ErasureBatch}.</li>
  * </ol>
  * The requester's confirmation is not queued here: the requester is told the data was erased
  * only once verification has found none of it left (see
@@ -51,12 +49,7 @@ import org.springframework.util.Assert;
  */
 public class SubjectEraser {
 
-	private static final List<String> PROCESSABLE = List.of(RequestStatus.VERIFIED.name(),
-			RequestStatus.ON_HOLD.name(), RequestStatus.REJECTED.name(), RequestStatus.FAILED.name());
-
 	private static final String IDENTITY_NOT_VERIFIED = "IDENTITY_NOT_VERIFIED";
-
-	private static final List<String> CONTRACT_REASONS = List.of("OPEN_CONTRACT", "UNKNOWN_ORDER_STATUS");
 
 	private final JdbcClient jdbc;
 
@@ -68,17 +61,21 @@ public class SubjectEraser {
 
 	private final ErasureAudit audit;
 
+	private final ErasureBatch erasureBatch;
+
 	private final GdprProperties properties;
 
 	private final Clock clock;
 
 	public SubjectEraser(JdbcClient jdbc, SuppressionList suppressionList, OrderContracts contracts,
-			NotificationQueue notifications, ErasureAudit audit, GdprProperties properties, Clock clock) {
+			NotificationQueue notifications, ErasureAudit audit, ErasureBatch erasureBatch, GdprProperties properties,
+			Clock clock) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(suppressionList, "'suppressionList' must not be null");
 		Assert.notNull(contracts, "'contracts' must not be null");
 		Assert.notNull(notifications, "'notifications' must not be null");
 		Assert.notNull(audit, "'audit' must not be null");
+		Assert.notNull(erasureBatch, "'erasureBatch' must not be null");
 		Assert.notNull(properties, "'properties' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.jdbc = jdbc;
@@ -86,6 +83,7 @@ public class SubjectEraser {
 		this.contracts = contracts;
 		this.notifications = notifications;
 		this.audit = audit;
+		this.erasureBatch = erasureBatch;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -97,17 +95,13 @@ public class SubjectEraser {
 	 * @return what it led to
 	 */
 	public ErasureOutcome erase(long requestId, long jobExecutionId) {
-		Request request = this.jdbc.sql("""
-				SELECT id, subject_id, status, reason_code, error_code, ground, requester_email, identity_verified_at
-				FROM erasure_request WHERE id = ? FOR UPDATE""")
+		LockedRequest request = this.jdbc
+			.sql("SELECT " + LockedRequest.COLUMNS + " FROM erasure_request WHERE id = ? FOR UPDATE")
 			.param(requestId)
-			.query((rs, rowNum) -> new Request(rs.getLong("id"), rs.getObject("subject_id", UUID.class),
-					rs.getString("status"), rs.getString("reason_code"), rs.getString("error_code"),
-					rs.getString("ground"), rs.getString("requester_email"),
-					rs.getObject("identity_verified_at", LocalDateTime.class) != null))
+			.query(LockedRequest.MAPPER)
 			.optional()
 			.orElse(null);
-		if (request == null || !PROCESSABLE.contains(request.status()) || request.isFinalRefusal()) {
+		if (request == null || !request.isProcessable()) {
 			return ErasureOutcome.NOT_PROCESSABLE;
 		}
 		if (!request.identityVerified()) {
@@ -145,7 +139,7 @@ public class SubjectEraser {
 			decide(request, RequestStatus.NO_DATA_HELD, "NO_DATA_HELD", MessageKind.NO_DATA_NOTICE);
 			return ErasureOutcome.NO_DATA_HELD;
 		}
-		eraseSubject(request, subject, jobExecutionId);
+		this.erasureBatch.erase(List.of(new ErasureBatch.Erasure(request, subject)), jobExecutionId);
 		return ErasureOutcome.COMPLETED;
 	}
 
@@ -154,7 +148,7 @@ public class SubjectEraser {
 	 * an erasure cannot be undone. Not an attempt: the request waits for a person, its
 	 * deadline running and reported.
 	 */
-	private void refuseUnverified(Request request) {
+	private void refuseUnverified(LockedRequest request) {
 		if (request.status().equals(RequestStatus.FAILED.name()) && IDENTITY_NOT_VERIFIED.equals(request.errorCode())) {
 			return;
 		}
@@ -166,7 +160,7 @@ public class SubjectEraser {
 		requireUpdated(updated, request);
 	}
 
-	private SubjectIdentifiers identifiers(Request request) {
+	private SubjectIdentifiers identifiers(LockedRequest request) {
 		String accountEmail = this.jdbc.sql("SELECT email FROM customer WHERE id = ?")
 			.param(request.subjectId())
 			.query(String.class)
@@ -180,14 +174,14 @@ public class SubjectEraser {
 	 * Whether this request's marketing data was erased before: only once, so that a consent
 	 * the customer gives again while the contract runs is theirs to give.
 	 */
-	private boolean marketingErased(Request request) {
+	private boolean marketingErased(LockedRequest request) {
 		return this.jdbc.sql("SELECT COUNT(*) FROM erasure_audit WHERE request_id = ? AND basis = ?")
 			.params(request.id(), ErasureAudit.MARKETING_ERASURE)
 			.query(Integer.class)
 			.single() > 0;
 	}
 
-	private void eraseMarketing(Request request, SubjectIdentifiers subject, long execution) {
+	private void eraseMarketing(LockedRequest request, SubjectIdentifiers subject, long execution) {
 		this.audit.record(request.id(), "marketing_consent", AuditAction.DELETED,
 				delete("marketing_consent", "customer_id", subject.subjectId()), ErasureAudit.MARKETING_ERASURE,
 				execution);
@@ -199,7 +193,7 @@ public class SubjectEraser {
 	 * addresses, and no earlier attempt of this request that erased something (a request
 	 * whose verification failed is erased again, not answered "no data").
 	 */
-	private boolean nothingHeld(Request request, SubjectIdentifiers subject) {
+	private boolean nothingHeld(LockedRequest request, SubjectIdentifiers subject) {
 		if (count("SELECT COUNT(*) FROM customer WHERE id = ?", request) > 0) {
 			return false;
 		}
@@ -228,7 +222,7 @@ public class SubjectEraser {
 			.single();
 	}
 
-	private void decide(Request request, RequestStatus status, String reasonCode, MessageKind reply) {
+	private void decide(LockedRequest request, RequestStatus status, String reasonCode, MessageKind reply) {
 		if (request.isDecided(status, reasonCode)) {
 			return; // decided before, the requester has been told: nothing changed
 		}
@@ -242,110 +236,17 @@ public class SubjectEraser {
 		queueReply(request, reply);
 	}
 
-	private void eraseSubject(Request request, SubjectIdentifiers subject, long execution) {
-		long id = request.id();
-		UUID subjectId = subject.subjectId();
-		String basis = ErasureAudit.erasureBasis(request.ground());
-		queueRecipientNotices(request);
-		this.audit.record(id, "invoice", AuditAction.RESTRICTED, restrictInvoices(request, subject),
-				ErasureAudit.INVOICE_RETENTION, execution);
-		this.audit.record(id, "orders", AuditAction.MINIMIZED, minimiseOrders(subject), ErasureAudit.MINIMISATION,
-				execution);
-		for (String table : List.of("marketing_consent", "address", "subject_disclosure", "legal_hold")) {
-			this.audit.record(id, table, AuditAction.DELETED, delete(table, "customer_id", subjectId), basis,
-					execution);
-		}
-		this.audit.record(id, "customer", AuditAction.DELETED, delete("customer", "id", subjectId), basis, execution);
-		suppress(request, subject, execution);
-		LocalDateTime now = LocalDateTime.now(this.clock);
-		int updated = this.jdbc.sql("""
-				UPDATE erasure_request SET status = 'COMPLETED', reason_code = NULL, error_code = NULL,
-					attempts = attempts + 1, decided_at = ?, completed_at = ?, verified_at = NULL
-				WHERE id = ? AND status = ?""").params(now, now, id, request.status()).update();
-		requireUpdated(updated, request);
-	}
-
-	/**
-	 * The account's orders and guest orders under the subject's addresses lose every personal
-	 * field; totals, status and country stay for bookkeeping.
-	 */
-	private int minimiseOrders(SubjectIdentifiers subject) {
-		String minimise = """
-				UPDATE orders SET customer_id = NULL, shipping_name = NULL, shipping_street = NULL,
-					shipping_postal_code = NULL, shipping_city = NULL, contact_email = NULL, contact_phone = NULL,
-					notes = NULL, minimized_at = :now
-				WHERE """;
-		LocalDateTime now = LocalDateTime.now(this.clock);
-		int minimised = this.jdbc.sql(minimise + " customer_id = :subject")
-			.param("now", now)
-			.param("subject", subject.subjectId())
-			.update();
-		if (!subject.emails().isEmpty()) {
-			minimised += this.jdbc.sql(minimise + " contact_email_normalized IN (:emails) AND customer_id IS NULL")
-				.param("now", now)
-				.param("emails", subject.emails())
-				.update();
-		}
-		return minimised;
-	}
-
 	/**
 	 * Suppresses every address the shop held for the subject, so that neither the account's
 	 * address nor a guest's is contacted again (Art. 21(3)).
 	 */
-	private void suppress(Request request, SubjectIdentifiers subject, long execution) {
+	private void suppress(LockedRequest request, SubjectIdentifiers subject, long execution) {
 		int suppressed = 0;
 		for (String email : subject.emails()) {
 			suppressed += this.suppressionList.add(email);
 		}
 		this.audit.record(request.id(), "suppression_entry", AuditAction.SUPPRESSED, suppressed,
 				ErasureAudit.SUPPRESSION, execution);
-	}
-
-	private void queueRecipientNotices(Request request) {
-		this.jdbc.sql("""
-				SELECT r.code, r.endpoint, d.recipient_subject_ref AS reference, MIN(d.id) AS reference_key
-				FROM subject_disclosure d JOIN data_recipient r ON r.id = d.recipient_id
-				WHERE d.customer_id = ?
-				GROUP BY r.code, r.endpoint, d.recipient_subject_ref""")
-			.param(request.subjectId())
-			// a recipient that knows the subject under two references must hear of both
-			.query((rs, rowNum) -> this.notifications.queue(request.id(), rs.getString("code"),
-					MessageKind.ERASURE_NOTICE, rs.getString("endpoint"), rs.getString("reference"),
-					rs.getLong("reference_key")))
-			.list();
-	}
-
-	private int restrictInvoices(Request request, SubjectIdentifiers subject) {
-		Period retention = this.properties.getRetention().getInvoicePeriod();
-		Assert.state(retention != null, "gdpr.retention.invoice-period is not set");
-		List<Long> invoices = new ArrayList<>(this.jdbc
-			.sql("SELECT invoice_id FROM orders WHERE customer_id = ? AND invoice_id IS NOT NULL")
-			.param(subject.subjectId())
-			.query(Long.class)
-			.list());
-		if (!subject.emails().isEmpty()) {
-			invoices.addAll(this.jdbc.sql("""
-					SELECT invoice_id FROM orders WHERE contact_email_normalized IN (:emails) AND customer_id IS NULL
-					AND invoice_id IS NOT NULL""").param("emails", subject.emails()).query(Long.class).list());
-		}
-		int restricted = 0;
-		for (long invoice : invoices) {
-			// an invoice without a retain-until date of its own gets the configured rule
-			this.jdbc.sql("SELECT issued_on FROM invoice WHERE id = ? AND retain_until IS NULL")
-				.param(invoice)
-				.query(LocalDate.class)
-				.optional()
-				.ifPresent((issuedOn) -> this.jdbc.sql("UPDATE invoice SET retain_until = ? WHERE id = ?")
-					.params(retainUntil(issuedOn, retention), invoice)
-					.update());
-			restricted += this.jdbc.sql("""
-					UPDATE invoice SET restricted = TRUE, restricted_at = ?, restricted_by_request = ?
-					WHERE restricted = FALSE AND id = ?""")
-				.params(LocalDateTime.now(this.clock), request.id(), invoice)
-				.update();
-		}
-		return restricted;
 	}
 
 	/**
@@ -363,43 +264,22 @@ public class SubjectEraser {
 		return this.jdbc.sql("DELETE FROM " + table + " WHERE " + column + " = ?").param(subject).update();
 	}
 
-	private void queueReply(Request request, MessageKind reply) {
+	private void queueReply(LockedRequest request, MessageKind reply) {
 		if (request.requesterEmail() != null) {
 			this.notifications.queue(request.id(), NotificationQueue.REQUESTER, reply,
 					this.properties.getNotifications().getRequesterEndpoint(), request.requesterEmail());
 		}
 	}
 
-	private int count(String sql, Request request) {
+	private int count(String sql, LockedRequest request) {
 		return this.jdbc.sql(sql).param(request.subjectId()).query(Integer.class).single();
 	}
 
-	private static void requireUpdated(int updated, Request request) {
+	private static void requireUpdated(int updated, LockedRequest request) {
 		if (updated != 1) {
 			// someone changed the request since it was locked: retry with fresh state
 			throw new ConcurrencyFailureException("Erasure request " + request.id() + " changed while being processed");
 		}
-	}
-
-	private record Request(long id, UUID subjectId, String status, @Nullable String reasonCode,
-			@Nullable String errorCode, String ground, @Nullable String requesterEmail, boolean identityVerified) {
-
-		/**
-		 * A refusal the job did not make because of a contract: a person's decision, final.
-		 */
-		boolean isFinalRefusal() {
-			return this.status.equals(RequestStatus.REJECTED.name()) && !CONTRACT_REASONS.contains(this.reasonCode);
-		}
-
-		boolean isDecided(RequestStatus status, String reasonCode) {
-			return this.status.equals(status.name()) && reasonCode.equals(this.reasonCode);
-		}
-
-		@Override
-		public String toString() {
-			return "Request[" + this.id + "]"; // never the subject's id or address
-		}
-
 	}
 
 }

@@ -2,7 +2,13 @@ package io.github.batchpushgateway.example.gdpr.erasure;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,6 +52,37 @@ public final class SuppressionList {
 			.param("now", LocalDateTime.now(this.clock))
 			.param("fingerprint", this.keys.currentFingerprint())
 			.update();
+	}
+
+	/**
+	 * Adds addresses under the current key, each unless it is there already: one query reads
+	 * which are, one statement inserts the rest.
+	 * @param emails the addresses as stored
+	 * @return the addresses added
+	 */
+	public Set<String> addAll(Collection<String> emails) {
+		Map<String, String> byHmac = new LinkedHashMap<>();
+		emails.forEach((email) -> byHmac.putIfAbsent(this.keys.keyFor(email), email));
+		if (byHmac.isEmpty()) {
+			return Set.of();
+		}
+		this.jdbc.sql("SELECT email_hmac FROM suppression_entry WHERE email_hmac IN (:hmacs)")
+			.param("hmacs", byHmac.keySet())
+			.query(String.class)
+			.list()
+			.forEach(byHmac::remove);
+		if (byHmac.isEmpty()) {
+			return Set.of();
+		}
+		List<Object> values = new ArrayList<>();
+		LocalDateTime now = LocalDateTime.now(this.clock);
+		String fingerprint = this.keys.currentFingerprint();
+		byHmac.keySet().forEach((hmac) -> values.addAll(List.of(hmac, now, fingerprint)));
+		this.jdbc.sql("INSERT INTO suppression_entry (email_hmac, created_at, key_fingerprint) VALUES "
+				+ String.join(", ", Collections.nCopies(byHmac.size(), "(?, ?, ?)")))
+			.params(values)
+			.update();
+		return new HashSet<>(byHmac.values());
 	}
 
 	/**

@@ -1,11 +1,14 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
+import java.util.List;
+
 import org.springframework.dao.TransientDataAccessException;
 
 /**
- * A transient database error (lock timeout, deadlock, concurrent change) while erasing one
- * subject: the subject's transaction is retried, and when the error outlasts the retries the
- * subject is skipped like an {@link UnprocessableSubjectException} (its request becomes
+ * A transient database error (lock timeout, deadlock, concurrent change) while erasing a
+ * chunk's subjects: the chunk's transaction is retried, and when the error outlasts the
+ * retries the chunk is written again one subject per transaction and a subject that still
+ * fails is skipped like an {@link UnprocessableSubjectException} (its request becomes
  * {@link RequestStatus#FAILED FAILED} with this error code and a later run tries again), so
  * one stuck subject does not stop everyone else's erasure. Like
  * {@link SubjectErasureException} it carries an error code instead of the database's message.
@@ -14,8 +17,8 @@ public class TransientErasureException extends TransientDataAccessException {
 
 	private final String errorCode;
 
-	public TransientErasureException(long requestId, String errorCode) {
-		super("Erasure of request " + requestId + " hit a transient error: " + errorCode);
+	public TransientErasureException(List<Long> requestIds, String errorCode) {
+		super("Erasure of " + SubjectErasureException.describe(requestIds) + " hit a transient error: " + errorCode);
 		this.errorCode = errorCode;
 	}
 

@@ -8,7 +8,9 @@ import javax.sql.DataSource;
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
 import io.github.batchpushgateway.example.gdpr.demo.DemoDataGenerator;
 import io.github.batchpushgateway.example.gdpr.demo.DemoProperties;
+import io.github.batchpushgateway.example.gdpr.erasure.ChunkEraser;
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
+import io.github.batchpushgateway.example.gdpr.erasure.ErasureBatch;
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureSkipRecorder;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
 import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts;
@@ -106,7 +108,8 @@ public class GdprErasureJobConfiguration {
 
 	/**
 	 * {@code gdpr.erasure.chunk-size} subjects per chunk, so one commit per chunk, in order of
-	 * deadline. Transient database errors are retried with backoff (the whole chunk, from a
+	 * deadline; a chunk's clear cases are erased together, a few statements per table for all
+	 * of them (see {@link ChunkEraser}). Transient database errors are retried with backoff (the whole chunk, from a
 	 * savepoint); a subject whose own data makes erasure fail, or whose transient error outlasts
 	 * the retries, is isolated by writing the chunk again one subject per transaction, and skipped
 	 * (its request set to FAILED with an error code, tried again by later runs up to the attempts
@@ -115,7 +118,7 @@ public class GdprErasureJobConfiguration {
 	 */
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcCursorItemReader<Long> erasureRequestReader, SubjectEraser eraser, ErasureAudit audit, JdbcClient jdbc,
+			JdbcCursorItemReader<Long> erasureRequestReader, ChunkEraser eraser, ErasureAudit audit, JdbcClient jdbc,
 			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
 		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(erasure.getChunkSize())
@@ -278,10 +281,23 @@ public class GdprErasureJobConfiguration {
 	}
 
 	@Bean
+	ErasureBatch erasureBatch(JdbcTemplate jdbc, SuppressionList suppressionList, NotificationQueue notificationQueue,
+			ErasureAudit erasureAudit, GdprProperties properties, Clock clock) {
+		return new ErasureBatch(jdbc, suppressionList, notificationQueue, erasureAudit, properties, clock);
+	}
+
+	@Bean
 	SubjectEraser subjectEraser(JdbcClient jdbc, SuppressionList suppressionList, OrderContracts orderContracts,
-			NotificationQueue notificationQueue, ErasureAudit erasureAudit, GdprProperties properties, Clock clock) {
-		return new SubjectEraser(jdbc, suppressionList, orderContracts, notificationQueue, erasureAudit, properties,
-				clock);
+			NotificationQueue notificationQueue, ErasureAudit erasureAudit, ErasureBatch erasureBatch,
+			GdprProperties properties, Clock clock) {
+		return new SubjectEraser(jdbc, suppressionList, orderContracts, notificationQueue, erasureAudit, erasureBatch,
+				properties, clock);
+	}
+
+	@Bean
+	ChunkEraser chunkEraser(JdbcClient jdbc, SubjectEraser subjectEraser, ErasureBatch erasureBatch,
+			OrderContracts orderContracts) {
+		return new ChunkEraser(jdbc, subjectEraser, erasureBatch, orderContracts);
 	}
 
 	@Bean

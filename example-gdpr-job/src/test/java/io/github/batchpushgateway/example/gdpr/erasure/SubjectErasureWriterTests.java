@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.example.gdpr.erasure;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
@@ -39,7 +41,7 @@ import static org.mockito.Mockito.mock;
  */
 class SubjectErasureWriterTests {
 
-	private final SubjectEraser eraser = mock(SubjectEraser.class);
+	private final ChunkEraser eraser = mock(ChunkEraser.class);
 
 	private final ErasureRunStatistics statistics = new ErasureRunStatistics();
 
@@ -60,8 +62,8 @@ class SubjectErasureWriterTests {
 	void committedRequestIsCountedAndTimedInItsExecution() {
 		// given
 		StepExecution run = startStep(1);
-		given(this.eraser.erase(eq(11L), anyLong())).willReturn(ErasureOutcome.COMPLETED);
-		given(this.eraser.erase(eq(12L), anyLong())).willReturn(ErasureOutcome.ON_HOLD);
+		given(this.eraser.erase(eq(List.of(11L)), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
+		given(this.eraser.erase(eq(List.of(12L)), anyLong())).willReturn(List.of(ErasureOutcome.ON_HOLD));
 
 		// when
 		writeAndCommit(11L);
@@ -79,7 +81,7 @@ class SubjectErasureWriterTests {
 	void requestOfAFailedChunkIsNeitherCountedNorTimed() {
 		// given
 		StepExecution run = startStep(1);
-		given(this.eraser.erase(eq(11L), anyLong())).willReturn(ErasureOutcome.COMPLETED);
+		given(this.eraser.erase(eq(List.of(11L)), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
 
 		// when: erased, but the chunk's transaction then fails
 		this.writer.beforeChunk(Chunk.of(11L));
@@ -105,11 +107,10 @@ class SubjectErasureWriterTests {
 				new JobExecution(1L, new JobInstance(1L, "gdprErasureJob"), new JobParameters()));
 		StepSynchronizationManager.register(run);
 		writer.beforeStep(run);
-		given(this.eraser.erase(eq(11L), anyLong())).willAnswer((invocation) -> {
+		given(this.eraser.erase(eq(List.of(11L, 12L)), anyLong())).willAnswer((invocation) -> {
 			jdbc.update("INSERT INTO erased VALUES (11)");
-			return ErasureOutcome.COMPLETED;
+			throw new TransientDataAccessResourceException("lock");
 		});
-		given(this.eraser.erase(eq(12L), anyLong())).willThrow(new TransientDataAccessResourceException("lock"));
 
 		// when: written in the chunk's transaction
 		Integer erasedAfterFailure = new TransactionTemplate(transactionManager).execute((status) -> {
@@ -128,7 +129,7 @@ class SubjectErasureWriterTests {
 	void retriedWriteIsTimedOnce() {
 		// given
 		StepExecution run = startStep(1);
-		given(this.eraser.erase(eq(11L), anyLong())).willReturn(ErasureOutcome.COMPLETED);
+		given(this.eraser.erase(eq(List.of(11L)), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
 
 		// when: written, rolled back by a retry, written again, committed
 		this.writer.beforeChunk(Chunk.of(11L));
@@ -143,7 +144,7 @@ class SubjectErasureWriterTests {
 	@Test
 	void nextExecutionStartsFromZero() {
 		// given
-		given(this.eraser.erase(anyLong(), anyLong())).willReturn(ErasureOutcome.COMPLETED);
+		given(this.eraser.erase(anyList(), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
 		StepExecution first = startStep(1);
 		writeAndCommit(11L);
 		writeAndCommit(12L);
@@ -176,15 +177,17 @@ class SubjectErasureWriterTests {
 				new JobExecution(1L, new JobInstance(1L, "gdprErasureJob"), new JobParameters()));
 		StepSynchronizationManager.register(run);
 		writer.beforeStep(run);
-		given(this.eraser.erase(anyLong(), anyLong())).willAnswer((invocation) -> {
-			long request = invocation.getArgument(0);
-			// what the chunk has written so far, as the eraser's own statements see it
-			int visible = jdbc.queryForObject("SELECT COUNT(*) FROM erasure_audit", Integer.class);
-			audit.record(request, "customer", AuditAction.DELETED, visible, ErasureAudit.ERASURE, 1L);
-			if (request == 13L) {
-				throw new TransientDataAccessResourceException("lock");
+		given(this.eraser.erase(anyList(), anyLong())).willAnswer((invocation) -> {
+			List<Long> requests = invocation.getArgument(0);
+			for (long request : requests) {
+				// what the chunk has written so far, as the eraser's own statements see it
+				int visible = jdbc.queryForObject("SELECT COUNT(*) FROM erasure_audit", Integer.class);
+				audit.record(request, "customer", AuditAction.DELETED, visible, ErasureAudit.ERASURE, 1L);
+				if (request == 13L) {
+					throw new TransientDataAccessResourceException("lock");
+				}
 			}
-			return ErasureOutcome.COMPLETED;
+			return requests.stream().map((request) -> ErasureOutcome.COMPLETED).toList();
 		});
 
 		// when: a chunk of two subjects, then one whose last subject fails
