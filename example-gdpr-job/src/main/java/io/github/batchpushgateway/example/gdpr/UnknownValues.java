@@ -4,27 +4,25 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
-
-import org.jspecify.annotations.Nullable;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
  * Rows of a table whose value in an indexed text column is none of the values the job knows
- * (a status, a key fingerprint), found by reading only the index ranges between the known
- * values. A {@code GROUP BY} or {@code DISTINCT} over the column reads one index entry per row
- * of the table, every order or suppression entry ever made; the ranges between known values
- * hold only the rows in an unknown state, usually none, so the cost stays that of a few index
- * lookups however long the history.
+ * (a status, a key fingerprint), found by stepping through the distinct values the index
+ * holds. A {@code GROUP BY} or {@code DISTINCT} over the column reads one index entry per row
+ * of the table, every order or suppression entry ever made; stepping reads one entry per
+ * distinct value (a handful of statuses), then counts the rows of the unknown ones only, so
+ * the cost stays that of a few index lookups however long the history.
  *
- * <p>Each range starts just above a known value: at the value followed by the character
- * {@code U+0000}, the smallest text that sorts after it. {@code column > 'DELIVERED'} would be
- * the same range, but H2 positions its index cursor at the first {@code 'DELIVERED'} entry and
- * walks past every one of them. Text sorts as H2 sorts it without a collation (by UTF-16 code
- * unit, as {@link String#compareTo}); the table and column names are the caller's constants,
- * never input.
+ * <p>Each step looks for the first value at or above the previous one followed by the
+ * character {@code U+0000}, the smallest text that sorts after it. H2 runs both
+ * {@code column > 'DELIVERED'} and {@code column < 'DELIVERED'} by walking past every
+ * {@code 'DELIVERED'} entry (measured: 170 ms for an empty range bounded by the status of
+ * 190,000 orders, against 1 ms for the whole census by steps). The table and column names are
+ * the caller's constants, never input.
  */
 public final class UnknownValues {
 
@@ -36,7 +34,7 @@ public final class UnknownValues {
 
 	private final String column;
 
-	private final List<String> known;
+	private final Set<String> known;
 
 	/**
 	 * Creates an instance for a column.
@@ -53,7 +51,7 @@ public final class UnknownValues {
 		this.jdbc = jdbc;
 		this.table = table;
 		this.column = column;
-		this.known = List.copyOf(new TreeSet<>(known));
+		this.known = Set.copyOf(known);
 	}
 
 	/**
@@ -62,8 +60,9 @@ public final class UnknownValues {
 	 */
 	public long count() {
 		long rows = 0;
-		for (Range range : ranges()) {
-			rows += range.where(this.jdbc.sql("SELECT COUNT(*) FROM " + this.table + " WHERE " + range.condition()))
+		for (String value : values()) {
+			rows += this.jdbc.sql("SELECT COUNT(*) FROM " + this.table + " WHERE " + this.column + " = ?")
+				.param(value)
 				.query(Long.class)
 				.single();
 		}
@@ -71,86 +70,35 @@ public final class UnknownValues {
 	}
 
 	/**
-	 * Returns the values, set and unknown, that rows hold: one index lookup per value found
-	 * and per range between known values.
-	 * @return the distinct unknown values, sorted
+	 * Returns the values, set and unknown, that rows hold: one index lookup per distinct
+	 * value.
+	 * @return the distinct unknown values, in the index's order
 	 */
 	public List<String> values() {
 		List<String> values = new ArrayList<>();
-		for (Range range : ranges()) {
-			Optional<String> next = range.first();
-			while (next.isPresent()) {
-				values.add(next.get());
-				next = new Range(next.get() + AFTER, range.below()).first();
+		// the empty text is the smallest value: from there, not from "IS NOT NULL", which would
+		// walk the rows without a value first
+		Optional<String> next = firstFrom("");
+		while (next.isPresent()) {
+			String value = next.get();
+			if (!this.known.contains(value)) {
+				values.add(value);
 			}
+			Optional<String> following = firstFrom(value + AFTER);
+			Assert.state(following.isEmpty() || !following.get().equals(value),
+					() -> this.table + "." + this.column + " does not sort text by code unit: cannot step past a value");
+			next = following;
 		}
 		return values;
 	}
 
-	/**
-	 * Ranges between the known values, each from just above one (or from the start) to below
-	 * the next (or to the end).
-	 */
-	private List<Range> ranges() {
-		List<Range> ranges = new ArrayList<>();
-		@Nullable String from = null;
-		for (String value : this.known) {
-			ranges.add(new Range(from, value));
-			from = value + AFTER;
-		}
-		ranges.add(new Range(from, null));
-		return ranges;
-	}
-
-	/**
-	 * Values from {@code from} (inclusive) to {@code below} (exclusive), either open.
-	 */
-	private final class Range {
-
-		private final @Nullable String from;
-
-		private final @Nullable String below;
-
-		Range(@Nullable String from, @Nullable String below) {
-			this.from = from;
-			this.below = below;
-		}
-
-		@Nullable String below() {
-			return this.below;
-		}
-
-		String condition() {
-			String column = UnknownValues.this.column;
-			List<String> conditions = new ArrayList<>();
-			if (this.from != null) {
-				conditions.add(column + " >= :from");
-			}
-			if (this.below != null) {
-				conditions.add(column + " < :below");
-			}
-			return conditions.isEmpty() ? column + " IS NOT NULL" : String.join(" AND ", conditions);
-		}
-
-		JdbcClient.StatementSpec where(JdbcClient.StatementSpec statement) {
-			JdbcClient.StatementSpec bound = statement;
-			if (this.from != null) {
-				bound = bound.param("from", this.from);
-			}
-			if (this.below != null) {
-				bound = bound.param("below", this.below);
-			}
-			return bound;
-		}
-
-		Optional<String> first() {
-			String column = UnknownValues.this.column;
-			return where(UnknownValues.this.jdbc.sql("SELECT " + column + " FROM " + UnknownValues.this.table + " WHERE "
-					+ condition() + " ORDER BY " + column + " LIMIT 1"))
-				.query(String.class)
-				.optional();
-		}
-
+	private Optional<String> firstFrom(String from) {
+		return this.jdbc
+			.sql("SELECT " + this.column + " FROM " + this.table + " WHERE " + this.column + " >= ? ORDER BY "
+					+ this.column + " LIMIT 1")
+			.param(from)
+			.query(String.class)
+			.optional();
 	}
 
 }
