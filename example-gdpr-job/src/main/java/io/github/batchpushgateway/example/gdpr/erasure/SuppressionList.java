@@ -80,8 +80,8 @@ public final class SuppressionList {
 		return withoutKey().count();
 	}
 
-	// the index ranges between the configured fingerprints: entries in them are few or none,
-	// where the whole list grows with every erasure
+	// one index lookup per distinct fingerprint (a key or two), where the list grows with every
+	// erasure
 	private UnknownValues withoutKey() {
 		return new UnknownValues(this.jdbc, "suppression_entry", "key_fingerprint", this.keys.fingerprints());
 	}

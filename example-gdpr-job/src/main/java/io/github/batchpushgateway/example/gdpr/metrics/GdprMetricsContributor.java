@@ -50,7 +50,7 @@ import org.springframework.util.Assert;
  * each erasure once; the metric shows what it found until the data is gone), not for every
  * subject of the run; the run's audited records are summed once, then only the audit rows
  * written since the last push are added ({@link RunAuditTotals}); and the
- * {@link IntegrityCensus} reads only the index ranges of statuses the job does not know.
+ * {@link IntegrityCensus} takes one index lookup per distinct status.
  *
  * <p>What a run does as it happens, and only for its current execution (notifications by
  * recipient and outcome, time per request), the writers record through the starter's

@@ -17,10 +17,10 @@ import org.springframework.util.Assert;
 /**
  * Counts what the job would otherwise trust without checking: orders and requests in a status
  * it does not know (an order counts as open, a request is processed by nobody), and
- * suppression entries made under a key that is not configured. Each count reads only the
- * index ranges between the known values ({@link UnknownValues}), not the column, so it is
- * taken at every push: a status written by another system shows within the run, and the
- * cost stays that of a few index lookups however many orders the shop has.
+ * suppression entries made under a key that is not configured. Each count steps through the
+ * distinct values the column's index holds ({@link UnknownValues}) instead of reading the
+ * column, so it is taken at every push: a status written by another system shows within the
+ * run, and the cost stays that of a few index lookups however many orders the shop has.
  */
 public final class IntegrityCensus {
 
