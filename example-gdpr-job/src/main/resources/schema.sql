@@ -169,6 +169,13 @@ ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS give_up_reason VARCHAR(
 ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS gave_up_at TIMESTAMP;
 ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
 CREATE INDEX IF NOT EXISTS notification_outbox_status ON notification_outbox (status);
+-- Whether a request's reply went out (retention, RequesterContacts) is looked up per request. Without an
+-- index on both columns H2 plans that lookup, prepared while the outbox is still empty, through the status
+-- index: every request holding an address then read every message ever sent, at every push.
+CREATE INDEX IF NOT EXISTS notification_outbox_request_recipient_status
+	ON notification_outbox (request_id, recipient_key, status);
+-- Given-up messages pile up once acknowledged: the metric counts only those not acknowledged yet.
+CREATE INDEX IF NOT EXISTS notification_outbox_status_acknowledged_at ON notification_outbox (status, acknowledged_at);
 
 -- Accountability (GDPR Art. 5(2), 30) without personal data: what was done to how many rows, why and when.
 CREATE TABLE IF NOT EXISTS erasure_audit (

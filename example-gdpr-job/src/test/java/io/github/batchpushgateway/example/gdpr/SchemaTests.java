@@ -81,6 +81,23 @@ class SchemaTests {
 		assertThat(contactsToDrop).contains("ERASURE_REQUEST_HOLDS_REQUESTER_EMAIL: HOLDS_REQUESTER_EMAIL = TRUE");
 	}
 
+	@Test
+	void aRequestsReplyIsLookedUpByTheRequestEvenWhenPlannedOnAnEmptyOutbox() {
+		// given: the schema and no message yet, as when the first push of a run prepares the statement
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+
+		// when: H2 plans whether the requests holding an address had their reply sent
+		String contactsToDrop = plan(jdbc,
+				"SELECT r.id FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED);
+
+		// then: each request's own messages, not every message ever sent for every request
+		assertThat(contactsToDrop.replaceAll("\\s+", " ")).contains(
+				"NOTIFICATION_OUTBOX_REQUEST_RECIPIENT_STATUS: RECIPIENT_KEY = 'requester' AND REQUEST_ID = R.ID");
+	}
+
 	private static String plan(JdbcClient jdbc, String query) {
 		return jdbc.sql("EXPLAIN " + query).query(String.class).single();
 	}

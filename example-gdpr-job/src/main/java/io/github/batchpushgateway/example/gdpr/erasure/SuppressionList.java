@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.batchpushgateway.example.gdpr.UnknownValues;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -105,29 +107,21 @@ public final class SuppressionList {
 	 * @return fingerprints, empty when every entry can be matched
 	 */
 	public List<String> fingerprintsWithoutKey() {
-		Set<String> configured = this.keys.fingerprints();
-		return this.jdbc.sql("SELECT DISTINCT key_fingerprint FROM suppression_entry WHERE key_fingerprint IS NOT NULL")
-			.query(String.class)
-			.list()
-			.stream()
-			.filter((fingerprint) -> !configured.contains(fingerprint))
-			.sorted()
-			.toList();
+		return withoutKey().values();
 	}
 
 	/**
-	 * Counts the entries made under a key that is not configured.
-	 * @return entries that no longer match
+	 * Counts the entries made under keys that are not configured.
+	 * @return entries that match nobody
 	 */
 	public long entriesWithoutKey() {
-		List<String> orphaned = fingerprintsWithoutKey();
-		if (orphaned.isEmpty()) {
-			return 0;
-		}
-		return this.jdbc.sql("SELECT COUNT(*) FROM suppression_entry WHERE key_fingerprint IN (:fingerprints)")
-			.param("fingerprints", orphaned)
-			.query(Long.class)
-			.single();
+		return withoutKey().count();
+	}
+
+	// one index lookup per distinct fingerprint (a key or two), where the list grows with every
+	// erasure
+	private UnknownValues withoutKey() {
+		return new UnknownValues(this.jdbc, "suppression_entry", "key_fingerprint", this.keys.fingerprints());
 	}
 
 	/**

@@ -244,9 +244,9 @@ public class GdprErasureJobConfiguration {
 
 	@Bean
 	Step sweepRetention(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			ErasureAudit audit, Clock clock) {
+			JdbcTemplate jdbcTemplate, ErasureAudit audit, Clock clock) {
 		return new StepBuilder("sweepRetention", jobRepository)
-			.tasklet(new RetentionSweepTasklet(jdbc, audit, clock), transactionManager)
+			.tasklet(new RetentionSweepTasklet(jdbc, jdbcTemplate, audit, clock), transactionManager)
 			.build();
 	}
 

@@ -27,6 +27,14 @@ public class ResidualData {
 	public static final List<String> TABLES = List.of("customer", "address", "marketing_consent", "orders", "invoice",
 			"subject_disclosure");
 
+	/**
+	 * Unrestricted invoices of the orders matching a condition on {@code orders o}, each
+	 * counted once. A join, not {@code id IN (SELECT invoice_id ...)}: H2 builds a temporary
+	 * result for the subquery, which cost three to fifteen times the join per subject verified.
+	 */
+	private static final String INVOICES_OF_ORDERS = "SELECT COUNT(DISTINCT i.id) FROM orders o "
+			+ "JOIN invoice i ON i.id = o.invoice_id WHERE i.restricted = FALSE AND ";
+
 	private final JdbcClient jdbc;
 
 	public ResidualData(JdbcClient jdbc) {
@@ -100,9 +108,7 @@ public class ResidualData {
 		return switch (table) {
 			case "customer" -> "SELECT COUNT(*) FROM customer WHERE id IN (%s)";
 			// an unrestricted invoice of the subject, found through its still-linked orders
-			case "invoice" -> """
-					SELECT COUNT(*) FROM invoice WHERE restricted = FALSE
-					AND id IN (SELECT invoice_id FROM orders WHERE customer_id IN (%s))""";
+			case "invoice" -> INVOICES_OF_ORDERS + "o.customer_id IN (%s)";
 			default -> "SELECT COUNT(*) FROM " + table + " WHERE customer_id IN (%s)";
 		};
 	}
@@ -110,9 +116,7 @@ public class ResidualData {
 	private static String linkedToAddress(String table) {
 		return switch (table) {
 			case "orders" -> "SELECT COUNT(*) FROM orders WHERE customer_id IS NULL AND contact_email_normalized IN (%s)";
-			case "invoice" -> """
-					SELECT COUNT(*) FROM invoice WHERE restricted = FALSE AND id IN (SELECT invoice_id FROM orders
-					WHERE customer_id IS NULL AND contact_email_normalized IN (%s))""";
+			case "invoice" -> INVOICES_OF_ORDERS + "o.customer_id IS NULL AND o.contact_email_normalized IN (%s)";
 			default -> throw new IllegalArgumentException(table);
 		};
 	}

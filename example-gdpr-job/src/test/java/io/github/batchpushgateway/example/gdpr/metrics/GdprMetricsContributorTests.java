@@ -1,0 +1,100 @@
+package io.github.batchpushgateway.example.gdpr.metrics;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.Collection;
+import java.util.UUID;
+
+import io.github.batchpushgateway.example.gdpr.GdprProperties;
+import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
+import io.github.batchpushgateway.example.gdpr.erasure.SuppressionList;
+import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@link GdprMetricsContributor} reports about its own cost: every push of an execution
+ * counted, in wall and in CPU time, whichever object of the execution the push hands over.
+ */
+class GdprMetricsContributorTests {
+
+	private static final LocalDateTime CREATED = LocalDateTime.of(2026, 12, 7, 10, 0);
+
+	private final GdprMetricsContributor contributor = contributor();
+
+	@Test
+	void everyPushOfAnExecutionIsCountedWhenItsEndComesAsAnotherObject() {
+		// given: two pushes of a running execution
+		this.contributor.contribute(execution(1, CREATED));
+		this.contributor.contribute(execution(1, CREATED));
+
+		// when: its end, read again from the job repository
+		Collection<MetricSnapshot> last = this.contributor.contribute(execution(1, CREATED));
+
+		// then
+		assertThat(pushes(last, "gdpr_metrics_contribution_seconds")).isEqualTo(3);
+		assertThat(pushes(last, "gdpr_metrics_contribution_cpu_seconds")).isEqualTo(3);
+	}
+
+	@Test
+	void anotherExecutionCountsFromItsFirstPush() {
+		// given
+		this.contributor.contribute(execution(1, CREATED));
+
+		// when: the next execution, and one whose id a fresh job repository used again
+		Collection<MetricSnapshot> next = this.contributor.contribute(execution(2, CREATED.plusDays(1)));
+		Collection<MetricSnapshot> reused = this.contributor.contribute(execution(2, CREATED.plusDays(2)));
+
+		// then
+		assertThat(pushes(next, "gdpr_metrics_contribution_seconds")).isEqualTo(1);
+		assertThat(pushes(reused, "gdpr_metrics_contribution_seconds")).isEqualTo(1);
+	}
+
+	private static long pushes(Collection<MetricSnapshot> metrics, String name) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
+			.map(SummarySnapshot.class::cast)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no " + name))
+			.getDataPoints()
+			.get(0)
+			.getCount();
+	}
+
+	private static JobExecution execution(long id, LocalDateTime created) {
+		JobExecution execution = new JobExecution(id, new JobInstance(1L, "gdprErasureJob"), new JobParameters());
+		execution.setCreateTime(created);
+		return execution;
+	}
+
+	private static GdprMetricsContributor contributor() {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:contributor-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		// the job repository's table, as much of it as the run's audit totals read
+		jdbc.sql("CREATE TABLE BATCH_JOB_EXECUTION (JOB_EXECUTION_ID BIGINT PRIMARY KEY, JOB_INSTANCE_ID BIGINT)")
+			.update();
+		GdprProperties properties = new GdprProperties();
+		properties.getSuppression().setHmacKey("a-secret-key-of-at-least-32-characters!");
+		SuppressionKeys keys = new SuppressionKeys(properties);
+		Clock clock = Clock.systemDefaultZone();
+		IntegrityCensus census = new IntegrityCensus(jdbc, new OrderContracts(jdbc, properties),
+				new SuppressionList(jdbc, keys, clock));
+		return new GdprMetricsContributor("gdprErasureJob", jdbc, new ResidualData(jdbc), new ErasureRunStatistics(),
+				clock, keys, census);
+	}
+
+}
