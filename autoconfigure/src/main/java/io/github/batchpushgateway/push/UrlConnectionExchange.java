@@ -1,0 +1,115 @@
+package io.github.batchpushgateway.push;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Exchanges on the JDK's {@link HttpURLConnection}, for a plain-HTTP gateway when no credentials
+ * and no headers of the application's are set. In a cold process its first exchange costs a few
+ * milliseconds, where the JDK's {@code HttpClient} takes hundreds of milliseconds of CPU to build
+ * (its selector thread, its TLS set-up even for plain HTTP) and to make its first exchange: a
+ * batch job run by cron pays that in every run.
+ *
+ * <p>{@code HttpURLConnection} logs every request's headers at {@code FINE} (the JDK's
+ * {@code sun.net.www.protocol.http.HttpURLConnection} logger), which is why no request with an
+ * {@code Authorization} or any other header of the application's goes this way: what it logs here
+ * is the request line (the group's path) and headers the JDK sets itself. Proxies are the JVM's
+ * default {@code ProxySelector}'s, as for the JDK's client; the JVM's default
+ * {@link Authenticator} is never asked for credentials; redirects are not followed. Connections
+ * are kept alive by the JDK's keep-alive cache.
+ */
+final class UrlConnectionExchange implements GatewayExchange {
+
+	/** Asks nobody: the JVM's default authenticator must not add credentials to a request. */
+	private static final Authenticator NO_CREDENTIALS = new Authenticator() {
+	};
+
+	private final String description;
+
+	private final int connectTimeoutMillis;
+
+	private final Duration readTimeout;
+
+	/**
+	 * Creates the exchange.
+	 * @param description how errors name the gateway
+	 * @param connectTimeout how long to wait for a connection
+	 * @param readTimeout how long to wait for the whole answer
+	 */
+	UrlConnectionExchange(String description, Duration connectTimeout, Duration readTimeout) {
+		this.description = description;
+		this.connectTimeoutMillis = millis(connectTimeout);
+		this.readTimeout = readTimeout;
+	}
+
+	/**
+	 * Sends the request and reads the whole answer within the read timeout: each read of the
+	 * connection waits at most that long, and the exchange as a whole is bounded by a deadline
+	 * that closes the connection, so that a gateway or proxy that sends its answer a byte at a
+	 * time cannot hold the target's sending thread either.
+	 */
+	@Override
+	public Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body)
+			throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+		connection.setRequestMethod(method);
+		connection.setConnectTimeout(this.connectTimeoutMillis);
+		connection.setReadTimeout(millis(this.readTimeout));
+		connection.setInstanceFollowRedirects(false);
+		connection.setUseCaches(false);
+		connection.setAuthenticator(NO_CREDENTIALS);
+		headers.forEach(connection::setRequestProperty);
+		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, connection::disconnect);
+		try {
+			if (body != null) {
+				// Buffered by the connection, not streamed: a kept-alive connection that the gateway
+				// closed meanwhile is then replaced and the request sent again, as a PUT may be.
+				connection.setDoOutput(true);
+				try (OutputStream out = connection.getOutputStream()) {
+					out.write(body);
+				}
+			}
+			int status = connection.getResponseCode();
+			return new Answer(status, readFully((status < 400) ? connection.getInputStream() : connection.getErrorStream()));
+		}
+		catch (IOException ex) {
+			// A read timeout or a connect failure says so itself; the deadline's close does not.
+			throw deadline.passed() ? timedOut(ex) : ex;
+		}
+		finally {
+			deadline.end();
+		}
+	}
+
+	/** Reads the answer to its end and closes it, which returns the connection to the keep-alive cache. */
+	private static byte[] readFully(@Nullable InputStream answer) throws IOException {
+		if (answer == null) {
+			return new byte[0];
+		}
+		try (answer) {
+			return answer.readAllBytes();
+		}
+	}
+
+	private SocketTimeoutException timedOut(IOException cause) {
+		SocketTimeoutException timedOut = new SocketTimeoutException(
+				"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
+		timedOut.initCause(cause);
+		return timedOut;
+	}
+
+	/** At least 1 ms: {@code HttpURLConnection} takes 0 for no timeout at all. */
+	private static int millis(Duration duration) {
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
+	}
+
+}
