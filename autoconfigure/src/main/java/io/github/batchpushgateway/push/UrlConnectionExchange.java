@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.push;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * is the request line (the group's path) and headers the JDK sets itself. Proxies are the JVM's
  * default {@code ProxySelector}'s, as for the JDK's client; the JVM's default
  * {@link Authenticator} is never asked for credentials; redirects are not followed. Connections
- * are kept alive by the JDK's keep-alive cache.
+ * are kept alive by the JDK's keep-alive cache (whose timer thread lives while connections are
+ * idle in it, 5 seconds by default).
  */
 final class UrlConnectionExchange implements GatewayExchange {
 
@@ -52,10 +54,15 @@ final class UrlConnectionExchange implements GatewayExchange {
 	}
 
 	/**
-	 * Sends the request and reads the whole answer within the read timeout: each read of the
-	 * connection waits at most that long, and the exchange as a whole is bounded by a deadline
-	 * that closes the connection, so that a gateway or proxy that sends its answer a byte at a
-	 * time cannot hold the target's sending thread either.
+	 * Sends the request and reads the whole answer within the read timeout. Each read of the
+	 * connection waits at most that long, and the exchange as a whole is bounded by a deadline: it
+	 * closes a connection still waiting for the answer's headers, and the body is read in chunks
+	 * and given up at the first chunk after it, so that a gateway or proxy that sends its answer a
+	 * byte at a time cannot hold the target's sending thread either. (Once the body is being read,
+	 * closing the connection does not reliably end the read: the JDK may leave a kept-alive
+	 * connection's rest to its keep-alive cleaner and let the read go on.) A body that stops
+	 * altogether is given up by the read's own timeout, at most one read timeout after the
+	 * deadline.
 	 */
 	@Override
 	public Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body)
@@ -69,6 +76,8 @@ final class UrlConnectionExchange implements GatewayExchange {
 		connection.setAuthenticator(NO_CREDENTIALS);
 		headers.forEach(connection::setRequestProperty);
 		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, connection::disconnect);
+		int status;
+		byte[] answer;
 		try {
 			if (body != null) {
 				// Buffered by the connection, not streamed: a kept-alive connection that the gateway
@@ -78,8 +87,8 @@ final class UrlConnectionExchange implements GatewayExchange {
 					out.write(body);
 				}
 			}
-			int status = connection.getResponseCode();
-			return new Answer(status, readFully((status < 400) ? connection.getInputStream() : connection.getErrorStream()));
+			status = connection.getResponseCode();
+			answer = read((status < 400) ? connection.getInputStream() : connection.getErrorStream(), deadline);
 		}
 		catch (IOException ex) {
 			// A read timeout or a connect failure says so itself; the deadline's close does not.
@@ -88,19 +97,33 @@ final class UrlConnectionExchange implements GatewayExchange {
 		finally {
 			deadline.end();
 		}
+		if (deadline.passed()) {
+			// Given up between two chunks, or the close cut the answer short.
+			throw timedOut(null);
+		}
+		return new Answer(status, answer);
 	}
 
-	/** Reads the answer to its end and closes it, which returns the connection to the keep-alive cache. */
-	private static byte[] readFully(@Nullable InputStream answer) throws IOException {
+	/**
+	 * Reads the answer to its end, or until the deadline passed, and closes it, which returns the
+	 * connection to the keep-alive cache.
+	 */
+	private static byte[] read(@Nullable InputStream answer, ExchangeDeadline deadline) throws IOException {
 		if (answer == null) {
 			return new byte[0];
 		}
 		try (answer) {
-			return answer.readAllBytes();
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			byte[] chunk = new byte[8192];
+			int read;
+			while (!deadline.passed() && (read = answer.read(chunk)) != -1) {
+				bytes.write(chunk, 0, read);
+			}
+			return bytes.toByteArray();
 		}
 	}
 
-	private SocketTimeoutException timedOut(IOException cause) {
+	private SocketTimeoutException timedOut(@Nullable IOException cause) {
 		SocketTimeoutException timedOut = new SocketTimeoutException(
 				"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
 		timedOut.initCause(cause);
