@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,13 +57,11 @@ final class UrlConnectionExchange implements GatewayExchange {
 	/**
 	 * Sends the request and reads the whole answer within the read timeout. Each read of the
 	 * connection waits at most that long, and the exchange as a whole is bounded by a deadline: it
-	 * closes a connection still waiting for the answer's headers, and the body is read in chunks
-	 * and given up at the first chunk after it, so that a gateway or proxy that sends its answer a
-	 * byte at a time cannot hold the target's sending thread either. (Once the body is being read,
-	 * closing the connection does not reliably end the read: the JDK may leave a kept-alive
-	 * connection's rest to its keep-alive cleaner and let the read go on.) A body that stops
-	 * altogether is given up by the read's own timeout, at most one read timeout after the
-	 * deadline.
+	 * closes a connection still waiting for the answer's headers (and the JDK then does not send
+	 * the request again), and the body is read in chunks and given up at the first chunk after it,
+	 * so that a gateway or proxy that sends its answer a byte at a time cannot hold the target's
+	 * sending thread either. A body that stops altogether is given up by the read's own timeout,
+	 * at most one read timeout after the deadline.
 	 */
 	@Override
 	public Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body)
@@ -75,24 +74,35 @@ final class UrlConnectionExchange implements GatewayExchange {
 		connection.setUseCaches(false);
 		connection.setAuthenticator(NO_CREDENTIALS);
 		headers.forEach(connection::setRequestProperty);
-		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, connection::disconnect);
+		connection.setDoOutput(body != null);
+		// Connected first, so that a failure to connect, a connect timeout included, is told
+		// apart from a timeout of the answer.
+		connection.connect();
+		// Closed by the deadline only while the headers are awaited: closing it while its body is
+		// read hands the body to the JDK's keep-alive cleaner, whose drain the read then waits for.
+		AtomicBoolean awaitingHeaders = new AtomicBoolean(true);
+		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, () -> {
+			if (awaitingHeaders.compareAndSet(true, false)) {
+				connection.disconnect();
+			}
+		});
 		int status;
 		byte[] answer;
 		try {
 			if (body != null) {
 				// Buffered by the connection, not streamed: a kept-alive connection that the gateway
 				// closed meanwhile is then replaced and the request sent again, as a PUT may be.
-				connection.setDoOutput(true);
 				try (OutputStream out = connection.getOutputStream()) {
 					out.write(body);
 				}
 			}
 			status = connection.getResponseCode();
+			awaitingHeaders.set(false);
 			answer = read((status < 400) ? connection.getInputStream() : connection.getErrorStream(), deadline);
 		}
 		catch (IOException ex) {
-			// A read timeout or a connect failure says so itself; the deadline's close does not.
-			throw deadline.passed() ? timedOut(ex) : ex;
+			// The JDK says only "Read timed out", and nothing when the deadline closed the connection.
+			throw (deadline.passed() || ex instanceof SocketTimeoutException) ? timedOut(ex) : ex;
 		}
 		finally {
 			deadline.end();

@@ -1,9 +1,13 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -243,6 +247,39 @@ class PushgatewayHttpClientTests {
 		}
 		finally {
 			server.stop(0);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void aGatewayThatSendsItsHeadersAByteAtATimeIsGivenUpAfterTheReadTimeout(Exchange way) throws Exception {
+		// No HTTP server of the JDK's sends headers slowly: a socket that answers by hand.
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread answering = new Thread(() -> {
+				try (Socket socket = server.accept()) {
+					socket.getInputStream().read(new byte[8192]);
+					OutputStream out = socket.getOutputStream();
+					out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+					for (int i = 0; i < 100; i++) {
+						out.write('a');
+						out.flush();
+						Thread.sleep(100);
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					// the client gave up
+				}
+			});
+			answering.setDaemon(true);
+			answering.start();
+			PushgatewayHttpClient client = way.builder(URI.create("http://127.0.0.1:" + server.getLocalPort()))
+				.readTimeout(Duration.ofMillis(500))
+				.build();
+			long start = System.nanoTime();
+
+			assertThatIOException().isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
+				.withMessageContaining("Timed out waiting for the whole answer");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}
 	}
 
