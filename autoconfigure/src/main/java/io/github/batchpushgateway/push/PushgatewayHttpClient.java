@@ -4,16 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.InterruptedIOException;
 import java.io.Reader;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,9 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
@@ -43,6 +34,11 @@ import org.springframework.util.Assert;
  * {@code GET /metrics}, as is the list of groups it holds; its start is a {@code GET /api/v1/status}.
  * Error answers are thrown as {@link PushRejectedException}s carrying the HTTP status read from the
  * connection.
+ *
+ * <p>Requests to a plain-HTTP gateway without credentials or other headers go over the JDK's
+ * {@code HttpURLConnection}, which a cold process starts in milliseconds; with credentials, a
+ * header, HTTPS or a TLS context they go over the JDK's {@code java.net.http.HttpClient}, which
+ * logs no header. Both bound the whole answer by the read timeout and use the JVM's proxies.
  */
 public final class PushgatewayHttpClient implements PushClient {
 
@@ -59,9 +55,7 @@ public final class PushgatewayHttpClient implements PushClient {
 
 	private final ExpositionFormatWriter writer;
 
-	private final Duration readTimeout;
-
-	private final HttpClient http;
+	private final GatewayExchange exchange;
 
 	private PushgatewayHttpClient(Builder builder) {
 		this.base = builder.base;
@@ -69,47 +63,26 @@ public final class PushgatewayHttpClient implements PushClient {
 		this.headers = Map.copyOf(builder.headers);
 		this.writer = (builder.format == Format.TEXT) ? PrometheusTextFormatWriter.create()
 				: new PrometheusProtobufWriter();
-		this.readTimeout = positive(builder.readTimeout);
-		// HTTP/1.1: the gateway speaks nothing else over plain HTTP, and an upgrade attempt would
-		// only cost a round trip. Proxies are the JVM's (its default ProxySelector, as the
-		// http(s).proxyHost system properties set it). The client logs no header unless the
-		// application asks it to (jdk.httpclient.HttpClient.log), so credentials need no filter.
-		// The answer is handled on the client's selector thread, which reads it: its default
-		// executor would hand each answer to a pool thread of its own, one more thread to wake
-		// (on a busy machine, a scheduling delay) between the gateway's answer and the sending
-		// thread. Nothing handled there blocks: the answer is collected as bytes, and the sending
-		// thread waits for it in send.
-		HttpClient.Builder http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.executor(Runnable::run)
-			.connectTimeout(positive(builder.connectTimeout));
-		if (builder.sslContext != null) {
-			http.sslContext(builder.sslContext);
-		}
-		else if ("http".equalsIgnoreCase(builder.base.getScheme())) {
-			// Never used (no redirects are followed, an HTTP proxy is spoken to in plain HTTP), but
-			// without one the client builds the JVM's default context, reading and parsing every
-			// certificate of the JDK's trust store: hundreds of classes and milliseconds of CPU
-			// in each cold process.
-			http.sslContext(unusedSslContext());
-		}
-		this.http = http.build();
+		this.exchange = exchange(builder, this.description);
 	}
 
-	/** The JDK client underneath, for tests of how it is built. */
-	HttpClient httpClient() {
-		return this.http;
+	/**
+	 * {@code HttpURLConnection} for a plain-HTTP gateway when there is no header of the
+	 * application's to keep out of its request log; the JDK's {@code HttpClient} otherwise.
+	 */
+	private static GatewayExchange exchange(Builder builder, String description) {
+		Duration connectTimeout = positive(builder.connectTimeout);
+		Duration readTimeout = positive(builder.readTimeout);
+		if ("http".equalsIgnoreCase(builder.base.getScheme()) && builder.headers.isEmpty()
+				&& builder.sslContext == null) {
+			return new UrlConnectionExchange(description, connectTimeout, readTimeout);
+		}
+		return new JdkClientExchange(builder.base, description, connectTimeout, readTimeout, builder.sslContext);
 	}
 
-	private static SSLContext unusedSslContext() {
-		try {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(new KeyManager[0], new TrustManager[0], null);
-			return context;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("No TLS context in this JVM", ex);
-		}
+	/** How requests are sent, for tests of which is chosen. */
+	GatewayExchange exchange() {
+		return this.exchange;
 	}
 
 	/**
@@ -125,10 +98,8 @@ public final class PushgatewayHttpClient implements PushClient {
 	public void push(PushGroup group, MetricSnapshots metrics) throws IOException {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		this.writer.write(body, metrics);
-		HttpRequest request = request(GroupPath.of(group)).header("Content-Type", this.writer.getContentType())
-			.PUT(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-			.build();
-		exchange(request, "the push of " + group);
+		exchange("PUT", GroupPath.of(group), Map.of("Content-Type", this.writer.getContentType()), body.toByteArray(),
+				"the push of " + group);
 	}
 
 	@Override
@@ -142,7 +113,7 @@ public final class PushgatewayHttpClient implements PushClient {
 	 */
 	@Override
 	public @Nullable Instant startTime() throws IOException {
-		byte[] answer = exchange(request("/api/v1/status").GET().build(), "the read of its status");
+		byte[] answer = exchange("GET", "/api/v1/status", Map.of(), null, "the read of its status");
 		Matcher start = START_TIME.matcher(new String(answer, StandardCharsets.UTF_8));
 		try {
 			return start.find() ? OffsetDateTime.parse(start.group(1)).toInstant() : null;
@@ -162,84 +133,33 @@ public final class PushgatewayHttpClient implements PushClient {
 	 * @param purpose what the read is for, as named in the error of an answer that is not 2xx
 	 */
 	private Reader exposition(String purpose) throws IOException {
-		HttpRequest request = request("/metrics").header("Accept", "text/plain; version=0.0.4").GET().build();
-		return new InputStreamReader(new ByteArrayInputStream(exchange(request, purpose)), StandardCharsets.UTF_8);
+		byte[] answer = exchange("GET", "/metrics", Map.of("Accept", "text/plain; version=0.0.4"), null, purpose);
+		return new InputStreamReader(new ByteArrayInputStream(answer), StandardCharsets.UTF_8);
 	}
 
 	/**
-	 * Sends the request and returns the answer's body, or throws a {@link PushRejectedException}
-	 * with its status when it is not 2xx.
+	 * Sends a request with the configured headers and returns the answer's body, or throws a
+	 * {@link PushRejectedException} with its status when it is not 2xx.
+	 * @param path the path under the gateway's URL
+	 * @param headers the request's own headers
 	 * @param purpose what the request is for, as the error names it ("the push of job=…")
 	 */
-	private byte[] exchange(HttpRequest request, String purpose) throws IOException {
-		HttpResponse<byte[]> response = send(request);
-		int status = response.statusCode();
+	private byte[] exchange(String method, String path, Map<String, String> headers, byte @Nullable [] body,
+			String purpose) throws IOException {
+		Map<String, String> all = new LinkedHashMap<>(this.headers);
+		all.putAll(headers);
+		GatewayExchange.Answer answer = this.exchange.send(method, URI.create(this.base + path), all, body);
+		int status = answer.status();
 		if (status / 100 != 2) {
 			throw new PushRejectedException(status,
-					"Pushgateway answered " + status + " to " + purpose + ": " + answer(response.body()));
+					"Pushgateway answered " + status + " to " + purpose + ": " + answer(answer.body()));
 		}
-		return response.body();
+		return answer.body();
 	}
 
 	@Override
 	public String describe() {
 		return this.description;
-	}
-
-	private HttpRequest.Builder request(String path) {
-		// No request timeout: send bounds the whole answer, headers included, and a request's own
-		// timeout would add a timer, and a wake-up of the selector thread, to every exchange.
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path));
-		this.headers.forEach(request::header);
-		return request;
-	}
-
-	/**
-	 * Sends the request and reads the whole answer within the read timeout. A request's own
-	 * timeout would cover only the wait for the answer's headers: a gateway or proxy that sends
-	 * them and then stalls would block the target's sending thread for ever, so the exchange as a
-	 * whole is bounded here (as every read of the connection used to be), and cancelled when the
-	 * bound is reached. The blocking {@code send}, not {@code sendAsync}: the JDK hands each
-	 * answer of {@code sendAsync} to {@code CompletableFuture}'s default executor, which on a
-	 * machine of two cores starts a thread per answer; {@code send} runs the exchange on this
-	 * thread until it waits for the answer, which the selector thread hands it directly.
-	 */
-	private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
-		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout);
-		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-		}
-		catch (InterruptedException ex) {
-			if (deadline.passed()) {
-				throw timedOut();
-			}
-			Thread.currentThread().interrupt();
-			throw new InterruptedIOException("Interrupted while talking to " + this.description);
-		}
-		catch (IOException ex) {
-			// The deadline's interrupt can also come while the request is written: the JDK then
-			// closes the channel, and the exchange fails with that.
-			throw deadline.passed() ? timedOut() : named(ex);
-		}
-		finally {
-			deadline.end();
-		}
-	}
-
-	private HttpTimeoutException timedOut() {
-		return new HttpTimeoutException(
-				"Timed out waiting for the whole answer of " + this.description + " (read timeout " + this.readTimeout + ")");
-	}
-
-	private static IOException named(IOException failure) {
-		if (failure instanceof ConnectException connect && connect.getMessage() == null) {
-			// The JDK's client says nothing more than its class (nor does its cause): the outage
-			// warning is to name what happened. A connect timeout has an exception of its own.
-			ConnectException named = new ConnectException("Connection refused or unreachable");
-			named.initCause(connect);
-			return named;
-		}
-		return failure;
 	}
 
 	/** The start of the gateway's answer, on one line: it names what was wrong. */

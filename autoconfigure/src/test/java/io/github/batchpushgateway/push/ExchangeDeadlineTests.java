@@ -1,6 +1,9 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,29 @@ class ExchangeDeadlineTests {
 		deadline.end();
 
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void aDeadlineWithAnActionRunsItWhenPassedAndInterruptsNothing() throws Exception {
+		CountDownLatch closed = new CountDownLatch(1);
+		ExchangeDeadline deadline = ExchangeDeadline.start(Duration.ofMillis(50), closed::countDown);
+
+		assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(deadline.passed()).isTrue();
+		deadline.end();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void aDeadlineWithAnActionMetNeverRunsIt() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		ExchangeDeadline deadline = ExchangeDeadline.start(Duration.ofMillis(100), runs::incrementAndGet);
+
+		deadline.end();
+		Thread.sleep(400);
+
+		assertThat(runs).hasValue(0);
+		assertThat(deadline.passed()).isFalse();
 	}
 
 }

@@ -1,11 +1,15 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +28,12 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * Tests for {@link PushgatewayHttpClient}: against a real Pushgateway, and against an in-process
@@ -53,13 +60,44 @@ class PushgatewayHttpClientTests {
 	}
 
 	@Test
-	void aPlainHttpClientDoesNotBuildTheJvmsDefaultTlsContextAndAnHttpsOneUsesIt() throws Exception {
+	void aPlainHttpGatewayWithoutHeadersIsSpokenToOverHttpUrlConnection() throws Exception {
+		// HttpURLConnection logs request headers at FINE: only requests without any of the
+		// application's go that way; the JDK's HttpClient costs a cold process hundreds of ms
+		URI plain = URI.create("http://127.0.0.1:9091");
+
+		assertThat(PushgatewayHttpClient.builder(plain).build().exchange()).isInstanceOf(UrlConnectionExchange.class);
+		assertThat(List.of(PushgatewayHttpClient.builder(plain).basicAuth("pusher", "pw").build(),
+				PushgatewayHttpClient.builder(plain).bearerToken("token").build(),
+				PushgatewayHttpClient.builder(plain).header("X-Proxy-Key", "key").build(),
+				PushgatewayHttpClient.builder(plain).sslContext(SSLContext.getDefault()).build(),
+				PushgatewayHttpClient.builder(URI.create("https://127.0.0.1:9091")).build()))
+			.allSatisfy((client) -> assertThat(client.exchange()).isInstanceOf(JdkClientExchange.class));
+	}
+
+	@Test
+	void aPlainHttpJdkClientDoesNotBuildTheJvmsDefaultTlsContextAndAnHttpsOneUsesIt() throws Exception {
 		// the default context reads the JDK's whole trust store: a cold process pays for it
-		PushgatewayHttpClient plain = PushgatewayHttpClient.builder(URI.create("http://127.0.0.1:9091")).build();
+		PushgatewayHttpClient plain = PushgatewayHttpClient.builder(URI.create("http://127.0.0.1:9091"))
+			.bearerToken("token")
+			.build();
 		PushgatewayHttpClient secure = PushgatewayHttpClient.builder(URI.create("https://127.0.0.1:9091")).build();
 
-		assertThat(plain.httpClient().sslContext()).isNotSameAs(SSLContext.getDefault());
-		assertThat(secure.httpClient().sslContext()).isSameAs(SSLContext.getDefault());
+		assertThat(jdkClient(plain).sslContext()).isNotSameAs(SSLContext.getDefault());
+		assertThat(jdkClient(secure).sslContext()).isSameAs(SSLContext.getDefault());
+	}
+
+	@Test
+	void aPlainHttpGatewayWithoutHeadersStartsNoClientThread() throws Exception {
+		try (PushgatewayServer gateway = PushgatewayServer.start()) {
+			Set<String> before = threadNames();
+			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+
+			client.push(PushGroup.of("job"), lastSuccess(1));
+
+			assertThat(client.readOutcomes(PushGroup.of("job")).lastSuccess()).isEqualTo(Instant.ofEpochSecond(1));
+			assertThat(threadNames()).noneMatch(
+					(name) -> name.matches("HttpClient-\\d+-SelectorManager") && !before.contains(name));
+		}
 	}
 
 	@Test
@@ -80,11 +118,12 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
-	@Test
-	void anErrorAnswerIsThrownWithTheStatusReadFromTheConnection() throws Exception {
+	@ParameterizedTest
+	@EnumSource
+	void anErrorAnswerIsThrownWithTheStatusReadFromTheConnection(Exchange way) throws Exception {
 		HttpServer server = server(503, "overloaded\nplease retry", Duration.ZERO);
 		try {
-			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5));
+			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5), way);
 
 			assertThatExceptionOfType(PushRejectedException.class)
 				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
@@ -126,15 +165,16 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
-	@Test
-	void aHangingGatewayIsGivenUpAfterTheReadTimeout() throws Exception {
+	@ParameterizedTest
+	@EnumSource
+	void aHangingGatewayIsGivenUpAfterTheReadTimeout(Exchange way) throws Exception {
 		HttpServer server = server(200, "", Duration.ofSeconds(5));
 		try {
-			PushgatewayHttpClient client = client(server, Duration.ofMillis(300));
+			PushgatewayHttpClient client = client(server, Duration.ofMillis(300), way);
 			long start = System.nanoTime();
 
-			assertThatExceptionOfType(HttpTimeoutException.class)
-				.isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)));
+			assertThatIOException().isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
+				.withMessageContainingAll("imed out", "127.0.0.1");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}
 		finally {
@@ -142,8 +182,9 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
-	@Test
-	void aGatewayThatStallsAfterItsHeadersIsGivenUpAfterTheReadTimeout() throws Exception {
+	@ParameterizedTest
+	@EnumSource
+	void aGatewayThatStallsAfterItsHeadersIsGivenUpAfterTheReadTimeout(Exchange way) throws Exception {
 		// The headers come at once, the body never ends: the request's own timeout covers only the
 		// headers, so without a bound on the whole answer the target's thread would wait for ever.
 		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -161,11 +202,11 @@ class PushgatewayHttpClientTests {
 		});
 		server.start();
 		try {
-			PushgatewayHttpClient client = client(server, Duration.ofMillis(300));
+			PushgatewayHttpClient client = client(server, Duration.ofMillis(300), way);
 			long start = System.nanoTime();
 
-			assertThatExceptionOfType(HttpTimeoutException.class)
-				.isThrownBy(() -> client.readOutcomes(PushGroup.of("job")));
+			assertThatIOException().isThrownBy(() -> client.readOutcomes(PushGroup.of("job")))
+				.withMessageContaining("imed out");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}
 		finally {
@@ -173,8 +214,78 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
-	@Test
-	void pushesKeepTheirConnectionAlive() throws Exception {
+	@ParameterizedTest
+	@EnumSource
+	void aGatewayThatAnswersAByteAtATimeIsGivenUpAfterTheReadTimeout(Exchange way) throws Exception {
+		// Every read gets a byte within the read timeout: only a bound on the whole answer ends it.
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (request) -> {
+			request.sendResponseHeaders(200, 100);
+			try {
+				for (int i = 0; i < 100; i++) {
+					request.getResponseBody().write('#');
+					request.getResponseBody().flush();
+					Thread.sleep(100);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (IOException ex) {
+				// the client gave up
+			}
+			request.close();
+		});
+		server.start();
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofMillis(500), way);
+			long start = System.nanoTime();
+
+			assertThatIOException().isThrownBy(() -> client.readOutcomes(PushGroup.of("job")))
+				.withMessageContaining("Timed out waiting for the whole answer");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void aGatewayThatSendsItsHeadersAByteAtATimeIsGivenUpAfterTheReadTimeout(Exchange way) throws Exception {
+		// No HTTP server of the JDK's sends headers slowly: a socket that answers by hand.
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread answering = new Thread(() -> {
+				try (Socket socket = server.accept()) {
+					socket.getInputStream().read(new byte[8192]);
+					OutputStream out = socket.getOutputStream();
+					out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+					for (int i = 0; i < 100; i++) {
+						out.write('a');
+						out.flush();
+						Thread.sleep(100);
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					// the client gave up
+				}
+			});
+			answering.setDaemon(true);
+			answering.start();
+			PushgatewayHttpClient client = way.builder(URI.create("http://127.0.0.1:" + server.getLocalPort()))
+				.readTimeout(Duration.ofMillis(500))
+				.build();
+			long start = System.nanoTime();
+
+			assertThatIOException().isThrownBy(() -> client.push(PushGroup.of("job"), lastSuccess(1)))
+				.withMessageContaining("Timed out waiting for the whole answer");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void pushesKeepTheirConnectionAlive(Exchange way) throws Exception {
 		// Each push on a new connection would add a TCP handshake to every job's end. The real
 		// gateway does not tell which connection a request came on: this server does.
 		List<Integer> clientPorts = new CopyOnWriteArrayList<>();
@@ -187,7 +298,7 @@ class PushgatewayHttpClientTests {
 		});
 		server.start();
 		try {
-			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5));
+			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5), way);
 
 			for (int i = 0; i < 3; i++) {
 				client.push(PushGroup.of("job"), lastSuccess(i));
@@ -201,13 +312,13 @@ class PushgatewayHttpClientTests {
 	}
 
 	@Test
-	void theAnswerIsHandledWithoutAThreadOfItsOwn() throws Exception {
+	void theJdkClientHandlesTheAnswerWithoutAThreadOfItsOwn() throws Exception {
 		// The JDK's client hands each answer from its selector thread to a pool thread of its own
 		// unless told otherwise: one more thread to wake between the gateway's answer and the
 		// sending thread. Its threads are named after the client's number.
 		try (PushgatewayServer gateway = PushgatewayServer.start()) {
 			Set<String> before = threadNames();
-			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			PushgatewayHttpClient client = Exchange.JDK_CLIENT.builder(URI.create(gateway.url())).build();
 			String selector = threadNames().stream()
 				.filter((name) -> !before.contains(name) && name.matches("HttpClient-\\d+-SelectorManager"))
 				.findFirst()
@@ -222,12 +333,13 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
-	@Test
-	void noThreadIsStartedPerPush() throws Exception {
+	@ParameterizedTest
+	@EnumSource
+	void noThreadIsStartedPerPush(Exchange way) throws Exception {
 		// sendAsync hands each answer to CompletableFuture's default executor, which on a machine
 		// of two cores (as the project's) starts a thread per task: a thread per push.
 		try (PushgatewayServer gateway = PushgatewayServer.start()) {
-			PushgatewayHttpClient client = PushgatewayHttpClient.builder(URI.create(gateway.url())).build();
+			PushgatewayHttpClient client = way.builder(URI.create(gateway.url())).build();
 			client.push(PushGroup.of("job"), lastSuccess(0));
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 			long started = threads.getTotalStartedThreadCount();
@@ -247,10 +359,14 @@ class PushgatewayHttpClientTests {
 			.withMessageNotContaining("pw");
 	}
 
-	private static PushgatewayHttpClient client(HttpServer server, Duration readTimeout) {
-		return PushgatewayHttpClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+	private static PushgatewayHttpClient client(HttpServer server, Duration readTimeout, Exchange exchange) {
+		return exchange.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
 			.readTimeout(readTimeout)
 			.build();
+	}
+
+	private static HttpClient jdkClient(PushgatewayHttpClient client) {
+		return ((JdkClientExchange) client.exchange()).httpClient();
 	}
 
 	private static HttpServer server(int status, String body, Duration delay) throws IOException {
@@ -276,6 +392,18 @@ class PushgatewayHttpClientTests {
 
 	private static Set<String> threadNames() {
 		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
+	}
+
+	/** The two ways to a plain-HTTP gateway: without headers, and with one. */
+	enum Exchange {
+
+		URL_CONNECTION, JDK_CLIENT;
+
+		PushgatewayHttpClient.Builder builder(URI base) {
+			PushgatewayHttpClient.Builder builder = PushgatewayHttpClient.builder(base);
+			return (this == URL_CONNECTION) ? builder : builder.header("X-Pushed-By", "test");
+		}
+
 	}
 
 	private static MetricSnapshots lastSuccess(double value) {

@@ -89,6 +89,8 @@ public final class LifecycleBenchmark {
 	 * {@code benchmark.grouping.seconds} (time budgets of the on and the grouping-parameters
 	 * JVMs).</li>
 	 * <li>{@code benchmark.jvmOpts}: options for every application JVM.</li>
+	 * <li>{@code benchmark.cold.baseline}: another build of this jar (another tree's), run with
+	 * the starter on in each pair of the cold row, for a before/after in one run.</li>
 	 * </ul>
 	 * @param args rows to run, separated by spaces or commas; all when empty
 	 * @throws Exception when a run fails
@@ -247,23 +249,48 @@ public final class LifecycleBenchmark {
 		}
 	}
 
-	/** Item 4: whole-process wall time of {@code java -jar} running a one-step job once. */
+	/**
+	 * Item 4: whole-process wall time of {@code java -jar} running a one-step job once. With
+	 * {@code benchmark.cold.baseline} naming another build of this jar, each pair also runs that
+	 * jar with the starter on, in turn first, between and last, so that two trees are compared in
+	 * one run.
+	 */
 	private void coldRow(Pairs budget) throws Exception {
 		String name = "cold java -jar, one-step job";
+		String baselineJar = System.getProperty("benchmark.cold.baseline", "");
+		Path baseline = baselineJar.isEmpty() ? null : Path.of(baselineJar);
 		Samples on = new Samples();
 		Samples off = new Samples();
 		Samples cpuOn = new Samples();
 		Samples cpuOff = new Samples();
+		Samples baselineOn = new Samples();
+		Samples cpuBaselineOn = new Samples();
 		long rowStarted = System.nanoTime();
 		int pairs = 0;
 		for (int pair = 0; budget.more(pair, rowStarted); pair++) {
 			pairs = pair + 1;
-			for (boolean enabled : order(pair)) {
-				(enabled ? on : off).add(coldProcess(name, enabled));
-				(enabled ? cpuOn : cpuOff).add(this.lastProcessCpu);
+			boolean[] order = order(pair);
+			for (int i = 0; i < order.length; i++) {
+				if (baseline != null && i == pair % 3) {
+					baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step")));
+					cpuBaselineOn.add(this.lastProcessCpu);
+				}
+				(order[i] ? on : off).add(coldProcess(name, order[i]));
+				(order[i] ? cpuOn : cpuOff).add(this.lastProcessCpu);
+			}
+			if (baseline != null && pair % 3 == 2) {
+				baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step")));
+				cpuBaselineOn.add(this.lastProcessCpu);
 			}
 			progress("%s: pair %d/%s, median on %.0f ms, off %.0f ms", name, pair + 1, budget.describe(), on.median() / 1e6,
 					off.median() / 1e6);
+		}
+		if (baseline != null) {
+			row(name + ", baseline " + baseline.getFileName() + " on, added wall time / CPU, median",
+					String.format(Locale.ROOT, "%+.0f / %+.0f ms (on %.0f ms wall, %.0f ms CPU; %d runs)",
+							(baselineOn.median() - off.median()) / 1e6, (cpuBaselineOn.median() - cpuOff.median()) / 1e6,
+							baselineOn.median() / 1e6, cpuBaselineOn.median() / 1e6, baselineOn.size()),
+					"(before)");
 		}
 		row(name + ", whole process, added wall time, median / p99",
 				String.format(Locale.ROOT, "%+.0f / %+.0f ms (on %.0f / off %.0f ms median; %d pairs)",
@@ -429,13 +456,17 @@ public final class LifecycleBenchmark {
 	 * leaves its CPU time in {@link #lastProcessCpu}.
 	 */
 	private long launch(String name, boolean enabled, List<String> arguments) throws Exception {
+		return launch(name, this.jar, enabled, arguments);
+	}
+
+	private long launch(String name, Path jar, boolean enabled, List<String> arguments) throws Exception {
 		Path cpu = this.work.resolve("cpu.txt");
 		// Through bash, whose `times` gives the finished child's user and system CPU: the JDK has
 		// no way to read a process's CPU after it exited (JIT and GC threads included).
 		List<String> command = new ArrayList<>(List.of("bash", "-c",
 				"\"${@:2}\"; status=$?; times > \"$1\"; exit $status", "bash", cpu.toString()));
 		command.addAll(this.javaCommand);
-		command.addAll(List.of("-jar", this.jar.toString(), "--batch.pushgateway.address=" + this.gateway.address(),
+		command.addAll(List.of("-jar", jar.toString(), "--batch.pushgateway.address=" + this.gateway.address(),
 				"--batch.pushgateway.enabled=" + enabled));
 		command.addAll(arguments);
 		Path log = this.work.resolve("app.log");
