@@ -176,10 +176,10 @@ public final class PushgatewayHttpClient implements PushClient {
 	/** The payload format. */
 	public enum Format {
 
-		/** Prometheus protobuf, the Pushgateway's most compact input. */
+		/** Prometheus protobuf, the Pushgateway's most compact input, costlier to start in a cold JVM. */
 		PROTOBUF,
 
-		/** Prometheus text format 0.0.4. */
+		/** Prometheus text format 0.0.4, the default. */
 		TEXT
 
 	}
@@ -193,7 +193,7 @@ public final class PushgatewayHttpClient implements PushClient {
 
 		private final Map<String, String> headers = new LinkedHashMap<>();
 
-		private Format format = Format.PROTOBUF;
+		private Format format = Format.TEXT;
 
 		private Duration connectTimeout = Duration.ofSeconds(2);
 

@@ -53,7 +53,7 @@ class BatchPushgatewayAutoConfigurationTests {
 			BatchPushgatewayProperties properties = context.getBean(BatchPushgatewayProperties.class);
 			assertThat(properties.gatewayAddresses()).containsExactly("localhost:9091");
 			assertThat(properties.getScheme()).isEqualTo(BatchPushgatewayProperties.Scheme.HTTP);
-			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.PROTOBUF);
+			assertThat(properties.getFormat()).isEqualTo(BatchPushgatewayProperties.Format.TEXT);
 			assertThat(properties.getProgressInterval()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getMinPushInterval()).isEqualTo(Duration.ofMillis(100));
 			assertThat(properties.getFlushTimeout()).isEqualTo(Duration.ofSeconds(10));

@@ -28,7 +28,7 @@ class PushTargetStartupLogTests {
 	void oneInfoLineSaysWhereInWhichFormatAndWhichJobsPush(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(ThreeJobs.class)
 			.withPropertyValues("batch.pushgateway.address=gateway.monitoring:9091", "batch.pushgateway.scheme=https",
-					"batch.pushgateway.format=text", "batch.pushgateway.jobs.include=nightly*,weekly",
+					"batch.pushgateway.format=protobuf", "batch.pushgateway.jobs.include=nightly*,weekly",
 					"batch.pushgateway.jobs.exclude=*Test")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -36,7 +36,7 @@ class PushTargetStartupLogTests {
 					.singleElement()
 					.asString()
 					.contains("INFO")
-					.contains("to https://gateway.monitoring:9091 in text format")
+					.contains("to https://gateway.monitoring:9091 in protobuf format")
 					.contains("for jobs [nightlyImport, weekly]")
 					.contains("(include [nightly*, weekly], exclude [*Test])");
 			});
@@ -45,7 +45,7 @@ class PushTargetStartupLogTests {
 	@Test
 	void withoutJobBeansTheLineNamesThePatterns(CapturedOutput output) {
 		this.contextRunner.run((context) -> assertThat(output)
-			.contains("Pushing Spring Batch job state to http://localhost:9091 in protobuf format, "
+			.contains("Pushing Spring Batch job state to http://localhost:9091 in text format, "
 					+ "for no job bean found so far (include [*], exclude [])"));
 	}
 
