@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
-import java.util.UUID;
 import java.util.List;
+import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.GdprProperties;
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue.MessageKind;
@@ -241,10 +241,7 @@ public class SubjectEraser {
 	 * address nor a guest's is contacted again (Art. 21(3)).
 	 */
 	private void suppress(LockedRequest request, SubjectIdentifiers subject, long execution) {
-		int suppressed = 0;
-		for (String email : subject.emails()) {
-			suppressed += this.suppressionList.add(email);
-		}
+		int suppressed = this.suppressionList.addAll(subject.emails()).size();
 		this.audit.record(request.id(), "suppression_entry", AuditAction.SUPPRESSED, suppressed,
 				ErasureAudit.SUPPRESSION, execution);
 	}

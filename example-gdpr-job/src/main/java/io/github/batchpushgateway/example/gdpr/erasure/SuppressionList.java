@@ -47,13 +47,7 @@ public final class SuppressionList {
 	 * @return rows added, 0 or 1
 	 */
 	public int add(String email) {
-		return this.jdbc.sql("""
-				INSERT INTO suppression_entry (email_hmac, created_at, key_fingerprint)
-				SELECT :hmac, :now, :fingerprint WHERE NOT EXISTS (SELECT 1 FROM suppression_entry WHERE email_hmac = :hmac)""")
-			.param("hmac", this.keys.keyFor(email))
-			.param("now", LocalDateTime.now(this.clock))
-			.param("fingerprint", this.keys.currentFingerprint())
-			.update();
+		return addAll(List.of(email)).size();
 	}
 
 	/**
