@@ -23,6 +23,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * the job's time is Spring Batch's own work and the repository's commits.</li>
  * <li>{@code fourStepJob} ({@code bench.job=four-step}): two chunk steps of 50 items (chunk
  * 10) and two tasklets, a few milliseconds in all.</li>
+ * <li>{@code fourStepJob} and its copy {@code fourStepJobExcluded} ({@code bench.job=four-step-paired}),
+ * for one JVM that runs them in turn with the copy excluded from pushing
+ * ({@code batch.pushgateway.jobs.exclude}): the starter on and off in the same JVM, at the same
+ * load and with the same compiled code.</li>
  * <li>{@code oneStepJob} ({@code bench.job=one-step}): one chunk step of 1,000 items (chunk
  * 100).</li>
  * </ul>
@@ -39,15 +43,25 @@ class BenchmarkJobs {
 			.build();
 	}
 
+	/** The name of the copy of the four-step job that the paired JVM excludes from pushing. */
+	static final String EXCLUDED_FOUR_STEP_JOB = "fourStepJobExcluded";
+
 	@Bean
 	@ConditionalOnProperty(name = "bench.job", havingValue = "four-step")
 	Job fourStepJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
-		return new JobBuilder("fourStepJob", jobRepository)
-			.start(chunkStep("extract", 50, 10, jobRepository, transactionManager))
-			.next(tasklet("validate", jobRepository, transactionManager))
-			.next(chunkStep("load", 50, 10, jobRepository, transactionManager))
-			.next(tasklet("report", jobRepository, transactionManager))
-			.build();
+		return fourStep("fourStepJob", jobRepository, transactionManager);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "bench.job", havingValue = "four-step-paired")
+	Job pairedFourStepJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return fourStep("fourStepJob", jobRepository, transactionManager);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "bench.job", havingValue = "four-step-paired")
+	Job excludedFourStepJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
+		return fourStep(EXCLUDED_FOUR_STEP_JOB, jobRepository, transactionManager);
 	}
 
 	@Bean
@@ -55,6 +69,16 @@ class BenchmarkJobs {
 	Job oneStepJob(JobRepository jobRepository, PlatformTransactionManager transactionManager) {
 		return new JobBuilder("oneStepJob", jobRepository)
 			.start(chunkStep("importStep", 1000, 100, jobRepository, transactionManager))
+			.build();
+	}
+
+	private static Job fourStep(String name, JobRepository jobRepository,
+			PlatformTransactionManager transactionManager) {
+		return new JobBuilder(name, jobRepository)
+			.start(chunkStep("extract", 50, 10, jobRepository, transactionManager))
+			.next(tasklet("validate", jobRepository, transactionManager))
+			.next(chunkStep("load", 50, 10, jobRepository, transactionManager))
+			.next(tasklet("report", jobRepository, transactionManager))
 			.build();
 	}
 

@@ -82,8 +82,10 @@ public final class LifecycleBenchmark {
 	 * <li>{@code benchmark.runsPerJvm} [6] and {@code benchmark.dropped} [2].</li>
 	 * <li>{@code benchmark.fourstep.warmupRuns} [50] and {@code benchmark.fourstep.warmRuns}
 	 * [50]: further runs of the four-step job in each of its JVMs, the second ones timed for the
-	 * warm figure; {@code benchmark.roundTrips} [25]: loopback pushes timed
-	 * after each of its pairs.</li>
+	 * warm figure; {@code benchmark.fourstep.steadyWarmupRuns} [1000]: runs of the pushed job and
+	 * of its excluded copy in turn in one JVM per pair, after the same runs as above, before
+	 * {@code warmRuns} pairs of them are timed for the one-JVM figures (0 for none);
+	 * {@code benchmark.roundTrips} [25]: loopback pushes timed after each of its pairs.</li>
 	 * <li>{@code benchmark.many.runs} [10000], {@code benchmark.many.checkpoints}
 	 * [100,1000,5000,10000], {@code benchmark.many.seconds} and
 	 * {@code benchmark.grouping.seconds} (time budgets of the on and the grouping-parameters
@@ -208,11 +210,19 @@ public final class LifecycleBenchmark {
 		String name = "four-step job";
 		int warmupRuns = Integer.getInteger("benchmark.fourstep.warmupRuns", 50);
 		int warmRuns = Integer.getInteger("benchmark.fourstep.warmRuns", 50);
+		int steadyWarmupRuns = Integer.getInteger("benchmark.fourstep.steadyWarmupRuns", 1000);
+		// The one-JVM figures' pairs (counted from 0): the warm ones where the separate JVMs' warm
+		// runs are, the steady ones after steadyWarmupRuns pairs more, when a push's code, which runs
+		// once per run, is compiled rather than interpreted.
+		int warmStart = this.runsPerJvm + warmupRuns;
+		int steadyStart = warmStart + warmRuns + steadyWarmupRuns;
 		int roundTripsPerPair = Integer.getInteger("benchmark.roundTrips", 25);
 		Samples youngOn = new Samples();
 		Samples youngOff = new Samples();
 		Samples warmOn = new Samples();
 		Samples warmOff = new Samples();
+		Samples pairedWarm = new Samples();
+		Samples pairedSteady = new Samples();
 		Samples roundTrips = new Samples();
 		RoundTrip roundTrip = new RoundTrip(this.gateway.address());
 		for (int i = 0; i < 200; i++) {
@@ -228,6 +238,13 @@ public final class LifecycleBenchmark {
 				int young = Math.min(this.runsPerJvm, runs.size());
 				(enabled ? youngOn : youngOff).addAll(runs.subList(Math.min(this.dropped, young), young));
 				(enabled ? warmOn : warmOff).addAll(runs.subList(runs.size() - warmRuns, runs.size()));
+			}
+			if (warmRuns > 0 && steadyWarmupRuns > 0) {
+				List<Long> runs = timedRuns(name + " (one JVM)", true, 2 * (steadyStart + warmRuns),
+						"--bench.job=four-step-paired",
+						"--batch.pushgateway.jobs.exclude=" + BenchmarkJobs.EXCLUDED_FOUR_STEP_JOB).times();
+				pairedWarm.addAll(pairDifferences(runs, warmStart, warmRuns));
+				pairedSteady.addAll(pairDifferences(runs, steadyStart, warmRuns));
 			}
 			for (int i = 0; i < roundTripsPerPair; i++) {
 				roundTrips.add(roundTrip.push());
@@ -246,6 +263,13 @@ public final class LifecycleBenchmark {
 			row(name + ", added per run, warm (runs " + (this.runsPerJvm + warmupRuns + 1) + "-"
 					+ (this.runsPerJvm + warmupRuns + warmRuns)
 					+ "), median / p99", added(warmOn, warmOff), target);
+		}
+		if (pairedWarm.size() > 0) {
+			row(name + ", added per run, one JVM, pushed and excluded in turn (pairs " + (warmStart + 1) + "-"
+					+ (warmStart + warmRuns) + " / " + (steadyStart + 1) + "-" + (steadyStart + warmRuns)
+					+ "), median of differences", ms(pairedWarm.median()) + " / " + ms(pairedSteady.median())
+							+ " ms (n=" + pairedWarm.size() + "+" + pairedSteady.size() + ")",
+					target);
 		}
 	}
 
@@ -367,6 +391,18 @@ public final class LifecycleBenchmark {
 					"grouping-parameters case stopped by its %d s budget (benchmark.grouping.seconds) after %,d of %,d runs",
 					groupingSeconds, last.runs, runs));
 		}
+	}
+
+	/**
+	 * The differences of {@code count} pairs of runs of a JVM that ran the pushed job and its
+	 * excluded copy in turn, from pair {@code first} (counted from 0): pushed minus excluded.
+	 */
+	private static List<Long> pairDifferences(List<Long> runs, int first, int count) {
+		List<Long> differences = new ArrayList<>();
+		for (int pair = first; pair < first + count; pair++) {
+			differences.add(runs.get(2 * pair) - runs.get(2 * pair + 1));
+		}
+		return differences;
 	}
 
 	// ---------------------------------------------------------------- child JVMs

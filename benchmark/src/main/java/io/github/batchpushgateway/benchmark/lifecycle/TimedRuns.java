@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -28,7 +30,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Runs the application's job {@code bench.runs} times on the main thread, each with the job
+ * Runs the application's job {@code bench.runs} times on the main thread (with
+ * {@code bench.job=four-step-paired}, odd runs the pushed job and even runs its excluded copy), each with the job
  * parameter {@code run} = 1, 2, ... (so each run is a new job instance, and
  * {@code batch.pushgateway.grouping-parameters=run} gives each run its own group), and writes
  * one line per run to {@code bench.results}: {@code run <n> <nanoseconds JobOperator.start took>}.
@@ -45,6 +48,9 @@ class TimedRuns implements ApplicationRunner {
 
 	private final Job job;
 
+	/** The excluded copy of the job, run every second time; {@code null} when there is none. */
+	private final @Nullable Job excluded;
+
 	private final JobOperator jobOperator;
 
 	private final int runs;
@@ -57,11 +63,18 @@ class TimedRuns implements ApplicationRunner {
 
 	private final String gatewayAddress;
 
-	TimedRuns(Job job, JobOperator jobOperator, @Value("${bench.runs:0}") int runs,
+	TimedRuns(List<Job> jobs, JobOperator jobOperator, @Value("${bench.runs:0}") int runs,
 			@Value("${bench.results:}") String results, @Value("${bench.checkpoints:}") String checkpoints,
 			@Value("${bench.max-seconds:0}") long maxSeconds,
 			@Value("${batch.pushgateway.address:localhost:9091}") String gatewayAddress) {
-		this.job = job;
+		this.job = jobs.stream()
+			.filter((job) -> !job.getName().equals(BenchmarkJobs.EXCLUDED_FOUR_STEP_JOB))
+			.findFirst()
+			.orElseThrow();
+		this.excluded = jobs.stream()
+			.filter((job) -> job.getName().equals(BenchmarkJobs.EXCLUDED_FOUR_STEP_JOB))
+			.findFirst()
+			.orElse(null);
 		this.jobOperator = jobOperator;
 		this.runs = runs;
 		this.results = results;
@@ -82,7 +95,8 @@ class TimedRuns implements ApplicationRunner {
 			for (int run = 1; run <= this.runs; run++) {
 				JobParameters parameters = new JobParametersBuilder().addLong("run", (long) run).toJobParameters();
 				long start = System.nanoTime();
-				JobExecution execution = this.jobOperator.start(this.job, parameters);
+				Job job = (this.excluded != null && run % 2 == 0) ? this.excluded : this.job;
+				JobExecution execution = this.jobOperator.start(job, parameters);
 				long took = System.nanoTime() - start;
 				if (execution.getStatus() != BatchStatus.COMPLETED) {
 					throw new IllegalStateException("Run " + run + " ended " + execution.getStatus());
