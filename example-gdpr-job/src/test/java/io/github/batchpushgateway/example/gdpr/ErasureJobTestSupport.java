@@ -80,20 +80,6 @@ abstract class ErasureJobTestSupport {
 		return this.jobs.startJob(new JobParameters());
 	}
 
-	/**
-	 * Runs the job as {@link #runJob()} does while the database goes away from the given call
-	 * of a trigger's event on, as a crash in the middle of a step leaves it.
-	 */
-	JobExecution runJobUntilTheDatabaseGoes(String event, int fromCall) throws Exception {
-		InjectedFault.arm(this.jdbc, event, fromCall, false, InjectedFault::databaseGone);
-		try {
-			return runJob();
-		}
-		finally {
-			InjectedFault.disarm(this.jdbc);
-		}
-	}
-
 	static String jobName() {
 		return GdprErasureJobConfiguration.JOB_NAME;
 	}

@@ -44,7 +44,8 @@ class RestartAtDefaultChunkSizeTests extends ErasureJobTestSupport {
 			this.shop.disclosure(customer, "payment-provider");
 			requests.add(this.shop.request(customer, "VERIFIED", this.shop.now().minusDays(20), null));
 		}
-		JobExecution crashed = runJobUntilTheDatabaseGoes("BEFORE DELETE ON customer", CHUNK_SIZE + CHUNK_SIZE / 2);
+		JobExecution crashed = InjectedFault.crashing(this.jdbc, "BEFORE DELETE ON customer",
+				CHUNK_SIZE + CHUNK_SIZE / 2, this::runJob);
 
 		// then: the first chunk, whole; nothing of the second
 		assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
