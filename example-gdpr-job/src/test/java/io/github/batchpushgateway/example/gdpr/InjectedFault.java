@@ -2,6 +2,7 @@ package io.github.batchpushgateway.example.gdpr;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -63,6 +64,20 @@ public final class InjectedFault implements Trigger {
 
 	static void disarm(JdbcClient jdbc) {
 		jdbc.sql("DROP TRIGGER IF EXISTS " + NAME).update();
+	}
+
+	/**
+	 * Runs work while the database goes away from the given call of a trigger's event on, as
+	 * a crash in the middle of a step leaves it, and disarms the fault after it.
+	 */
+	static <T> T crashing(JdbcClient jdbc, String event, int fromCall, Callable<T> work) throws Exception {
+		arm(jdbc, event, fromCall, false, InjectedFault::databaseGone);
+		try {
+			return work.call();
+		}
+		finally {
+			disarm(jdbc);
+		}
 	}
 
 	static int calls() {
