@@ -117,9 +117,10 @@ public class BatchPushgatewayProperties {
 	private int historyScanLimit = 200;
 
 	/**
-	 * How often each Pushgateway is asked when it started (a small status request), so that the
-	 * groups this application pushed before a restart that emptied it are pushed again, idle
-	 * jobs' included, instead of staying absent until each job's next run. 0 never asks.
+	 * How often each Pushgateway is asked when it started (a small status request), once this
+	 * application has pushed to it, so that the groups it pushed before a restart that emptied the
+	 * gateway are pushed again, idle jobs' included, instead of staying absent until each job's
+	 * next run. 0 never asks.
 	 */
 	private Duration refillCheckInterval = Duration.ofMinutes(1);
 

@@ -91,8 +91,12 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client), targetScheduler);
 			senders.add(sender);
 			if (!settings.refillCheckInterval().isZero()) {
-				// On the target's own thread: a slow probe delays only that target's pushes.
-				targetScheduler.scheduleWithFixedDelay(sender.refillCheck(), settings.refillCheckInterval());
+				// On the target's own thread: a slow probe delays only that target's pushes. Not
+				// at once: nothing was pushed yet, and a job's JVM ended within the interval (a
+				// java -jar job) would only pay the check's requests.
+				targetScheduler.scheduleWithFixedDelay(sender.refillCheck(),
+						targetScheduler.getClock().instant().plus(settings.refillCheckInterval()),
+						settings.refillCheckInterval());
 			}
 		}
 		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);

@@ -15,8 +15,9 @@ import org.springframework.util.Assert;
 
 /**
  * Refills a gateway that restarted empty with the groups this JVM pushed to it: run at a low rate,
- * it asks the gateway when it started (one small answer, however many groups there are), and only
- * when that start is new reads which groups the gateway holds and has the absent ones pushed
+ * once this JVM has pushed, it asks the gateway when it started (one small answer, however many
+ * groups there are), and only when that start is new (or not known yet) reads which groups the
+ * gateway holds and has the absent ones pushed
  * again with their newest state. An idle job's group would otherwise stay absent until the job's
  * next run. Groups the gateway still holds (it restored them from its persistence file, or another
  * JVM pushed newer state since) are left alone.
@@ -61,6 +62,13 @@ final class GatewayRefill implements Runnable {
 
 	@Override
 	public void run() {
+		// Nothing pushed, nothing to refill: the gateway is not asked. The first check runs as the
+		// application starts, and a short job's JVM would otherwise pay a request (and the parse of
+		// the gateway's start) at every run for nothing.
+		Collection<PushGroup> pushed = this.groups.get();
+		if (pushed.isEmpty()) {
+			return;
+		}
 		try {
 			Instant started = this.client.startTime();
 			if (started == null || started.equals(this.checkedStart)) {
@@ -68,18 +76,15 @@ final class GatewayRefill implements Runnable {
 			}
 			// The first check, too, compares: the gateway may have restarted between this JVM's
 			// pushes and it.
-			Collection<PushGroup> pushed = this.groups.get();
-			if (!pushed.isEmpty()) {
-				Set<PushGroup> held = this.client.heldGroups();
-				if (held == null) {
-					return;
-				}
-				for (PushGroup group : pushed) {
-					if (!held.contains(group)) {
-						logger.info("Pushing " + group + " again to " + this.client.describe()
-								+ ", which started at " + started + " without it");
-						this.refill.accept(group);
-					}
+			Set<PushGroup> held = this.client.heldGroups();
+			if (held == null) {
+				return;
+			}
+			for (PushGroup group : pushed) {
+				if (!held.contains(group)) {
+					logger.info("Pushing " + group + " again to " + this.client.describe() + ", which started at "
+							+ started + " without it");
+					this.refill.accept(group);
 				}
 			}
 			this.checkedStart = started;

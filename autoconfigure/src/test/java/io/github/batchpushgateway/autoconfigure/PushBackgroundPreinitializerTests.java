@@ -60,6 +60,15 @@ class PushBackgroundPreinitializerTests {
 	}
 
 	@Test
+	void warmsTheWriterOfTheFormatPushesUseTextByDefault() {
+		assertThat(PushBackgroundPreinitializer.pushesText(new MockEnvironment())).isTrue();
+		assertThat(PushBackgroundPreinitializer
+			.pushesText(new MockEnvironment().withProperty("batch.pushgateway.format", "text"))).isTrue();
+		assertThat(PushBackgroundPreinitializer
+			.pushesText(new MockEnvironment().withProperty("batch.pushgateway.format", "PROTOBUF"))).isFalse();
+	}
+
+	@Test
 	void buildsAndWritesAJobsStateInEitherFormatWithoutSendingIt() {
 		long protobuf = PushBackgroundPreinitializer.preinitialize(false);
 		long text = PushBackgroundPreinitializer.preinitialize(true);

@@ -259,6 +259,16 @@ class PushPipelineTests {
 	}
 
 	@Test
+	void theFirstRefillCheckIsDueOneIntervalAfterThePipelineStarts() {
+		// when
+		pipeline(new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), 10,
+				0, Duration.ofMinutes(2)), this.client);
+
+		// then: not as the application starts, when nothing was pushed yet
+		assertThat(this.scheduler.firstRunsIn()).containsExactly(Duration.ofMinutes(2));
+	}
+
+	@Test
 	void withoutARefillIntervalTheGatewayIsNeverAskedForItsStart() {
 		// given
 		pipeline(Duration.ofMillis(50), this.client);

@@ -145,16 +145,33 @@ class GatewayRefillTests {
 	}
 
 	@Test
-	void withNothingPushedYetTheGatewaysGroupsAreNotRead() throws IOException {
-		// given
-		given(this.client.startTime()).willReturn(FIRST_START);
+	void withNothingPushedYetTheGatewayIsNotAsked() throws IOException {
+		// given the check that runs as the application starts, before any job
 		GatewayRefill beforeAnyJob = new GatewayRefill(this.client, List::of, this.refilled::add, () -> true);
 
 		// when
 		beforeAnyJob.run();
 
-		// then
+		// then: not even its start is read
+		verify(this.client, never()).startTime();
 		verify(this.client, never()).heldGroups();
+	}
+
+	@Test
+	void theFirstCheckAfterThePushesComparesWhatTheGatewayHolds() throws IOException {
+		// given a check before any push, then pushes, then a check with the gateway not restarted
+		List<PushGroup> pushed = new ArrayList<>();
+		GatewayRefill refill = new GatewayRefill(this.client, () -> pushed, this.refilled::add, () -> true);
+		given(this.client.startTime()).willReturn(FIRST_START);
+		given(this.client.heldGroups()).willReturn(Set.of(this.hourly));
+		refill.run();
+		pushed.addAll(List.of(this.nightly, this.hourly));
+
+		// when
+		refill.run();
+
+		// then the group it lost meanwhile is pushed again
+		assertThat(this.refilled).containsExactly(this.nightly);
 	}
 
 }

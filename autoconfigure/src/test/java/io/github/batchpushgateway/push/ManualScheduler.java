@@ -27,6 +27,8 @@ public final class ManualScheduler implements TaskScheduler {
 
 	private final List<Duration> periods = new ArrayList<>();
 
+	private final List<Duration> firstRunsIn = new ArrayList<>();
+
 	private Instant now = Instant.now();
 
 	private Runnable onSchedule = () -> {
@@ -94,6 +96,11 @@ public final class ManualScheduler implements TaskScheduler {
 		return List.copyOf(this.periods);
 	}
 
+	/** How long after their scheduling the periodic tasks given a start time first run. */
+	public synchronized List<Duration> firstRunsIn() {
+		return List.copyOf(this.firstRunsIn);
+	}
+
 	/** The manual clock: the time moves only when a test advances it. */
 	@Override
 	public Clock getClock() {
@@ -159,9 +166,11 @@ public final class ManualScheduler implements TaskScheduler {
 		throw new UnsupportedOperationException("not used by the starter");
 	}
 
+	/** Like the periodic tasks without a start time, run by {@link #tick()}; the start is recorded. */
 	@Override
-	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime, Duration delay) {
-		throw new UnsupportedOperationException("not used by the starter");
+	public synchronized ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime, Duration delay) {
+		this.firstRunsIn.add(Duration.between(this.now, startTime));
+		return scheduleWithFixedDelay(task, delay);
 	}
 
 	private static final class Task implements ScheduledFuture<Object> {
