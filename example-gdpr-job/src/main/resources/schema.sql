@@ -128,6 +128,9 @@ CREATE TABLE IF NOT EXISTS erasure_request (
 );
 CREATE INDEX IF NOT EXISTS erasure_request_status_due_on ON erasure_request (status, due_on);
 CREATE INDEX IF NOT EXISTS erasure_request_subject ON erasure_request (subject_id);
+-- The oldest open request's receipt, a metric taken at every push: the first entry per open status,
+-- where a MIN over the status range read every request waiting (45,000 at 1,000,000 customers).
+CREATE INDEX IF NOT EXISTS erasure_request_status_received_at ON erasure_request (status, received_at);
 -- Completed requests pile up over the years: verification looks only at those not verified yet, an
 -- index range (H2 matches IS NULL in an index), not every request ever completed.
 CREATE INDEX IF NOT EXISTS erasure_request_status_verified_at ON erasure_request (status, verified_at);

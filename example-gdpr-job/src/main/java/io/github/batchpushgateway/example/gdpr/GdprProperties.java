@@ -256,7 +256,9 @@ public class GdprProperties {
 		private String requesterEndpoint = "smtp://mail-relay.internal";
 
 		/**
-		 * Retries of one delivery after a transient failure of the recipient's endpoint.
+		 * Retries of one delivery per run after a transient failure of the recipient's
+		 * endpoint, each in a later pass of the step once its backoff has passed, while the
+		 * other messages go out.
 		 */
 		private int maxRetries = 3;
 

@@ -2,10 +2,13 @@ package io.github.batchpushgateway.example.gdpr;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
+import io.github.batchpushgateway.example.gdpr.notification.DeliveringOutboxReader;
+import io.github.batchpushgateway.example.gdpr.notification.Delivery;
 import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
 import io.github.batchpushgateway.example.gdpr.notification.OutboxMessage;
 import io.github.batchpushgateway.example.gdpr.notification.SimulatedRecipientNotifier;
@@ -21,6 +24,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.core.retry.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,13 +141,15 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 		long request = this.shop.verifiedRequest(this.shop.customer());
 		long id = queuedNotice(request, this.shop.now());
 		Run run = run(1);
-		NotificationDispatchWriter writer = writer(new SimulatedRecipientNotifier(), 40, Duration.ofDays(30), run);
+		NotificationDispatchWriter writer = writer(new SimulatedRecipientNotifier(), 40, Duration.ofDays(30), run)
+			.writer();
+		Delivery delivered = new Delivery(message(id, request), 1, null);
 
 		// when: delivered, but the chunk then fails (its outbox update is rolled back)
 		inStep(run, () -> {
-			writer.beforeChunk(Chunk.of(message(id, request)));
-			writer.write(Chunk.of(message(id, request)));
-			writer.onChunkError(new IllegalStateException("commit failed"), Chunk.of(message(id, request)));
+			writer.beforeChunk(Chunk.of(delivered));
+			writer.write(Chunk.of(delivered));
+			writer.onChunkError(new IllegalStateException("commit failed"), Chunk.of(delivered));
 		});
 
 		// then
@@ -162,18 +169,14 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 		return new OutboxMessage(id, request, "ad-network", "ERASURE_NOTICE", "https://ads.example.com", "ad-ref-1");
 	}
 
-	private NotificationDispatchWriter writer(SimulatedRecipientNotifier endpoint, int giveUpAfterAttempts,
-			Duration giveUpAfter, Run run) {
-		NotificationDispatchWriter writer = new NotificationDispatchWriter(endpoint, RetryPolicy.builder()
-			.includes(TransientDeliveryException.class)
-			.maxRetries(2)
-			.delay(Duration.ofMillis(1))
-			.build(), this.jdbc, this.clock,
+	private Dispatch writer(SimulatedRecipientNotifier endpoint, int giveUpAfterAttempts, Duration giveUpAfter,
+			Run run) {
+		NotificationDispatchWriter writer = new NotificationDispatchWriter(this.jdbc, this.clock,
 				new UndeliverableNotifications(this.jdbc, new ErasureAudit(this.jdbcTemplate, this.clock), giveUpAfterAttempts,
 						giveUpAfter, this.clock),
 				this.meters);
 		writer.beforeStep(run.step());
-		return writer;
+		return new Dispatch(endpoint, writer);
 	}
 
 	/**
@@ -185,13 +188,31 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 	}
 
 	/**
-	 * Writes a chunk as its step does: on the step's thread, counted when the chunk commits.
+	 * Delivers a message as its step does, two retries per run, and writes what became of it
+	 * on the step's thread, counted when the chunk commits.
 	 */
-	private static void writeAndCommit(NotificationDispatchWriter writer, Run run, OutboxMessage message) {
+	private static void writeAndCommit(Dispatch dispatch, Run run, OutboxMessage message) {
+		DeliveringOutboxReader reader = new DeliveringOutboxReader(new ListItemReader<>(List.of(message)),
+				dispatch.endpoint(), RetryPolicy.builder()
+					.includes(TransientDeliveryException.class)
+					.maxRetries(2)
+					.delay(Duration.ofMillis(1))
+					.build());
 		inStep(run, () -> {
-			writer.beforeChunk(Chunk.of(message));
-			writer.write(Chunk.of(message));
-			writer.afterChunk(Chunk.of(message));
+			reader.open(new ExecutionContext());
+			Chunk<Delivery> chunk = new Chunk<>();
+			try {
+				for (Delivery delivery = reader.read(); delivery != null; delivery = reader.read()) {
+					chunk.add(delivery);
+				}
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+			dispatch.writer().beforeChunk(chunk);
+			dispatch.writer().write(chunk);
+			dispatch.writer().afterChunk(chunk);
+			reader.close();
 		});
 	}
 
@@ -223,6 +244,9 @@ class NotificationRetriesTests extends ErasureJobTestSupport {
 	 * returns a {@code JobExecution} or {@code StepExecution} for its factory of the test's
 	 * execution.
 	 */
+	private record Dispatch(SimulatedRecipientNotifier endpoint, NotificationDispatchWriter writer) {
+	}
+
 	private record Run(JobExecution execution) {
 
 		StepExecution step() {

@@ -98,6 +98,31 @@ class SchemaTests {
 				"NOTIFICATION_OUTBOX_REQUEST_RECIPIENT_STATUS: RECIPIENT_KEY = 'requester' AND REQUEST_ID = R.ID");
 	}
 
+	@Test
+	void addressesNoLongerNeededAreCountedWithoutReadingTheOpenRequestsStillHoldingOne() {
+		// given: the schema and a run's worth of open requests, each holding the requester's address
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		for (int i = 0; i < 50; i++) {
+			jdbc.sql("""
+					INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
+					VALUES (RANDOM_UUID(), 'someone@example.org', 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, 'VERIFIED')""")
+				.update();
+		}
+
+		// when: the metric counts, one answered status at a time
+		String plan = jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
+				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))
+			.query(String.class)
+			.single()
+			.replaceAll("\\s+", " ");
+
+		// then: the range of completed requests holding an address (empty), not the open ones
+		assertThat(plan).contains("HOLDS_REQUESTER_EMAIL = TRUE AND STATUS = 'COMPLETED'").contains("scanCount: 1 */");
+	}
+
 	private static String plan(JdbcClient jdbc, String query) {
 		return jdbc.sql("EXPLAIN " + query).query(String.class).single();
 	}

@@ -23,6 +23,8 @@ import io.github.batchpushgateway.example.gdpr.erasure.UnprocessableSubjectExcep
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.GdprMetricsContributor;
 import io.github.batchpushgateway.example.gdpr.metrics.IntegrityCensus;
+import io.github.batchpushgateway.example.gdpr.notification.DeliveringOutboxReader;
+import io.github.batchpushgateway.example.gdpr.notification.Delivery;
 import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
 import io.github.batchpushgateway.example.gdpr.notification.OutboxMessage;
 import io.github.batchpushgateway.example.gdpr.notification.RecipientNotifier;
@@ -163,7 +165,9 @@ public class GdprErasureJobConfiguration {
 
 	/**
 	 * Delivers every queued message: recipients' Art. 19 notices, refusals and hold notices to
-	 * requesters, and whatever an earlier run could not deliver.
+	 * requesters, and whatever an earlier run could not deliver. A message whose recipient fails
+	 * transiently is tried again after the others, once its backoff has passed, in a later pass
+	 * of the same step ({@link DeliveringOutboxReader}), not by sleeping on the spot.
 	 */
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -198,10 +202,10 @@ public class GdprErasureJobConfiguration {
 			.delay(notifications.getInitialBackoff())
 			.multiplier(notifications.getBackoffMultiplier())
 			.build();
-		return new StepBuilder(name, jobRepository).<OutboxMessage, OutboxMessage>chunk(notifications.getChunkSize())
+		return new StepBuilder(name, jobRepository).<Delivery, Delivery>chunk(notifications.getChunkSize())
 			.transactionManager(transactionManager)
-			.reader(reader)
-			.writer(new NotificationDispatchWriter(recipientNotifier, retryPolicy, jdbc, clock,
+			.reader(new DeliveringOutboxReader(reader, recipientNotifier, retryPolicy))
+			.writer(new NotificationDispatchWriter(jdbc, clock,
 					new UndeliverableNotifications(jdbc, audit, notifications.getGiveUpAfterAttempts(),
 							notifications.getGiveUpAfter(), clock),
 					meters))

@@ -45,12 +45,17 @@ import org.springframework.util.Assert;
  * reasons (GDPR Art. 12(4)) and waits for the hold to be released or the contract to end, so it
  * counts as pending but has no running deadline.
  *
- * <p>A push costs the same however long the history and however far the run has got:
- * residual data is counted for the requests verification failed on it (verification looks at
- * each erasure once; the metric shows what it found until the data is gone), not for every
- * subject of the run; the run's audited records are summed once, then only the audit rows
- * written since the last push are added ({@link RunAuditTotals}); and the
- * {@link IntegrityCensus} takes one index lookup per distinct status.
+ * <p>A push costs the same however long the history: residual data is counted for the
+ * requests verification failed on it (verification looks at each erasure once; the metric
+ * shows what it found until the data is gone), not for every subject of the run; the run's
+ * audited records are summed once, then only the audit rows written since the last push are
+ * added ({@link RunAuditTotals}); the {@link IntegrityCensus} takes one index lookup per
+ * distinct status; the deadlines are the first index entry per open status, and the overdue
+ * requests a range of those alone ({@link OpenRequestDeadlines}); and the requester addresses
+ * no longer needed a range per answered status. What still grows with the run's work is the
+ * counts of requests pending per state and of messages pending, each an index range that H2
+ * counts entry by entry (45,000 verified requests at the start of a run at 1,000,000
+ * customers, up to 96,000 queued messages after its erasures).
  *
  * <p>What a run does as it happens, and only for its current execution (notifications by
  * recipient and outcome, time per request), the writers record through the starter's
@@ -58,8 +63,6 @@ import org.springframework.util.Assert;
  * failed execution and its restart, and verification can take a decision back.
  */
 public class GdprMetricsContributor implements JobMetricsContributor {
-
-	private static final String OPEN = "('RECEIVED', 'VERIFIED', 'FAILED')";
 
 	private static final Map<String, String> STATES = Map.of("RECEIVED", "awaiting_identity", "VERIFIED", "verified",
 			"ON_HOLD", "on_hold", "REJECTED", "deferred", "FAILED", "failed");
@@ -92,6 +95,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private final RunAuditTotals auditTotals;
 
+	private final OpenRequestDeadlines deadlines;
+
 	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
 			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
 		Assert.hasText(jobName, "'jobName' must not be empty");
@@ -109,6 +114,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		this.suppressionKeys = suppressionKeys;
 		this.census = census;
 		this.auditTotals = new RunAuditTotals(jdbc);
+		this.deadlines = new OpenRequestDeadlines(jdbc);
 	}
 
 	@Override
@@ -120,15 +126,11 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		long startedCpu = ContributionCost.cpuNanos();
 		List<MetricSnapshot> metrics = new ArrayList<>();
 		metrics.add(pendingRequests());
+		LocalDate today = LocalDate.now(this.clock);
 		metrics.add(gauge("gdpr_erasure_requests_overdue",
 				"Open erasure requests past their deadline (GDPR Art. 12(3): one month, or three when validly extended).",
-				single(count("SELECT COUNT(*) FROM erasure_request WHERE status IN " + OPEN + " AND due_on < ?",
-						LocalDate.now(this.clock)))));
-		LocalDateTime oldestReceived = this.jdbc
-			.sql("SELECT MIN(received_at) FROM erasure_request WHERE status IN " + OPEN)
-			.query(LocalDateTime.class)
-			.optional()
-			.orElse(null);
+				single(this.deadlines.overdue(today))));
+		LocalDateTime oldestReceived = this.deadlines.oldestReceived();
 		if (oldestReceived != null) {
 			metrics.add(gauge("gdpr_erasure_oldest_pending_request_received_timestamp_seconds",
 					"When the oldest open erasure request was received, in seconds since the epoch; absent when none is open.",
@@ -136,12 +138,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		}
 		// Of the requests not overdue yet: an overdue one (a requester who never proves identity)
 		// is counted above, and as the minimum it would hide every later deadline from the alerts.
-		LocalDate nextDeadline = this.jdbc
-			.sql("SELECT MIN(due_on) FROM erasure_request WHERE status IN " + OPEN + " AND due_on >= ?")
-			.param(LocalDate.now(this.clock))
-			.query(LocalDate.class)
-			.optional()
-			.orElse(null);
+		LocalDate nextDeadline = this.deadlines.nextDeadline(today);
 		if (nextDeadline != null) {
 			metrics.add(gauge("gdpr_erasure_next_deadline_timestamp_seconds",
 					"End of the earliest deadline day among open erasure requests not overdue yet (the moment it becomes overdue), in seconds since the epoch; absent when there is none.",
@@ -194,8 +191,14 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		Map<String, Long> byTable = new LinkedHashMap<>();
 		byTable.put("invoice", count("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?",
 				LocalDate.now(this.clock)));
-		byTable.put("erasure_request",
-				count("SELECT COUNT(*) FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED));
+		// one status at a time: with "IN" H2 reads the index entry of every request still holding
+		// an address, each open request included, not only the answered ones
+		long contacts = 0;
+		for (String status : RequesterContacts.ANSWERED) {
+			contacts += count("SELECT COUNT(*) FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED_IN_STATUS,
+					status);
+		}
+		byTable.put("erasure_request", contacts);
 		return perLabel("gdpr_retention_expired_records",
 				"Rows kept past the end of their retention (restricted invoices, requester contact details after the reply), by table; the retention sweep removes them.",
 				"table", byTable);

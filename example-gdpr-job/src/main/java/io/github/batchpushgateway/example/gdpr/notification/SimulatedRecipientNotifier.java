@@ -2,9 +2,10 @@ package io.github.batchpushgateway.example.gdpr.notification;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,11 @@ public class SimulatedRecipientNotifier implements RecipientNotifier {
 
 	private final Set<Long> processedKeys = ConcurrentHashMap.newKeySet();
 
-	private final List<Notification> processed = new CopyOnWriteArrayList<>();
+	/**
+	 * Appended to at every delivery and read by tests only: a copy-on-write list copied itself
+	 * whole at each of the 96,000 deliveries of a run at 1,000,000 customers.
+	 */
+	private final Queue<Notification> processed = new ConcurrentLinkedQueue<>();
 
 	/**
 	 * Creates endpoints that all work.
