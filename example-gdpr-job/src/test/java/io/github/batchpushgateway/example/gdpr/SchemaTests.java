@@ -59,10 +59,7 @@ class SchemaTests {
 	@Test
 	void requestsOfEarlierYearsAreNotReadToFindTheOnesStillToVerifyOrToMinimise() {
 		// given: the schema, and years of completed, verified, minimised requests
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		JdbcClient jdbc = JdbcClient.create(dataSource);
-		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		JdbcClient jdbc = schemaOnly();
 		for (int i = 0; i < 50; i++) {
 			jdbc.sql("""
 					INSERT INTO erasure_request (subject_id, ground, received_at, status, completed_at, verified_at)
@@ -84,10 +81,7 @@ class SchemaTests {
 	@Test
 	void aRequestsReplyIsLookedUpByTheRequestEvenWhenPlannedOnAnEmptyOutbox() {
 		// given: the schema and no message yet, as when the first push of a run prepares the statement
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		JdbcClient jdbc = JdbcClient.create(dataSource);
-		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		JdbcClient jdbc = schemaOnly();
 
 		// when: H2 plans whether the requests holding an address had their reply sent
 		String contactsToDrop = plan(jdbc,
@@ -101,10 +95,7 @@ class SchemaTests {
 	@Test
 	void addressesNoLongerNeededAreCountedWithoutReadingTheOpenRequestsStillHoldingOne() {
 		// given: the schema and a run's worth of open requests, each holding the requester's address
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		JdbcClient jdbc = JdbcClient.create(dataSource);
-		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		JdbcClient jdbc = schemaOnly();
 		for (int i = 0; i < 50; i++) {
 			jdbc.sql("""
 					INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
@@ -121,6 +112,14 @@ class SchemaTests {
 
 		// then: the range of completed requests holding an address (empty), not the open ones
 		assertThat(plan).contains("HOLDS_REQUESTER_EMAIL = TRUE AND STATUS = 'COMPLETED'").contains("scanCount: 1 */");
+	}
+
+	/** A new in-memory database with the job's schema and no rows. */
+	private static JdbcClient schemaOnly() {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
+		return JdbcClient.create(dataSource);
 	}
 
 	private static String plan(JdbcClient jdbc, String query) {
