@@ -77,8 +77,12 @@ class CompletedEmptyAlertingTests {
 
 	@Test
 	void aRunThatMetItsMinimumRaisesNothing() {
-		// when the other job's alert has fired, this one's series have been evaluated for as long
+		// when the other job's alert has fired, and this job's verdict has been scraped for three
+		// scrapes (every second, the rules evaluated as often): its process pushed the verdict
+		// with its end just before exiting, possibly after the scrape that made the other alert fire
 		prometheus.awaitQuery("ALERTS{alertname=\"BatchJobCompletedEmpty\",job=\"" + EMPTY + "\",alertstate=\"firing\"}",
+				(results) -> results.size() == 1, TIMEOUT);
+		prometheus.awaitQuery("count_over_time(batch_job_last_run_empty{job=\"" + FULL + "\"}[1m]) >= 3",
 				(results) -> results.size() == 1, TIMEOUT);
 		assertThat(prometheus.query("batch_job_last_run_empty{job=\"" + FULL + "\"} == 0"))
 			.as("%s pushed its verdict", FULL)
