@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * {@code Authorization} or any other header of the application's goes this way: what it logs here
  * is the request line (the group's path) and headers the JDK sets itself. Proxies are the JVM's
  * default {@code ProxySelector}'s, as for the JDK's client; the JVM's default
- * {@link Authenticator} is never asked for credentials; redirects are not followed. Connections
- * are kept alive by the JDK's keep-alive cache (whose timer thread lives while connections are
- * idle in it, 5 seconds by default).
+ * {@link Authenticator}, when one is set, is never asked for credentials; redirects are not
+ * followed. Connections are kept alive by the JDK's keep-alive cache (whose timer thread lives
+ * while connections are idle in it, 5 seconds by default), shared with the application's own
+ * {@code HttpURLConnection} requests to the same host unless the JVM has a default
+ * {@code Authenticator}.
  */
 final class UrlConnectionExchange implements GatewayExchange {
 
@@ -72,7 +74,12 @@ final class UrlConnectionExchange implements GatewayExchange {
 		connection.setReadTimeout(millis(this.readTimeout));
 		connection.setInstanceFollowRedirects(false);
 		connection.setUseCaches(false);
-		connection.setAuthenticator(NO_CREDENTIALS);
+		if (Authenticator.getDefault() != null) {
+			// Only then: the JDK's keep-alive cache closes a cached connection that a request with
+			// another Authenticator asks for, so setting one always would make this exchange and
+			// the application's own requests to the same host close each other's connections.
+			connection.setAuthenticator(NO_CREDENTIALS);
+		}
 		headers.forEach(connection::setRequestProperty);
 		connection.setDoOutput(body != null);
 		// Connected first, so that a failure to connect, a connect timeout included, is told
