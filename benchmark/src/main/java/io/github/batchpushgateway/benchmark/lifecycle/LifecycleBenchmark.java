@@ -1,12 +1,7 @@
 package io.github.batchpushgateway.benchmark.lifecycle;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -223,8 +218,10 @@ public final class LifecycleBenchmark {
 		Samples warmOff = new Samples();
 		Samples pairedWarm = new Samples();
 		Samples pairedSteady = new Samples();
+		Samples pairedWarmRoundTrips = new Samples();
+		Samples pairedSteadyRoundTrips = new Samples();
 		Samples roundTrips = new Samples();
-		RoundTrip roundTrip = new RoundTrip(this.gateway.address());
+		RoundTrip roundTrip = RoundTrip.ofSamples(this.gateway.address(), 50);
 		for (int i = 0; i < 200; i++) {
 			roundTrip.push();
 		}
@@ -240,11 +237,13 @@ public final class LifecycleBenchmark {
 				(enabled ? warmOn : warmOff).addAll(runs.subList(runs.size() - warmRuns, runs.size()));
 			}
 			if (warmRuns > 0 && steadyWarmupRuns > 0) {
-				List<Long> runs = timedRuns(name + " (one JVM)", true, 2 * (steadyStart + warmRuns),
+				JvmRuns paired = timedRuns(name + " (one JVM)", true, 2 * (steadyStart + warmRuns),
 						"--bench.job=four-step-paired",
-						"--batch.pushgateway.jobs.exclude=" + BenchmarkJobs.EXCLUDED_FOUR_STEP_JOB).times();
-				pairedWarm.addAll(pairDifferences(runs, warmStart, warmRuns));
-				pairedSteady.addAll(pairDifferences(runs, steadyStart, warmRuns));
+						"--batch.pushgateway.jobs.exclude=" + BenchmarkJobs.EXCLUDED_FOUR_STEP_JOB);
+				pairedWarm.addAll(pairDifferences(paired.times(), warmStart, warmRuns));
+				pairedSteady.addAll(pairDifferences(paired.times(), steadyStart, warmRuns));
+				pairedWarmRoundTrips.addAll(paired.roundTrips().subList(warmStart, warmStart + warmRuns));
+				pairedSteadyRoundTrips.addAll(paired.roundTrips().subList(steadyStart, steadyStart + warmRuns));
 			}
 			for (int i = 0; i < roundTripsPerPair; i++) {
 				roundTrips.add(roundTrip.push());
@@ -265,11 +264,15 @@ public final class LifecycleBenchmark {
 					+ "), median / p99", added(warmOn, warmOff), target);
 		}
 		if (pairedWarm.size() > 0) {
-			row(name + ", added per run, one JVM, pushed and excluded in turn (pairs " + (warmStart + 1) + "-"
-					+ (warmStart + warmRuns) + " / " + (steadyStart + 1) + "-" + (steadyStart + warmRuns)
-					+ "), median of differences", ms(pairedWarm.median()) + " / " + ms(pairedSteady.median())
-							+ " ms (n=" + pairedWarm.size() + "+" + pairedSteady.size() + ")",
-					target);
+			String window = "pairs " + (warmStart + 1) + "-" + (warmStart + warmRuns) + " / " + (steadyStart + 1) + "-"
+					+ (steadyStart + warmRuns);
+			row("the job's own group pushed again by that JVM after each pair (" + window + "), median",
+					ms(pairedWarmRoundTrips.median()) + " / " + ms(pairedSteadyRoundTrips.median()) + " ms", "(reference)");
+			row(name + ", added per run, one JVM, pushed and excluded in turn (" + window + "), median of differences",
+					ms(pairedWarm.median()) + " / " + ms(pairedSteady.median()) + " ms (n=" + pairedWarm.size() + "+"
+							+ pairedSteady.size() + ")",
+					String.format(Locale.ROOT, "<= %s / %s ms (that push + 0.5 ms)",
+							ms(pairedWarmRoundTrips.median() + 500_000), ms(pairedSteadyRoundTrips.median() + 500_000)));
 		}
 	}
 
@@ -418,22 +421,29 @@ public final class LifecycleBenchmark {
 		launch(name, enabled, args);
 		List<Long> times = new ArrayList<>();
 		List<Long> starterCpu = new ArrayList<>();
+		List<Long> roundTrips = new ArrayList<>();
 		for (String line : Files.readAllLines(results)) {
 			String[] fields = line.split(" ");
 			if (fields[0].equals("run")) {
 				times.add(Long.parseLong(fields[2]));
 				starterCpu.add(Long.parseLong(fields[3]));
 			}
+			else if (fields[0].equals("roundtrip")) {
+				roundTrips.add(Long.parseLong(fields[2]));
+			}
 		}
 		if (times.size() != runs) {
 			throw new IllegalStateException(name + ": expected " + runs + " runs, got " + times.size());
 		}
 		Files.delete(results);
-		return new JvmRuns(times, starterCpu);
+		return new JvmRuns(times, starterCpu, roundTrips);
 	}
 
-	/** What one application JVM of {@link #timedRuns} measured. */
-	private record JvmRuns(List<Long> times, List<Long> starterCpu) {
+	/**
+	 * What one application JVM of {@link #timedRuns} measured: each run's time, the starter's
+	 * threads' CPU after each run and, for paired runs, the reference push after each pair.
+	 */
+	private record JvmRuns(List<Long> times, List<Long> starterCpu, List<Long> roundTrips) {
 
 		/**
 		 * CPU time of the starter's threads per run over the runs after the dropped ones, as the
@@ -761,50 +771,6 @@ public final class LifecycleBenchmark {
 
 		private long[] sorted() {
 			return this.values.stream().mapToLong(Long::longValue).sorted().toArray();
-		}
-
-	}
-
-	/**
-	 * One push to the gateway as the starter makes it, timed: an HTTP PUT of a group of 50 gauge
-	 * samples in the text format over a kept-alive loopback connection, answer read.
-	 */
-	private static final class RoundTrip {
-
-		private final URI uri;
-
-		private final byte[] body;
-
-		RoundTrip(String address) {
-			this.uri = URI.create("http://" + address + "/metrics/job/benchmark_round_trip");
-			StringBuilder text = new StringBuilder("# TYPE benchmark_round_trip_sample gauge\n");
-			for (int i = 0; i < 50; i++) {
-				text.append("benchmark_round_trip_sample{step=\"step").append(i % 4).append("\",i=\"").append(i)
-					.append("\"} ").append(i * 1.5).append('\n');
-			}
-			this.body = text.toString().getBytes(StandardCharsets.UTF_8);
-		}
-
-		long push() throws IOException {
-			long start = System.nanoTime();
-			HttpURLConnection connection = (HttpURLConnection) this.uri.toURL().openConnection();
-			connection.setRequestMethod("PUT");
-			connection.setDoOutput(true);
-			connection.setRequestProperty("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-			try (OutputStream out = connection.getOutputStream()) {
-				out.write(this.body);
-			}
-			int status = connection.getResponseCode();
-			try (InputStream in = (status < 400) ? connection.getInputStream() : connection.getErrorStream()) {
-				if (in != null) {
-					in.readAllBytes();
-				}
-			}
-			long took = System.nanoTime() - start;
-			if (status / 100 != 2) {
-				throw new IllegalStateException("Round-trip push answered " + status);
-			}
-			return took;
 		}
 
 	}

@@ -41,7 +41,9 @@ import org.springframework.context.annotation.Configuration;
  * stops. Each run line ends with {@code <nanoseconds>}: the CPU time the starter's own threads
  * (sending and heartbeat, named {@code batch-pushgateway-*}) have used by then, read after the
  * run's timing, the starter's direct cost next to the job's thread, which no run time shows on
- * its own. Does nothing without {@code bench.runs}.
+ * its own. After each pair of the paired runs it also pushes the pushed job's group once more, as
+ * the reference round trip, and writes {@code roundtrip <pair> <nanoseconds>}. Does nothing without
+ * {@code bench.runs}.
  */
 @Configuration(proxyBeanMethods = false)
 class TimedRuns implements ApplicationRunner {
@@ -62,6 +64,8 @@ class TimedRuns implements ApplicationRunner {
 	private final long maxNanos;
 
 	private final String gatewayAddress;
+
+	private @Nullable RoundTrip reference;
 
 	TimedRuns(List<Job> jobs, JobOperator jobOperator, @Value("${bench.runs:0}") int runs,
 			@Value("${bench.results:}") String results, @Value("${bench.checkpoints:}") String checkpoints,
@@ -102,6 +106,9 @@ class TimedRuns implements ApplicationRunner {
 					throw new IllegalStateException("Run " + run + " ended " + execution.getStatus());
 				}
 				out.println("run " + run + " " + took + " " + starterThreadsCpu());
+				if (this.excluded != null && run % 2 == 0) {
+					out.println("roundtrip " + run / 2 + " " + referencePush().push());
+				}
 				boolean outOfTime = System.nanoTime() - started > this.maxNanos;
 				if (this.checkpoints.contains(run) || outOfTime) {
 					checkpoint(out, run, System.nanoTime() - started);
@@ -111,6 +118,18 @@ class TimedRuns implements ApplicationRunner {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The reference of a pair: the pushed job's group, as its first run left it in the gateway,
+	 * pushed by this JVM after each pair, so that the round trip is timed with the same payload, the
+	 * same cadence and the same compiled code as the job's own push.
+	 */
+	private RoundTrip referencePush() throws IOException {
+		if (this.reference == null) {
+			this.reference = RoundTrip.ofJobGroup(this.gatewayAddress, scrapeGateway(), this.job.getName());
+		}
+		return this.reference;
 	}
 
 	/** CPU time of the live threads the starter started; threads that ended are not counted. */
