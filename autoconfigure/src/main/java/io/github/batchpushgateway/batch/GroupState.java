@@ -349,16 +349,14 @@ final class GroupState {
 		if (!this.repository.available()) {
 			return 0;
 		}
-		Duration silence = schedule.progressInterval().multipliedBy(3);
-		Instant aliveSince = now.minus((silence.compareTo(MIN_SILENCE) < 0) ? MIN_SILENCE : silence);
 		Instant read = this.runningElsewhereRead;
 		try {
 			if (read == null || !now.isBefore(read.plus(schedule.progressInterval()))) {
-				this.runningElsewhere = listedRunning(aliveSince);
+				this.runningElsewhere = listedRunning(aliveSince(now, schedule));
 				this.runningElsewhereRead = now;
 			}
 			else if (this.executions.isEmpty() && !this.runningElsewhere.isEmpty()) {
-				this.runningElsewhere = stillRunning(this.runningElsewhere, aliveSince);
+				this.runningElsewhere = stillRunning(this.runningElsewhere, aliveSince(now, schedule));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -377,6 +375,16 @@ final class GroupState {
 	}
 
 	/** Asks the repository for the group's running executions that are not this JVM's. */
+	/**
+	 * The oldest last save of an execution of another JVM that still counts as running. Asked only
+	 * when the repository is read: {@code Duration.multipliedBy} computes in {@code BigDecimal},
+	 * which every push would otherwise pay.
+	 */
+	private static Instant aliveSince(Instant now, JobSchedule schedule) {
+		Duration silence = schedule.progressInterval().multipliedBy(3);
+		return now.minus((silence.compareTo(MIN_SILENCE) < 0) ? MIN_SILENCE : silence);
+	}
+
 	private List<JobExecution> listedRunning(Instant aliveSince) {
 		List<JobExecution> listed = new ArrayList<>();
 		for (JobExecution execution : this.repository.running(this.group, this.jobName)) {
