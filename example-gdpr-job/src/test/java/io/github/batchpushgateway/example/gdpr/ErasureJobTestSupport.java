@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.github.batchpushgateway.autoconfigure.test.AutoConfigureBatchPushgateway;
 import io.github.batchpushgateway.example.gdpr.job.GdprErasureJobConfiguration;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -70,6 +71,15 @@ abstract class ErasureJobTestSupport {
 	void emptyShop() {
 		this.shop = new Shop(this.jdbc, this.clock);
 		this.shop.reset();
+	}
+
+	/**
+	 * Whatever the test did (a failed chunk, a restart, a skip, a message given up, another
+	 * system's write), the counts the metrics read are the rows'.
+	 */
+	@AfterEach
+	void statusCountsAreTheRows() {
+		KeptStatusCounts.assertEqualToRows(this.jdbc);
 	}
 
 	/**

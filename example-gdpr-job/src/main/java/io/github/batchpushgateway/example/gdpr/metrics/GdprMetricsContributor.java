@@ -31,9 +31,9 @@ import org.springframework.util.Assert;
 
 /**
  * Adds the data-protection metrics to the erasure job's Pushgateway group, at every push the
- * starter makes (job start, step ends, progress, job end). Each value is an indexed
- * {@code COUNT}/{@code MIN} over the database or a count the steps kept, so a push stays
- * cheap however large the tables are.
+ * starter makes (job start, step ends, progress, job end). Each value is a count kept per
+ * status in the database, an indexed {@code COUNT}/{@code MIN} or a count the steps kept, so
+ * a push stays cheap however large the tables are.
  *
  * <p>Times are exported as timestamps, not ages: the gateway keeps the last pushed value, so
  * an age would stop growing when the job stops running and a deadline alert would never fire,
@@ -45,17 +45,18 @@ import org.springframework.util.Assert;
  * reasons (GDPR Art. 12(4)) and waits for the hold to be released or the contract to end, so it
  * counts as pending but has no running deadline.
  *
- * <p>A push costs the same however long the history: residual data is counted for the
- * requests verification failed on it (verification looks at each erasure once; the metric
- * shows what it found until the data is gone), not for every subject of the run; the run's
- * audited records are summed once, then only the audit rows written since the last push are
- * added ({@link RunAuditTotals}); the {@link IntegrityCensus} takes one index lookup per
- * distinct status; the deadlines are the first index entry per open status, and the overdue
- * requests a range of those alone ({@link OpenRequestDeadlines}); and the requester addresses
- * no longer needed a range per answered status. What still grows with the run's work is the
- * counts of requests pending per state and of messages pending, each an index range that H2
- * counts entry by entry (45,000 verified requests at the start of a run at 1,000,000
- * customers, up to 96,000 queued messages after its erasures).
+ * <p>A push costs the same however long the history and however much the run has to do:
+ * the requests pending per state and the messages pending or given up are read from the
+ * counts {@link StatusCountTrigger} keeps in the transaction of every change
+ * ({@link StatusCounts}); residual data is counted for the requests verification failed on
+ * it (verification looks at each erasure once; the metric shows what it found until the data
+ * is gone), not for every subject of the run; the run's audited records are summed once, then
+ * only the audit rows written since the last push are added ({@link RunAuditTotals}); the
+ * {@link IntegrityCensus} takes one index lookup per distinct status; the deadlines are the
+ * first index entry per open status ({@link OpenRequestDeadlines}). What is left grows with
+ * backlogs a healthy shop keeps near zero, not with its size: the overdue requests, the
+ * expired invoices not swept yet and the requester addresses no longer needed, each an index
+ * range of those rows alone.
  *
  * <p>What a run does as it happens, and only for its current execution (notifications by
  * recipient and outcome, time per request), the writers record through the starter's
@@ -66,6 +67,11 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private static final Map<String, String> STATES = Map.of("RECEIVED", "awaiting_identity", "VERIFIED", "verified",
 			"ON_HOLD", "on_hold", "REJECTED", "deferred", "FAILED", "failed");
+
+	/**
+	 * Reason codes of a refusal that waits for a contract to end: the request is pending.
+	 */
+	private static final List<String> DEFERRING_REASONS = List.of("OPEN_CONTRACT", "UNKNOWN_ORDER_STATUS");
 
 	/**
 	 * Table and action pairs the job can record, exported even when zero so that dashboards
@@ -125,7 +131,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		long started = System.nanoTime();
 		long startedCpu = ContributionCost.cpuNanos();
 		List<MetricSnapshot> metrics = new ArrayList<>();
-		metrics.add(pendingRequests());
+		StatusCounts counts = StatusCounts.read(this.jdbc);
+		metrics.add(pendingRequests(counts));
 		LocalDate today = LocalDate.now(this.clock);
 		metrics.add(gauge("gdpr_erasure_requests_overdue",
 				"Open erasure requests past their deadline (GDPR Art. 12(3): one month, or three when validly extended).",
@@ -146,10 +153,10 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		}
 		metrics.add(gauge("gdpr_erasure_recipient_notifications_pending",
 				"Queued notifications not delivered yet: Art. 19 notices to recipients and replies to requesters.",
-				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'PENDING'"))));
+				single(counts.messages("PENDING", false))));
 		metrics.add(gauge("gdpr_erasure_notifications_undeliverable",
 				"Notifications given up as impossible or disproportionate effort (GDPR Art. 19) that the data-protection officer has not acknowledged yet.",
-				single(count("SELECT COUNT(*) FROM notification_outbox WHERE status = 'UNDELIVERABLE' AND acknowledged_at IS NULL"))));
+				single(counts.messages("UNDELIVERABLE", false))));
 		metrics.add(perLabel("gdpr_erasure_verification_residual_records",
 				"Rows of personal data still present for subjects whose erasure verification found incomplete (requests FAILED with RESIDUAL_DATA), by table.",
 				"table", this.residualData.ofRequestsFailedOnResidualData()));
@@ -170,19 +177,13 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		return metrics;
 	}
 
-	private MetricSnapshot pendingRequests() {
+	private MetricSnapshot pendingRequests(StatusCounts counts) {
 		Map<String, Long> byState = new LinkedHashMap<>();
 		STATES.values().stream().sorted().forEach((state) -> byState.put(state, 0L));
-		// Two index ranges: one statement with "OR" made H2 read the whole status index, every
-		// request ever completed, at every push.
-		this.jdbc.sql("""
-				SELECT status, COUNT(*) AS requests FROM erasure_request
-				WHERE status IN ('RECEIVED', 'VERIFIED', 'ON_HOLD', 'FAILED') GROUP BY status""")
-			.query((rs, rowNum) -> byState.put(STATES.get(rs.getString("status")), rs.getLong("requests")))
-			.list();
-		byState.put(STATES.get("REJECTED"), count("""
-				SELECT COUNT(*) FROM erasure_request
-				WHERE status = 'REJECTED' AND reason_code IN ('OPEN_CONTRACT', 'UNKNOWN_ORDER_STATUS')"""));
+		for (String status : List.of("RECEIVED", "VERIFIED", "ON_HOLD", "FAILED")) {
+			byState.put(STATES.get(status), counts.requests(status));
+		}
+		byState.put(STATES.get("REJECTED"), counts.requests("REJECTED", DEFERRING_REASONS));
 		return perLabel("gdpr_erasure_requests_pending", "Erasure requests not yet completed or refused, by state.",
 				"state", byState);
 	}

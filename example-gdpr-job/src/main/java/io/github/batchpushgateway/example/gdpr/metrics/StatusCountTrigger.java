@@ -1,0 +1,168 @@
+package io.github.batchpushgateway.example.gdpr.metrics;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.h2.api.Trigger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps {@code status_count} equal to the rows of {@code erasure_request} and
+ * {@code notification_outbox} per status, so that the metrics read how many requests and
+ * messages wait in each state as a handful of rows at every push instead of counting an index
+ * range entry by entry (45,000 verified requests at the start of a run at 1,000,000 demo
+ * customers, 96,000 queued messages after its erasures). Declared in {@code schema.sql} as an
+ * H2 row trigger on both tables.
+ *
+ * <p>A trigger, not the job's code, keeps the counts: it runs in the transaction that changes
+ * the row, whoever writes it (the job's steps, another system receiving requests or recording
+ * an identity verification, a person acknowledging a given-up message, a test's fixture), so
+ * a rollback, a savepoint rolled back, a process killed before its commit or a concurrent run
+ * take the counts' changes back or apply them with the rows'. Two transactions changing the
+ * same count wait for each other's row lock, as for any row. A change that leaves a row's
+ * count key as it was (a deadline computed, an attempt counted) costs a comparison and no
+ * statement.
+ *
+ * <p>The key is the status and a qualifier the metrics need: a request's reason code (a
+ * refusal is pending only while a contract runs), and whether a message's give-up was
+ * acknowledged ({@value #ACKNOWLEDGED}) or not (empty).
+ */
+public final class StatusCountTrigger implements Trigger {
+
+	/**
+	 * Qualifier of a message whose give-up the data-protection officer acknowledged.
+	 */
+	public static final String ACKNOWLEDGED = "ACKNOWLEDGED";
+
+	private static final String ADD = "UPDATE status_count SET n = n + ? WHERE table_name = ? AND status = ? AND qualifier = ?";
+
+	private static final String CREATE = "INSERT INTO status_count (table_name, status, qualifier, n) VALUES (?, ?, ?, ?)";
+
+	/** H2's error code of a unique index or primary key violation. */
+	private static final int DUPLICATE_KEY = 23505;
+
+	private String table = "";
+
+	private int status;
+
+	private int qualifier;
+
+	private boolean qualifierIsAcknowledgement;
+
+	@Override
+	public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
+			throws SQLException {
+		Map<String, Integer> columns = columns(conn, schemaName, tableName);
+		this.table = tableName.toLowerCase(Locale.ROOT);
+		this.status = position(columns, "STATUS");
+		switch (this.table) {
+			case "erasure_request" -> this.qualifier = position(columns, "REASON_CODE");
+			case "notification_outbox" -> {
+				this.qualifier = position(columns, "ACKNOWLEDGED_AT");
+				this.qualifierIsAcknowledgement = true;
+			}
+			default -> throw new SQLException("status_count is not kept for table " + tableName);
+		}
+	}
+
+	@Override
+	public void fire(Connection conn, Object @Nullable [] oldRow, Object @Nullable [] newRow) throws SQLException {
+		Key removed = (oldRow != null) ? key(oldRow) : null;
+		Key added = (newRow != null) ? key(newRow) : null;
+		if (Objects.equals(removed, added)) {
+			return;
+		}
+		List<Change> changes = new ArrayList<>(2);
+		if (removed != null) {
+			changes.add(new Change(removed, -1));
+		}
+		if (added != null) {
+			changes.add(new Change(added, 1));
+		}
+		// in one order whatever the change, so that two transactions moving rows between the
+		// same two states take the counts' row locks in the same order
+		changes.sort(Comparator.comparing((Change change) -> change.key().status())
+			.thenComparing((change) -> change.key().qualifier()));
+		for (Change change : changes) {
+			add(conn, change.key(), change.delta());
+		}
+	}
+
+	private Key key(Object[] row) {
+		Object qualifier = row[this.qualifier];
+		String qualifierValue = this.qualifierIsAcknowledgement ? ((qualifier != null) ? ACKNOWLEDGED : "")
+				: Objects.toString(qualifier, "");
+		return new Key((String) row[this.status], qualifierValue);
+	}
+
+	private void add(Connection conn, Key key, int delta) throws SQLException {
+		if (update(conn, ADD, delta, this.table, key.status(), key.qualifier()) == 0) {
+			create(conn, key, delta);
+		}
+	}
+
+	// a state no row was in before (the schema seeds the known ones): another transaction may
+	// create it at the same time, and then this one adds to it
+	private void create(Connection conn, Key key, int delta) throws SQLException {
+		try {
+			update(conn, CREATE, this.table, key.status(), key.qualifier(), delta);
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() != DUPLICATE_KEY) {
+				throw ex;
+			}
+			update(conn, ADD, delta, this.table, key.status(), key.qualifier());
+		}
+	}
+
+	private static int update(Connection conn, String sql, Object... params) throws SQLException {
+		try (PreparedStatement statement = conn.prepareStatement(sql)) {
+			for (int i = 0; i < params.length; i++) {
+				statement.setObject(i + 1, params[i]);
+			}
+			return statement.executeUpdate();
+		}
+	}
+
+	private static Map<String, Integer> columns(Connection conn, String schemaName, String tableName)
+			throws SQLException {
+		Map<String, Integer> columns = new HashMap<>();
+		try (PreparedStatement statement = conn.prepareStatement("""
+				SELECT COLUMN_NAME, ORDINAL_POSITION FROM INFORMATION_SCHEMA.COLUMNS
+				WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?""")) {
+			statement.setString(1, schemaName);
+			statement.setString(2, tableName);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					// a row holds the table's columns in their order, from 0
+					columns.put(rs.getString(1), rs.getInt(2) - 1);
+				}
+			}
+		}
+		return columns;
+	}
+
+	private int position(Map<String, Integer> columns, String column) throws SQLException {
+		Integer position = columns.get(column);
+		if (position == null) {
+			throw new SQLException("status_count of " + this.table + " needs its column " + column);
+		}
+		return position;
+	}
+
+	private record Key(String status, String qualifier) {
+	}
+
+	private record Change(Key key, int delta) {
+	}
+
+}
