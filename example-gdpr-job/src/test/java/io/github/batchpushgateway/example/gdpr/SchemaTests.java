@@ -114,6 +114,26 @@ class SchemaTests {
 		assertThat(plan).contains("HOLDS_REQUESTER_EMAIL = TRUE AND STATUS = 'COMPLETED'").contains("scanCount: 1 */");
 	}
 
+	@Test
+	void everyIndexedColumnListHasOneIndexAlsoInADatabaseAnEarlierSchemaMade() {
+		// given: a database an earlier schema made, with indexes of its own beside the foreign keys' indexes
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("schema.sql"));
+		schema.execute(dataSource);
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		jdbc.sql("CREATE INDEX IF NOT EXISTS address_customer ON address (customer_id)").update();
+		jdbc.sql("CREATE INDEX IF NOT EXISTS orders_invoice ON orders (invoice_id)").update();
+
+		// when: the schema runs again, as at the next start
+		schema.execute(dataSource);
+
+		// then: an insert or a delete writes one entry per indexed column list, not two
+		assertThat(indexedColumnLists(jdbc)).contains("ADDRESS(CUSTOMER_ID)", "MARKETING_CONSENT(CUSTOMER_ID)",
+				"SUBJECT_DISCLOSURE(CUSTOMER_ID)", "LEGAL_HOLD(CUSTOMER_ID)", "ORDERS(INVOICE_ID)")
+			.doesNotHaveDuplicates();
+	}
+
 	/** A new in-memory database with the job's schema and no rows. */
 	private static JdbcClient schemaOnly() {
 		JdbcDataSource dataSource = new JdbcDataSource();
@@ -124,6 +144,14 @@ class SchemaTests {
 
 	private static String plan(JdbcClient jdbc, String query) {
 		return jdbc.sql("EXPLAIN " + query).query(String.class).single();
+	}
+
+	/** Each index of the domain's tables as {@code TABLE(COLUMN,...)}. */
+	private static List<String> indexedColumnLists(JdbcClient jdbc) {
+		return jdbc.sql("""
+				SELECT table_name || '(' || LISTAGG(column_name, ',') WITHIN GROUP (ORDER BY ordinal_position) || ')'
+				FROM information_schema.index_columns WHERE table_schema = 'PUBLIC'
+				GROUP BY table_name, index_name""").query(String.class).list();
 	}
 
 	private static List<String> uniqueKeys(JdbcClient jdbc) {
