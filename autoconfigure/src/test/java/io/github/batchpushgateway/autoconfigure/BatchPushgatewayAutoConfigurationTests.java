@@ -177,6 +177,19 @@ class BatchPushgatewayAutoConfigurationTests {
 	}
 
 	@Test
+	void theTargetsAndTheSelfMonitoringAreBuiltAtTheFirstJobEventNotAtStartup() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBeanFactory().containsSingleton("batchPushTargets")).isFalse();
+			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isFalse();
+
+			context.getBean(PushPipeline.class).recorder();
+
+			assertThat(context.getBeanFactory().containsSingleton("batchPushTargets")).isTrue();
+			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isTrue();
+		});
+	}
+
+	@Test
 	void failsFastOnAnUnknownFormatNamingTheProperty() {
 		this.contextRunner.withPropertyValues("batch.pushgateway.format=json").run((context) -> {
 			assertThat(context).hasFailed();
