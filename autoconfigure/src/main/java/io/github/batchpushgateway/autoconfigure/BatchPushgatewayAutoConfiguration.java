@@ -112,11 +112,11 @@ public final class BatchPushgatewayAutoConfiguration {
 
 	/**
 	 * The targets: the application's own {@link PushClient} beans when it declares any, else the
-	 * configured Pushgateways and textfile directory. Lazy: built with the pipeline, at the first
-	 * job event (the configured addresses are checked at startup by the properties' validation).
+	 * configured Pushgateways and textfile directory. Built at startup, though the pipeline uses them
+	 * only from the first job event: an SSL bundle that does not exist or a customizer that throws
+	 * fails the application's start, never a job.
 	 */
 	@Bean
-	@Lazy
 	BatchPushTargets batchPushTargets(BatchPushgatewayProperties properties, ObjectProvider<PushClient> userClients,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<PushgatewayClientCustomizer> customizers) {
 		List<PushClient> own = userClients.orderedStream().toList();
@@ -179,14 +179,14 @@ public final class BatchPushgatewayAutoConfiguration {
 	}
 
 	/**
-	 * The pipeline, which builds its parts (the targets' clients, the retry policy, the scheduler
-	 * threads) at the first job event: an application starts no thread and loads none of the
+	 * The pipeline, which builds its parts (the senders, the retry policy, the scheduler threads)
+	 * at the first job event: an application starts no thread and loads none of the
 	 * pushing classes for it before a job runs.
 	 */
 	@Bean(destroyMethod = "close")
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
 			ObjectProvider<JobRepository> jobRepository, ObjectProvider<DataSource> dataSource,
-			Environment environment, JobMetricsSnapshotFactory snapshots, ObjectProvider<BatchPushTargets> targets,
+			Environment environment, JobMetricsSnapshotFactory snapshots, BatchPushTargets targets,
 			ObjectProvider<PushListener> listeners, ObjectProvider<JobRegistry> jobRegistry) {
 		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
 				properties.getMinPushInterval(), properties.getFlushTimeout(), properties.getRetry().getRedeliveryInterval(),
@@ -195,7 +195,7 @@ public final class BatchPushgatewayAutoConfiguration {
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
 		return new PushPipeline(settings, groups, repository, stepExecutions(repository, dataSource, environment),
-				snapshots, schedules(properties), () -> targets.getObject().clients(),
+				snapshots, schedules(properties), targets::clients,
 				() -> retryPolicy(properties.getRetry()), (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();

@@ -177,16 +177,21 @@ class BatchPushgatewayAutoConfigurationTests {
 	}
 
 	@Test
-	void theTargetsAndTheSelfMonitoringAreBuiltAtTheFirstJobEventNotAtStartup() {
+	void theSelfMonitoringListenerIsBuiltAtTheFirstJobEventNotAtStartup() {
 		this.contextRunner.run((context) -> {
-			assertThat(context.getBeanFactory().containsSingleton("batchPushTargets")).isFalse();
 			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isFalse();
 
 			context.getBean(PushPipeline.class).recorder();
 
-			assertThat(context.getBeanFactory().containsSingleton("batchPushTargets")).isTrue();
 			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isTrue();
 		});
+	}
+
+	@Test
+	void failsAtStartupNotAtTheFirstJobOnAnSslBundleThatDoesNotExist() {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.scheme=https", "batch.pushgateway.ssl.bundle=missing")
+			.run((context) -> assertThat(context).hasFailed());
 	}
 
 	@Test
