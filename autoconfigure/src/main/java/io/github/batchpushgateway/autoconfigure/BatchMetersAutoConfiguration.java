@@ -26,7 +26,7 @@ public final class BatchMetersAutoConfiguration {
 			ObjectProvider<MeterFilter> filters) {
 		return new BatchMeters((execution) -> {
 			PushPipeline pushing = pipeline.getIfUnique();
-			return pushing != null && pushing.recorder().isTracked(execution);
+			return pushing != null && pushing.isTracked(execution);
 		}, new ApplicationMeterSettings(beans, filters));
 	}
 

@@ -49,6 +49,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -111,7 +112,9 @@ public final class BatchPushgatewayAutoConfiguration {
 
 	/**
 	 * The targets: the application's own {@link PushClient} beans when it declares any, else the
-	 * configured Pushgateways and textfile directory.
+	 * configured Pushgateways and textfile directory. Built at startup, though the pipeline uses them
+	 * only from the first job event: an SSL bundle that does not exist or a customizer that throws
+	 * fails the application's start, never a job.
 	 */
 	@Bean
 	BatchPushTargets batchPushTargets(BatchPushgatewayProperties properties, ObjectProvider<PushClient> userClients,
@@ -175,37 +178,45 @@ public final class BatchPushgatewayAutoConfiguration {
 				environment.getProperty("spring.batch.jdbc.table-prefix", "BATCH_"));
 	}
 
+	/**
+	 * The pipeline, which builds its parts (the senders, the retry policy, the scheduler threads)
+	 * at the first job event: an application starts no thread and loads none of the
+	 * pushing classes for it before a job runs.
+	 */
 	@Bean(destroyMethod = "close")
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,
 			ObjectProvider<JobRepository> jobRepository, ObjectProvider<DataSource> dataSource,
 			Environment environment, JobMetricsSnapshotFactory snapshots, BatchPushTargets targets,
 			ObjectProvider<PushListener> listeners, ObjectProvider<JobRegistry> jobRegistry) {
-		BatchPushgatewayProperties.Retry retry = properties.getRetry();
-		RetryPolicy retryPolicy = RetryPolicy.builder()
+		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
+				properties.getMinPushInterval(), properties.getFlushTimeout(), properties.getRetry().getRedeliveryInterval(),
+				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit(), properties.getRefillCheckInterval());
+		JobRepository repository = jobRepository.getIfAvailable();
+		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
+				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
+		return new PushPipeline(settings, groups, repository, stepExecutions(repository, dataSource, environment),
+				snapshots, schedules(properties), targets::clients,
+				() -> retryPolicy(properties.getRetry()), (client) -> {
+					// Each target logs its own outages, naming itself.
+					List<PushListener> all = new ArrayList<>();
+					all.add(new OutageLogger((client instanceof TextfileClient) ? "node exporter's " + client.describe()
+							: "the Pushgateway at " + client.describe()));
+					listeners.orderedStream()
+						.forEach((listener) -> all.add((listener instanceof MicrometerPushListener micrometer)
+								? micrometer.forTarget(client.describe()) : listener));
+					return new CompositePushListener(all);
+				},
+				gracefulStop);
+	}
+
+	private static RetryPolicy retryPolicy(BatchPushgatewayProperties.Retry retry) {
+		return RetryPolicy.builder()
 			.maxRetries(retry.getMaxRetries())
 			.delay(retry.getDelay())
 			.multiplier(retry.getMultiplier())
 			.maxDelay(retry.getMaxDelay())
 			.predicate(PushRejectedException::isWorthRetrying)
 			.build();
-		List<PushListener> shared = listeners.orderedStream().toList();
-		PushPipeline.Settings settings = new PushPipeline.Settings(properties.getProgressInterval(),
-				properties.getMinPushInterval(), properties.getFlushTimeout(), retry.getRedeliveryInterval(),
-				properties.getMaxGroupsPerJob(), properties.getHistoryScanLimit(), properties.getRefillCheckInterval());
-		JobRepository repository = jobRepository.getIfAvailable();
-		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
-				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
-		return new PushPipeline(settings, groups, repository, stepExecutions(repository, dataSource, environment),
-				snapshots, schedules(properties), targets.clients(), retryPolicy, (client) -> {
-					// Each target logs its own outages, naming itself.
-					List<PushListener> all = new ArrayList<>();
-					all.add(new OutageLogger((client instanceof TextfileClient) ? "node exporter's " + client.describe()
-							: "the Pushgateway at " + client.describe()));
-					shared.forEach((listener) -> all.add((listener instanceof MicrometerPushListener micrometer)
-							? micrometer.forTarget(client.describe()) : listener));
-					return new CompositePushListener(all);
-				},
-				gracefulStop);
 	}
 
 	private static Function<String, JobSchedule> schedules(BatchPushgatewayProperties properties) {
@@ -284,6 +295,7 @@ public final class BatchPushgatewayAutoConfiguration {
 	static class MicrometerConfiguration {
 
 		@Bean
+		@Lazy
 		MicrometerPushListener batchMicrometerPushListener(ObjectProvider<MeterRegistry> registry) {
 			// Looked up until found, then kept: not a lookup in the bean factory at every push.
 			return new MicrometerPushListener(SingletonSupplier.of(registry::getIfUnique));

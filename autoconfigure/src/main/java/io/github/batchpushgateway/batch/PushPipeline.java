@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
@@ -14,6 +15,7 @@ import io.github.batchpushgateway.push.PushClient;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.StateSender;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.retry.RetryPolicy;
@@ -33,13 +35,10 @@ import org.springframework.util.Assert;
  */
 public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 
-	private final List<ThreadPoolTaskScheduler> ownSchedulers = new ArrayList<>();
+	/** Builds the parts at the first event: a JVM whose jobs never run starts no thread. */
+	private final Supplier<Parts> assembly;
 
-	private final StateSender sender;
-
-	private final JobEventRecorder recorder;
-
-	private final ShutdownFinisher finisher;
+	private volatile @Nullable Parts parts;
 
 	private volatile boolean running;
 
@@ -50,7 +49,10 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * Creates a pipeline with scheduler threads of its own: one per target, so a target that
 	 * hangs never delays another, daemons so that an unreachable target never keeps the JVM alive
 	 * (the shutdown delivers first). With one target its thread also drives the heartbeat; with
-	 * several, the heartbeat has a thread of its own.
+	 * several, the heartbeat has a thread of its own. Nothing is built and no thread started
+	 * until the first job event (or a look at the sender): until then there is nothing to push,
+	 * to beat or to deliver at shutdown, and a short job's JVM pays the rest on its second core
+	 * rather than before its job starts.
 	 * @param settings timings and bounds
 	 * @param resolver finds each execution's group
 	 * @param repository the job repository, to read each group's earlier runs and what other JVMs
@@ -59,83 +61,74 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * JDBC job repository, or {@code null} to read them through the repository's API
 	 * @param snapshots builds the metrics
 	 * @param schedules gives each job's configured intervals, by job name
-	 * @param clients one per target: Pushgateways, a textfile collector's directory
-	 * @param retryPolicy which failures to retry, how often and how fast
+	 * @param clients gives the targets, one client each (Pushgateways, a textfile collector's
+	 * directory), asked once, when the pipeline is built
+	 * @param retryPolicy gives which failures to retry, how often and how fast, asked once, when
+	 * the pipeline is built
 	 * @param listeners gives each target's listener, told about every push attempt to it
 	 * @param gracefulStop stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
 	 */
 	public PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
 			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
-			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
-			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop) {
+			Function<String, JobSchedule> schedules, Supplier<List<PushClient>> clients,
+			Supplier<RetryPolicy> retryPolicy, Function<PushClient, PushListener> listeners,
+			@Nullable GracefulStop gracefulStop) {
 		this(settings, resolver, repository, stepExecutions, snapshots, schedules, clients, retryPolicy, listeners,
 				gracefulStop, null, Clock.systemUTC());
 	}
 
 	PushPipeline(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
 			@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
-			Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
-			Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop,
-			@Nullable TaskScheduler scheduler, Clock clock) {
+			Function<String, JobSchedule> schedules, Supplier<List<PushClient>> clients,
+			Supplier<RetryPolicy> retryPolicy, Function<PushClient, PushListener> listeners,
+			@Nullable GracefulStop gracefulStop, @Nullable TaskScheduler scheduler, Clock clock) {
 		Assert.notNull(settings, "'settings' must not be null");
-		Assert.notEmpty(clients, "'clients' must not be empty");
-		JobRepositoryReads reads = new JobRepositoryReads(repository, resolver, settings.historyScanLimit(),
-				stepExecutions);
-		GroupStates groups = new GroupStates(resolver, settings.maxGroupsPerJob(), reads, snapshots, schedules, clock);
-		List<GroupSender> senders = new ArrayList<>();
-		for (PushClient client : clients) {
-			TaskScheduler targetScheduler = (scheduler != null) ? scheduler
-					: newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-");
-			GroupSender sender = new GroupSender(client, groups, retryPolicy, settings.redeliveryInterval(),
-					settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client), targetScheduler);
-			senders.add(sender);
-			if (!settings.refillCheckInterval().isZero()) {
-				// On the target's own thread: a slow probe delays only that target's pushes. Not
-				// at once: nothing was pushed yet, and a job's JVM ended within the interval (a
-				// java -jar job) would only pay the check's requests.
-				targetScheduler.scheduleWithFixedDelay(sender.refillCheck(),
-						targetScheduler.getClock().instant().plus(settings.refillCheckInterval()),
-						settings.refillCheckInterval());
-			}
-		}
-		this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
-		this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
-		this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, reads,
-				settings.flushTimeout(), clock);
-		TaskScheduler heartbeats = (scheduler != null) ? scheduler
-				: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");
-		heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender),
-				settings.progressInterval());
+		Assert.notNull(clients, "'clients' must not be null");
+		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
+		this.assembly = () -> new Parts(settings, resolver, repository, stepExecutions, snapshots, schedules,
+				clients.get(), retryPolicy.get(), listeners, gracefulStop, scheduler, clock);
 	}
 
-	private ThreadPoolTaskScheduler newScheduler(String threadNamePrefix) {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setPoolSize(1);
-		scheduler.setDaemon(true);
-		scheduler.setThreadNamePrefix(threadNamePrefix);
-		scheduler.setRemoveOnCancelPolicy(true);
-		// Its own lifecycle must not stop it before the pipeline has delivered.
-		scheduler.setWaitForTasksToCompleteOnShutdown(false);
-		scheduler.initialize();
-		this.ownSchedulers.add(scheduler);
-		return scheduler;
+	private Parts parts() {
+		Parts parts = this.parts;
+		if (parts == null) {
+			synchronized (this) {
+				parts = this.parts;
+				if (parts == null) {
+					parts = this.assembly.get();
+					this.parts = parts;
+				}
+			}
+		}
+		return parts;
 	}
 
 	/**
-	 * Returns what the job listeners report events to.
+	 * Returns what the job listeners report events to, building the pipeline at the first call.
 	 * @return the recorder
 	 */
 	public JobEventRecorder recorder() {
-		return this.recorder;
+		return parts().recorder;
 	}
 
 	/**
-	 * Returns the sender, for flushing and for health.
+	 * Returns the sender, for flushing and for health, building the pipeline at the first call.
 	 * @return the sender
 	 */
 	public StateSender sender() {
-		return this.sender;
+		return parts().sender;
+	}
+
+	/**
+	 * Returns whether an execution is one the pipeline tracks, without building the pipeline for
+	 * the question: before it is built, none is.
+	 * @param execution the execution
+	 * @return whether it is tracked
+	 */
+	public boolean isTracked(JobExecution execution) {
+		Parts parts = this.parts;
+		return parts != null && parts.recorder.isTracked(execution);
 	}
 
 	@Override
@@ -146,13 +139,17 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 
 	/**
 	 * Ends every execution still tracked and delivers, within the flush timeout. The pipeline
-	 * goes on working: a stopped context may be started again.
+	 * goes on working: a stopped context may be started again. A pipeline never built has
+	 * nothing to end.
 	 */
 	@Override
 	public void stop() {
 		if (this.running) {
 			this.running = false;
-			this.finisher.finish();
+			Parts parts = this.parts;
+			if (parts != null) {
+				parts.finisher.finish();
+			}
 			this.finished = true;
 		}
 	}
@@ -182,11 +179,76 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		if (this.running) {
 			stop();
 		}
-		else if (!this.finished) {
-			this.finisher.finish();
+		Parts parts = this.parts;
+		if (parts == null) {
+			return;
 		}
-		this.sender.close(Duration.ZERO);
-		this.ownSchedulers.forEach(ThreadPoolTaskScheduler::shutdown);
+		if (!this.finished) {
+			parts.finisher.finish();
+		}
+		parts.sender.close(Duration.ZERO);
+		parts.ownSchedulers.forEach(ThreadPoolTaskScheduler::shutdown);
+	}
+
+	/** The pipeline's parts, built together at its first use. */
+	private static final class Parts {
+
+		private final List<ThreadPoolTaskScheduler> ownSchedulers = new ArrayList<>();
+
+		private final StateSender sender;
+
+		private final JobEventRecorder recorder;
+
+		private final ShutdownFinisher finisher;
+
+		Parts(Settings settings, PushGroupResolver resolver, @Nullable JobRepository repository,
+				@Nullable JdbcStepExecutions stepExecutions, JobMetricsSnapshotFactory snapshots,
+				Function<String, JobSchedule> schedules, List<PushClient> clients, RetryPolicy retryPolicy,
+				Function<PushClient, PushListener> listeners, @Nullable GracefulStop gracefulStop,
+				@Nullable TaskScheduler scheduler, Clock clock) {
+			Assert.notEmpty(clients, "'clients' must not be empty");
+			JobRepositoryReads reads = new JobRepositoryReads(repository, resolver, settings.historyScanLimit(),
+					stepExecutions);
+			GroupStates groups = new GroupStates(resolver, settings.maxGroupsPerJob(), reads, snapshots, schedules,
+					clock);
+			List<GroupSender> senders = new ArrayList<>();
+			for (PushClient client : clients) {
+				TaskScheduler targetScheduler = (scheduler != null) ? scheduler
+						: newScheduler("batch-pushgateway-" + (senders.size() + 1) + "-");
+				GroupSender sender = new GroupSender(client, groups, retryPolicy, settings.redeliveryInterval(),
+						settings.minPushInterval(), settings.flushTimeout(), listeners.apply(client), targetScheduler);
+				senders.add(sender);
+				if (!settings.refillCheckInterval().isZero()) {
+					// On the target's own thread: a slow probe delays only that target's pushes. Not
+					// at once: nothing was pushed yet, and a job's JVM ended within the interval (a
+					// java -jar job) would only pay the check's requests.
+					targetScheduler.scheduleWithFixedDelay(sender.refillCheck(),
+							targetScheduler.getClock().instant().plus(settings.refillCheckInterval()),
+							settings.refillCheckInterval());
+				}
+			}
+			this.sender = (senders.size() == 1) ? senders.get(0) : new FanOutSender(senders);
+			this.recorder = new JobEventRecorder(groups, this.sender, settings.flushTimeout());
+			this.finisher = new ShutdownFinisher(groups, this.sender, this.recorder, gracefulStop, reads,
+					settings.flushTimeout(), clock);
+			TaskScheduler heartbeats = (scheduler != null) ? scheduler
+					: (clients.size() == 1) ? this.ownSchedulers.get(0) : newScheduler("batch-pushgateway-heartbeat-");
+			heartbeats.scheduleWithFixedDelay(new Heartbeat(groups, this.sender), settings.progressInterval());
+		}
+
+		private ThreadPoolTaskScheduler newScheduler(String threadNamePrefix) {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(1);
+			scheduler.setDaemon(true);
+			scheduler.setThreadNamePrefix(threadNamePrefix);
+			scheduler.setRemoveOnCancelPolicy(true);
+			// Its own lifecycle must not stop it before the pipeline has delivered.
+			scheduler.setWaitForTasksToCompleteOnShutdown(false);
+			scheduler.initialize();
+			this.ownSchedulers.add(scheduler);
+			return scheduler;
+		}
+
 	}
 
 	/**

@@ -177,6 +177,24 @@ class BatchPushgatewayAutoConfigurationTests {
 	}
 
 	@Test
+	void theSelfMonitoringListenerIsBuiltAtTheFirstJobEventNotAtStartup() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isFalse();
+
+			context.getBean(PushPipeline.class).recorder();
+
+			assertThat(context.getBeanFactory().containsSingleton("batchMicrometerPushListener")).isTrue();
+		});
+	}
+
+	@Test
+	void failsAtStartupNotAtTheFirstJobOnAnSslBundleThatDoesNotExist() {
+		this.contextRunner
+			.withPropertyValues("batch.pushgateway.scheme=https", "batch.pushgateway.ssl.bundle=missing")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
 	void failsFastOnAnUnknownFormatNamingTheProperty() {
 		this.contextRunner.withPropertyValues("batch.pushgateway.format=json").run((context) -> {
 			assertThat(context).hasFailed();

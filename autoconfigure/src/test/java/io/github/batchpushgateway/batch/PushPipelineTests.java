@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
 import io.github.batchpushgateway.metrics.JobSchedule;
@@ -40,6 +42,9 @@ class PushPipelineTests {
 	private static final PushGroup GROUP = PushGroup.of("importJob");
 
 	private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
+
+	private static final PushPipeline.Settings SETTINGS = new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO,
+			Duration.ofMillis(50), Duration.ofMinutes(1), 10, 0);
 
 	private final ManualScheduler scheduler = new ManualScheduler();
 
@@ -259,10 +264,11 @@ class PushPipelineTests {
 	}
 
 	@Test
-	void theFirstRefillCheckIsDueOneIntervalAfterThePipelineStarts() {
+	void theFirstRefillCheckIsDueOneIntervalAfterThePipelineIsBuilt() {
 		// when
 		pipeline(new PushPipeline.Settings(PROGRESS_INTERVAL, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), 10,
-				0, Duration.ofMinutes(2)), this.client);
+				0, Duration.ofMinutes(2)), this.client)
+			.recorder();
 
 		// then: not as the application starts, when nothing was pushed yet
 		assertThat(this.scheduler.firstRunsIn()).containsExactly(Duration.ofMinutes(2));
@@ -271,10 +277,71 @@ class PushPipelineTests {
 	@Test
 	void withoutARefillIntervalTheGatewayIsNeverAskedForItsStart() {
 		// given
-		pipeline(Duration.ofMillis(50), this.client);
+		pipeline(Duration.ofMillis(50), this.client).recorder();
 
 		// then
 		assertThat(this.scheduler.periods()).containsExactly(PROGRESS_INTERVAL);
+	}
+
+	@Test
+	void nothingIsBuiltOrScheduledBeforeTheFirstEvent() {
+		// given
+		AtomicInteger clientsAsked = new AtomicInteger();
+		PushPipeline pipeline = pipeline(SETTINGS, () -> {
+			clientsAsked.incrementAndGet();
+			return List.of(this.client);
+		});
+
+		// when
+		pipeline.start();
+		boolean tracked = pipeline.isTracked(Executions.running("importJob"));
+
+		// then
+		assertThat(tracked).isFalse();
+		assertThat(clientsAsked).hasValue(0);
+		assertThat(this.scheduler.periods()).isEmpty();
+
+		// when the first job starts
+		pipeline.recorder().jobStarted(Executions.running("importJob"));
+		pipeline.recorder();
+
+		// then it is built, once
+		assertThat(clientsAsked).hasValue(1);
+		assertThat(this.scheduler.periods()).containsExactly(PROGRESS_INTERVAL);
+	}
+
+	@Test
+	void aPipelineNeverUsedStopsAndClosesWithoutBuildingAnything() {
+		// given
+		AtomicInteger clientsAsked = new AtomicInteger();
+		PushPipeline pipeline = pipeline(SETTINGS, () -> {
+			clientsAsked.incrementAndGet();
+			return List.of(this.client);
+		});
+		pipeline.start();
+
+		// when
+		pipeline.stop();
+		pipeline.close();
+
+		// then
+		assertThat(pipeline.isRunning()).isFalse();
+		assertThat(clientsAsked).hasValue(0);
+		assertThat(this.client.pushes()).isEmpty();
+	}
+
+	@Test
+	void isTrackedAnswersForTheBuiltPipeline() {
+		// given
+		PushPipeline pipeline = pipeline(Duration.ofMillis(50), this.client);
+		JobExecution execution = Executions.running("importJob");
+
+		// when
+		pipeline.recorder().jobStarted(execution);
+
+		// then
+		assertThat(pipeline.isTracked(execution)).isTrue();
+		assertThat(pipeline.isTracked(Executions.running("otherJob"))).isFalse();
 	}
 
 	private PushPipeline pipeline(Duration flushTimeout, PushClient... clients) {
@@ -284,11 +351,15 @@ class PushPipelineTests {
 	}
 
 	private PushPipeline pipeline(PushPipeline.Settings settings, PushClient... clients) {
+		return pipeline(settings, () -> List.of(clients));
+	}
+
+	private PushPipeline pipeline(PushPipeline.Settings settings, Supplier<List<PushClient>> clients) {
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		PushPipeline pipeline = new PushPipeline(settings, resolver,
 				null, null, new JobMetricsSnapshotFactory(List::of),
-				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), List.of(clients),
-				RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
+				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), clients,
+				() -> RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
 				(client) -> new PushListener() {
 				}, null, this.scheduler, Clock.systemUTC());
 		this.pipelines.add(pipeline);

@@ -44,7 +44,7 @@ class BatchMetersLeakTests {
 				resolver, null, null,
 				new JobMetricsSnapshotFactory(() -> List.of(meters)),
 				(jobName) -> new JobSchedule(Duration.ofSeconds(10), null),
-				List.of((group, metrics) -> lastPushed.set(metrics)), RetryPolicy.builder().maxRetries(0).build(),
+				() -> List.of((group, metrics) -> lastPushed.set(metrics)), () -> RetryPolicy.builder().maxRetries(0).build(),
 				(client) -> new PushListener() {
 				}, null)) {
 			pipeline.set(pushing);
