@@ -27,7 +27,7 @@ public final class BatchPushgatewayHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "batchPushgatewayHealthIndicator")
 	BatchPushgatewayHealthIndicator batchPushgatewayHealthIndicator(PushPipeline pipeline, BatchPushTargets targets,
 			BatchPushgatewayProperties properties) {
-		return new BatchPushgatewayHealthIndicator(() -> pipeline.sender().failingGroupsByTarget(),
+		return new BatchPushgatewayHealthIndicator(pipeline::failingGroupsByTarget,
 				targets.clients().stream().map(PushClient::describe).toList(),
 				properties.getHealth().isDownWhenUndelivered());
 	}

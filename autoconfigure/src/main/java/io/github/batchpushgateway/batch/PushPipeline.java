@@ -2,8 +2,10 @@ package io.github.batchpushgateway.batch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -12,6 +14,7 @@ import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.push.FanOutSender;
 import io.github.batchpushgateway.push.GroupSender;
 import io.github.batchpushgateway.push.PushClient;
+import io.github.batchpushgateway.push.PushGroup;
 import io.github.batchpushgateway.push.PushListener;
 import io.github.batchpushgateway.push.StateSender;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +116,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Returns the sender, for flushing and for health, building the pipeline at the first call.
+	 * Returns the sender, for flushing, building the pipeline at the first call.
 	 * @return the sender
 	 */
 	public StateSender sender() {
@@ -129,6 +132,17 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	public boolean isTracked(JobExecution execution) {
 		Parts parts = this.parts;
 		return parts != null && parts.recorder.isTracked(execution);
+	}
+
+	/**
+	 * Returns the groups whose last push failed, by target, without building the pipeline for the
+	 * question: before it is built nothing was pushed, so none failed. A health check of an
+	 * application whose jobs have not run starts no thread.
+	 * @return the failing groups by target, with the time of their first failure
+	 */
+	public Map<String, Map<PushGroup, Instant>> failingGroupsByTarget() {
+		Parts parts = this.parts;
+		return (parts != null) ? parts.sender.failingGroupsByTarget() : Map.of();
 	}
 
 	@Override

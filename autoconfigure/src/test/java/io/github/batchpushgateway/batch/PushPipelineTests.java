@@ -311,6 +311,24 @@ class PushPipelineTests {
 	}
 
 	@Test
+	void aLookAtFailingGroupsBeforeTheFirstEventBuildsNothing() {
+		// given
+		AtomicInteger clientsAsked = new AtomicInteger();
+		PushPipeline pipeline = pipeline(SETTINGS, () -> {
+			clientsAsked.incrementAndGet();
+			return List.of(this.client);
+		});
+
+		// when a health check asks
+		pipeline.start();
+
+		// then
+		assertThat(pipeline.failingGroupsByTarget()).isEmpty();
+		assertThat(clientsAsked).hasValue(0);
+		assertThat(this.scheduler.periods()).isEmpty();
+	}
+
+	@Test
 	void aPipelineNeverUsedStopsAndClosesWithoutBuildingAnything() {
 		// given
 		AtomicInteger clientsAsked = new AtomicInteger();
