@@ -142,6 +142,11 @@ final class GroupState {
 			shown = lastTakenShown(history);
 			shownSteps = (shown != null) ? readAgainAfterEnd(shown, now) : null;
 		}
+		if (shown == null) {
+			// A run read from the repository is shown, with its steps: read in full once.
+			history = this.repository.withShownRunInFull(history);
+			this.history = history;
+		}
 		// Status, exit code and steps describe this JVM's newest running execution: of the others
 		// the repository tells only that they run, and pushes of their own JVMs show the rest.
 		ExecutionSteps steps = (shown != null && shownSteps != null) ? ExecutionSteps.of(shownSteps.all,

@@ -30,6 +30,8 @@ public final class JdbcStepExecutions {
 
 	private final JdbcOperations jdbc;
 
+	private final String tablePrefix;
+
 	private final String query;
 
 	/**
@@ -42,7 +44,16 @@ public final class JdbcStepExecutions {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.hasText(tablePrefix, "'tablePrefix' must not be empty");
 		this.jdbc = jdbc;
+		this.tablePrefix = tablePrefix;
 		this.query = QUERY.formatted(tablePrefix);
+	}
+
+	/**
+	 * Returns the reads of the job executions in the same tables.
+	 * @return the reads of a job's executions by their columns
+	 */
+	JdbcJobExecutions jobExecutions() {
+		return new JdbcJobExecutions(this.jdbc, this.tablePrefix);
 	}
 
 	/**
@@ -68,7 +79,8 @@ public final class JdbcStepExecutions {
 				row.getLong("WRITE_SKIP_COUNT"), row.getLong("COMMIT_COUNT"), row.getLong("ROLLBACK_COUNT"));
 	}
 
-	private static @Nullable LocalDateTime time(ResultSet row, String column) throws SQLException {
+	/** Reads a time column, {@code null} where it holds none. */
+	static @Nullable LocalDateTime time(ResultSet row, String column) throws SQLException {
 		Timestamp time = row.getTimestamp(column);
 		return (time != null) ? time.toLocalDateTime() : null;
 	}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.JobHistory;
@@ -44,6 +45,15 @@ final class JobRepositoryReads {
 	private volatile @Nullable JdbcStepExecutions stepExecutions;
 
 	/**
+	 * Reads a job's executions by their columns; {@code null} where they need the parameters
+	 * (grouping parameters), or once the tables turn out not to be the repository's.
+	 */
+	private volatile @Nullable JdbcJobExecutions jobExecutions;
+
+	/** Whether the tables read by {@link #jobExecutions} were found to be the repository's. */
+	private volatile boolean jobExecutionsChecked;
+
+	/**
 	 * Creates the reads of a repository that reads step executions through its API.
 	 * @param repository the job repository, {@code null} when there is none
 	 * @param groups finds the group of executions read
@@ -61,7 +71,8 @@ final class JobRepositoryReads {
 	 * @param maxInstancesScanned how many of a job's most recent instances to read, at most,
 	 * when seeding a group's history
 	 * @param stepExecutions reads a job execution's step executions in one statement, {@code null}
-	 * to read them through the repository's API (a repository that is not JDBC)
+	 * to read them through the repository's API (a repository that is not JDBC); its tables also
+	 * serve the reads of a job's executions, by their columns, where groups need no job parameter
 	 */
 	JobRepositoryReads(@Nullable JobRepository repository, PushGroupResolver groups, int maxInstancesScanned,
 			@Nullable JdbcStepExecutions stepExecutions) {
@@ -71,6 +82,8 @@ final class JobRepositoryReads {
 		this.groups = groups;
 		this.maxInstancesScanned = maxInstancesScanned;
 		this.stepExecutions = stepExecutions;
+		this.jobExecutions = (stepExecutions != null && !groups.hasGroupingParameters())
+				? stepExecutions.jobExecutions() : null;
 	}
 
 	/**
@@ -113,9 +126,10 @@ final class JobRepositoryReads {
 
 	/**
 	 * Reads a group's history, once, when the group is first pushed in this JVM. Instances come
-	 * newest first: it stops at the page that holds the last success, the metric that matters;
-	 * the last failure is known when it is that recent too. A job that never succeeded is read up
-	 * to the limit.
+	 * newest first. By columns, in one statement, the executions of all instances up to the
+	 * limit; through the repository's API it stops at the page that holds the last success, the
+	 * metric that matters (the last failure is known when it is that recent too), and a job that
+	 * never succeeded is read up to the limit.
 	 * @param group the group
 	 * @param jobName the name of the group's job
 	 * @return its history, empty without a repository or when it cannot be read
@@ -126,10 +140,20 @@ final class JobRepositoryReads {
 		}
 		JobHistory history = JobHistory.EMPTY;
 		try {
+			List<JdbcJobExecutions.Columns> read = (this.maxInstancesScanned > 0) ? byColumns(jobName,
+					(columns) -> columns.ofNewestInstances(jobName, this.maxInstancesScanned)) : List.of();
+			if (read != null) {
+				// Rows are cheap where executions read through the API are not: all instances
+				// up to the limit, so an older last failure is known too.
+				for (FinishedRun run : finishedRuns(read, group, (execution) -> false)) {
+					history = history.with(run);
+				}
+				return history;
+			}
 			for (int start = 0; start < this.maxInstancesScanned; start += PAGE_SIZE) {
 				List<JobInstance> instances = this.repository.getJobInstances(jobName, start,
 						Math.min(PAGE_SIZE, this.maxInstancesScanned - start));
-				for (FinishedRun run : finishedRuns(instances, group, (execution) -> false)) {
+				for (FinishedRun run : finishedRuns(executionsOf(instances), group, (execution) -> false)) {
 					history = history.with(run);
 				}
 				if (instances.size() < PAGE_SIZE || history.lastSuccess() != null) {
@@ -157,21 +181,105 @@ final class JobRepositoryReads {
 		if (this.repository == null) {
 			return List.of();
 		}
-		return finishedRuns(this.repository.getJobInstances(jobName, 0, REFRESHED_INSTANCES), group, inHand);
+		List<JdbcJobExecutions.Columns> read = byColumns(jobName,
+				(columns) -> columns.ofNewestInstances(jobName, REFRESHED_INSTANCES));
+		return finishedRuns((read != null) ? read : executionsOf(this.repository.getJobInstances(jobName, 0,
+				REFRESHED_INSTANCES)), group, inHand);
 	}
 
-	private List<FinishedRun> finishedRuns(List<JobInstance> instances, PushGroup group,
+	private List<JobExecution> executionsOf(List<JobInstance> instances) {
+		List<JobExecution> executions = new ArrayList<>();
+		for (JobInstance instance : instances) {
+			executions.addAll(this.repository.getJobExecutions(instance));
+		}
+		return executions;
+	}
+
+	private List<FinishedRun> finishedRuns(List<? extends JobExecution> executions, PushGroup group,
 			Predicate<JobExecution> inHand) {
 		List<FinishedRun> runs = new ArrayList<>();
-		for (JobInstance instance : instances) {
-			for (JobExecution execution : this.repository.getJobExecutions(instance)) {
-				FinishedRun run = FinishedRun.of(execution);
-				if (run != null && !inHand.test(execution) && this.groups.resolve(execution).equals(group)) {
-					runs.add(run);
-				}
+		for (JobExecution execution : executions) {
+			FinishedRun run = FinishedRun.of(execution);
+			if (run != null && !inHand.test(execution) && this.groups.resolve(execution).equals(group)) {
+				runs.add(run);
 			}
 		}
 		return runs;
+	}
+
+	/**
+	 * Returns the history with the run it shows read in full, with its steps and parameters, where
+	 * only its columns were read: a run of another JVM, or of an earlier one, is shown with its
+	 * steps as before. Read once: the history keeps the full copy.
+	 * @param history a group's history
+	 * @return the history, its shown run read in full where it could be
+	 */
+	JobHistory withShownRunInFull(JobHistory history) {
+		FinishedRun shown = history.lastFinished();
+		if (this.repository == null || shown == null || !(shown.execution() instanceof JdbcJobExecutions.Columns)) {
+			return history;
+		}
+		try {
+			JobExecution stored = this.repository.getJobExecution(shown.execution().getId());
+			if (stored == null) {
+				return history;
+			}
+			return new JobHistory(history.lastSuccess(), history.lastFailure(),
+					new FinishedRun(shown.start(), shown.end(), shown.status(), shown.exitCode(), stored));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read execution " + shown.execution().getId() + " from the job repository", ex);
+			return history;
+		}
+	}
+
+	/**
+	 * Runs a read by columns where it fits the repository: the first time, its tables are checked
+	 * to be the repository's (the newest instance of the job, as the API lists it, is theirs); a
+	 * read that fails gives them up for good.
+	 * @return what was read, {@code null} to read through the repository's API instead
+	 */
+	private <T> @Nullable T byColumns(String jobName, Function<JdbcJobExecutions, T> read) {
+		JdbcJobExecutions columns = this.jobExecutions;
+		if (columns == null) {
+			return null;
+		}
+		try {
+			if (!this.jobExecutionsChecked && !sameNewestInstance(columns, jobName)) {
+				giveUpColumns("its newest instance of job '" + jobName + "' is not the job repository's (the job "
+						+ "repository is on another data source)");
+				return null;
+			}
+			return read.apply(columns);
+		}
+		catch (DataAccessException ex) {
+			giveUpColumns(ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * Whether the tables hold the job's newest instance the repository lists. Until the job has
+	 * one, nothing is known either way, and the next read asks again.
+	 */
+	private boolean sameNewestInstance(JdbcJobExecutions columns, String jobName) {
+		List<JobInstance> newest = this.repository.getJobInstances(jobName, 0, 1);
+		List<JdbcJobExecutions.Columns> read = columns.ofNewestInstances(jobName, 1);
+		if (newest.isEmpty()) {
+			return read.isEmpty();
+		}
+		boolean same = !read.isEmpty() && read.get(0).getJobInstance().getInstanceId() == newest.get(0).getInstanceId();
+		this.jobExecutionsChecked = same;
+		return same;
+	}
+
+	/** The reads by columns do not fit this repository: its API is used from now on. */
+	private void giveUpColumns(@Nullable String reason) {
+		if (this.jobExecutions != null) {
+			this.jobExecutions = null;
+			logger.info("Reading a job's earlier and running executions through the job repository's API, not by "
+					+ "their columns on the application's DataSource: " + reason);
+		}
 	}
 
 	/**
@@ -185,8 +293,9 @@ final class JobRepositoryReads {
 		if (this.repository == null) {
 			return List.of();
 		}
+		List<JdbcJobExecutions.Columns> read = byColumns(jobName, (columns) -> columns.running(jobName));
 		List<JobExecution> running = new ArrayList<>();
-		for (JobExecution execution : this.repository.findRunningJobExecutions(jobName)) {
+		for (JobExecution execution : (read != null) ? read : this.repository.findRunningJobExecutions(jobName)) {
 			if (this.groups.resolve(execution).equals(group)) {
 				running.add(execution);
 			}

@@ -13,17 +13,12 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
-import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
-import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,26 +34,19 @@ import static org.mockito.Mockito.times;
  */
 class JdbcStepExecutionsTests {
 
-	private EmbeddedDatabase database;
+	private H2JobRepository h2;
 
 	private JobRepository repository;
 
 	@BeforeEach
 	void createRepository() throws Exception {
-		this.database = new EmbeddedDatabaseBuilder().generateUniqueName(true)
-			.setType(EmbeddedDatabaseType.H2)
-			.addScript("/org/springframework/batch/core/schema-h2.sql")
-			.build();
-		JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
-		factory.setDataSource(this.database);
-		factory.setTransactionManager(new JdbcTransactionManager(this.database));
-		factory.afterPropertiesSet();
-		this.repository = factory.getObject();
+		this.h2 = new H2JobRepository();
+		this.repository = this.h2.repository;
 	}
 
 	@AfterEach
 	void shutDown() {
-		this.database.shutdown();
+		this.h2.close();
 	}
 
 	@Test
@@ -87,8 +75,7 @@ class JdbcStepExecutionsTests {
 		this.repository.update(done);
 
 		// when
-		Map<Long, StepSample> steps = new JdbcStepExecutions(new JdbcTemplate(this.database), "BATCH_")
-			.of(execution.getId());
+		Map<Long, StepSample> steps = this.h2.tables().of(execution.getId());
 
 		// then
 		assertThat(steps).containsOnlyKeys(manager.getId(), running.getId(), done.getId());
@@ -111,7 +98,7 @@ class JdbcStepExecutionsTests {
 
 	@Test
 	void theTablePrefixIsHonoured() {
-		JdbcStepExecutions elsewhere = new JdbcStepExecutions(new JdbcTemplate(this.database), "OTHER_");
+		JdbcStepExecutions elsewhere = new JdbcStepExecutions(new JdbcTemplate(this.h2.database), "OTHER_");
 
 		assertThatExceptionOfType(BadSqlGrammarException.class).isThrownBy(() -> elsewhere.of(1L))
 			.withMessageContaining("OTHER_STEP_EXECUTION");
