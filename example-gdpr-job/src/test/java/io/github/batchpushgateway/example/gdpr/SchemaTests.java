@@ -85,23 +85,14 @@ class SchemaTests {
 		// given: a run's completed requests, each holding the requester's address and its reply queued,
 		// not delivered yet, as between a run's erasures and its confirmations
 		JdbcClient jdbc = schemaOnly();
-		for (int i = 0; i < 50; i++) {
-			jdbc.sql("""
-					INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
-					VALUES (RANDOM_UUID(), 'someone@example.org', 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, 'COMPLETED')""")
-				.update();
-		}
+		requestsHoldingAnAddress(jdbc, "COMPLETED");
 		jdbc.sql("""
 				INSERT INTO notification_outbox (request_id, recipient_key, message, endpoint, status, created_at)
 				SELECT id, 'requester', 'ERASURE_CONFIRMATION', 'mailto', 'PENDING', LOCALTIMESTAMP FROM erasure_request""")
 			.update();
 
 		// when: the metric counts the addresses no longer needed
-		String plan = jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
-				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))
-			.query(String.class)
-			.single()
-			.replaceAll("\\s+", " ");
+		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of those whose reply is out (empty): no request read, no message looked up
 		assertThat(plan).contains("ERASURE_REQUEST_HOLDS_REQUESTER_EMAIL_REPLIES_OUT: ")
@@ -113,19 +104,10 @@ class SchemaTests {
 	void addressesNoLongerNeededAreCountedWithoutReadingTheOpenRequestsStillHoldingOne() {
 		// given: the schema and a run's worth of open requests, each holding the requester's address
 		JdbcClient jdbc = schemaOnly();
-		for (int i = 0; i < 50; i++) {
-			jdbc.sql("""
-					INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
-					VALUES (RANDOM_UUID(), 'someone@example.org', 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, 'VERIFIED')""")
-				.update();
-		}
+		requestsHoldingAnAddress(jdbc, "VERIFIED");
 
 		// when: the metric counts, one answered status at a time
-		String plan = jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
-				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))
-			.query(String.class)
-			.single()
-			.replaceAll("\\s+", " ");
+		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of completed requests holding an address (empty), not the open ones
 		assertThat(plan).contains("HOLDS_REQUESTER_EMAIL = TRUE AND STATUS = 'COMPLETED'").contains("scanCount: 1 */");
@@ -157,6 +139,26 @@ class SchemaTests {
 		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
 		return JdbcClient.create(dataSource);
+	}
+
+	/** Fifty requests in a status, each holding the requester's address. */
+	private static void requestsHoldingAnAddress(JdbcClient jdbc, String status) {
+		for (int i = 0; i < 50; i++) {
+			jdbc.sql("""
+					INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
+					VALUES (RANDOM_UUID(), 'someone@example.org', 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, ?)""")
+				.param(status)
+				.update();
+		}
+	}
+
+	/** What H2 read to count the completed requests whose address is no longer needed, as the metric does. */
+	private static String completedAddressesNoLongerNeededCounted(JdbcClient jdbc) {
+		return jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
+				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))
+			.query(String.class)
+			.single()
+			.replaceAll("\\s+", " ");
 	}
 
 	private static String plan(JdbcClient jdbc, String query) {
