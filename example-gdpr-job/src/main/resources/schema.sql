@@ -142,7 +142,9 @@ CREATE INDEX IF NOT EXISTS erasure_request_status_verified_at ON erasure_request
 -- index, so a generated flag makes it an index range.
 ALTER TABLE erasure_request ADD COLUMN IF NOT EXISTS holds_requester_email BOOLEAN
 	GENERATED ALWAYS AS (requester_email IS NOT NULL);
-CREATE INDEX IF NOT EXISTS erasure_request_holds_requester_email ON erasure_request (holds_requester_email, status);
+-- How many of the request's messages to the requester are out (SENT or UNDELIVERABLE), kept by
+-- RequesterRepliesOutTrigger below.
+ALTER TABLE erasure_request ADD COLUMN IF NOT EXISTS requester_replies_out INT DEFAULT 0 NOT NULL;
 
 -- One message per request, recipient, kind and reference; the id is the idempotency key the recipient
 -- sees. subject_reference (the recipient's own id for the subject, or the requester's address) is
@@ -175,11 +177,27 @@ ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS give_up_reason VARCHAR(
 ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS gave_up_at TIMESTAMP;
 ALTER TABLE notification_outbox ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
 CREATE INDEX IF NOT EXISTS notification_outbox_status ON notification_outbox (status);
--- Whether a request's reply went out (retention, RequesterContacts) is looked up per request. Without an
--- index on both columns H2 plans that lookup, prepared while the outbox is still empty, through the status
--- index: every request holding an address then read every message ever sent, at every push.
-CREATE INDEX IF NOT EXISTS notification_outbox_request_recipient_status
-	ON notification_outbox (request_id, recipient_key, status);
+-- Whether a request's reply went out (the retention sweep and its metric, RequesterContacts) is kept on the
+-- request by RequesterRepliesOutTrigger, in the transaction of every message's change, whoever makes it: an
+-- index range of the answered requests still holding an address whose reply is out, where a lookup in the
+-- outbox per request read every request a run completed at every push until its retention sweep. The
+-- outbox index that lookup needed is gone with it (one index entry less per message written).
+DROP INDEX IF EXISTS notification_outbox_request_recipient_status;
+DROP INDEX IF EXISTS erasure_request_holds_requester_email;
+CREATE INDEX IF NOT EXISTS erasure_request_holds_requester_email_replies_out
+	ON erasure_request (holds_requester_email, status, requester_replies_out);
+-- Counted once, on a database from before the trigger (it does not exist yet), while nothing else writes the
+-- outbox, like every migration. The requests to count come from a LEFT JOIN, whose left side H2 reads first:
+-- once the trigger exists it is empty and no message is read, where a condition on the trigger beside the
+-- others had H2 read every request (or every message ever sent) at each start.
+UPDATE erasure_request r SET requester_replies_out = (SELECT COUNT(*) FROM notification_outbox o
+		WHERE o.request_id = r.id AND o.recipient_key = 'requester' AND o.status IN ('SENT', 'UNDELIVERABLE'))
+	WHERE r.id IN (SELECT o.request_id
+		FROM (SELECT 1 AS before_trigger WHERE NOT EXISTS (SELECT 1 FROM information_schema.triggers
+			WHERE trigger_name = 'NOTIFICATION_OUTBOX_REQUESTER_REPLIES_OUT')) migrating
+		LEFT JOIN notification_outbox o ON o.recipient_key = 'requester' AND o.status IN ('SENT', 'UNDELIVERABLE'));
+CREATE TRIGGER IF NOT EXISTS notification_outbox_requester_replies_out AFTER INSERT, UPDATE, DELETE ON notification_outbox
+	FOR EACH ROW CALL 'io.github.batchpushgateway.example.gdpr.retention.RequesterRepliesOutTrigger';
 -- Given-up messages pile up once acknowledged: the metric counts only those not acknowledged yet.
 CREATE INDEX IF NOT EXISTS notification_outbox_status_acknowledged_at ON notification_outbox (status, acknowledged_at);
 

@@ -75,11 +75,13 @@ abstract class ErasureJobTestSupport {
 
 	/**
 	 * Whatever the test did (a failed chunk, a restart, a skip, a message given up, another
-	 * system's write), the counts the metrics read are the rows'.
+	 * system's write), the counts the metrics read are the rows', and each request's replies
+	 * out, which the retention sweep and its metric read, are its messages'.
 	 */
 	@AfterEach
 	void statusCountsAreTheRows() {
 		KeptStatusCounts.assertEqualToRows(this.jdbc);
+		KeptRequesterReplies.assertEqualToOutbox(this.jdbc);
 	}
 
 	/**

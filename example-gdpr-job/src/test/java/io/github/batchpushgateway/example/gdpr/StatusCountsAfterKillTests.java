@@ -20,9 +20,10 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code status_count} after a process is killed ({@code SIGKILL}) in the middle of a
- * transaction that changed statuses, with its uncommitted changes already in the H2 file: the
- * database takes the counts' changes back with the rows' when it opens again.
+ * {@code status_count} and the requests' replies out after a process is killed
+ * ({@code SIGKILL}) in the middle of a transaction that changed statuses, with its uncommitted
+ * changes already in the H2 file: the database takes the counts' changes back with the rows'
+ * when it opens again.
  */
 class StatusCountsAfterKillTests {
 
@@ -55,6 +56,10 @@ class StatusCountsAfterKillTests {
 		assertThat(KeptStatusCounts.kept(jdbc)).containsEntry(List.of("erasure_request", "VERIFIED", ""), (long) REQUESTS)
 			.containsEntry(List.of("notification_outbox", "PENDING", ""), (long) REQUESTS);
 		KeptStatusCounts.assertEqualToRows(jdbc);
+		// the replies the killed transaction sent marked their requests: the marks went with it
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM erasure_request WHERE requester_replies_out > 0").query(Long.class).single())
+			.isZero();
+		KeptRequesterReplies.assertEqualToOutbox(jdbc);
 	}
 
 	/**

@@ -193,7 +193,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		byTable.put("invoice", count("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?",
 				LocalDate.now(this.clock)));
 		// one status at a time: with "IN" H2 reads the index entry of every request still holding
-		// an address, each open request included, not only the answered ones
+		// an address, each open request included, not only the answered ones; the reply's mark is
+		// in the index too, so the requests a run completed are not read while their reply waits
 		long contacts = 0;
 		for (String status : RequesterContacts.ANSWERED) {
 			contacts += count("SELECT COUNT(*) FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED_IN_STATUS,

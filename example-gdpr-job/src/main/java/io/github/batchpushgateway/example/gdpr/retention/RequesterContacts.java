@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * When a requester's contact address has served its purpose: the request is final (erased,
- * or nothing was held) and the reply to the requester was delivered or given up as
+ * or nothing was held) and a reply to the requester was delivered or given up as
  * undeliverable. A refusal because of a contract is not final (the request is erased once
  * the contract ends, and the requester is then told), so its address is kept until then.
  */
@@ -15,29 +15,18 @@ public final class RequesterContacts {
 	 */
 	public static final List<String> ANSWERED = List.of("COMPLETED", "NO_DATA_HELD");
 
-	private static final String REPLY_OUT = """
-			AND EXISTS (SELECT 1 FROM notification_outbox o WHERE o.request_id = r.id
-				AND o.recipient_key = 'requester' AND o.status IN ('SENT', 'UNDELIVERABLE'))""";
-
 	/**
-	 * Condition on {@code erasure_request r}: its address may be dropped (GDPR Art. 5(1)(e)).
-	 * Tested on the generated {@code holds_requester_email} flag, which is indexed, so that it
-	 * reads the requests still holding an address, not every request ever completed.
-	 */
-	public static final String NO_LONGER_NEEDED = """
-			r.holds_requester_email = TRUE AND r.status IN ('COMPLETED', 'NO_DATA_HELD')
-			""" + REPLY_OUT;
-
-	/**
-	 * {@link #NO_LONGER_NEEDED} for the requests in one status of {@link #ANSWERED}, the
-	 * parameter: an index range over the answered requests still holding an address only,
-	 * where the condition with {@code IN} has H2 read every request holding one, each open
-	 * request included (50,000 at 1,000,000 demo customers), which a metric taken at every
-	 * push cannot afford.
+	 * Condition on {@code erasure_request r} for the requests in one status of
+	 * {@link #ANSWERED}, the parameter: its address may be dropped (GDPR Art. 5(1)(e)). An index
+	 * range over the answered requests still holding an address whose reply is out
+	 * ({@code requester_replies_out}, kept by {@link RequesterRepliesOutTrigger}), not every
+	 * request ever completed, nor the requests a run completed whose reply is still to go, nor
+	 * (as a condition with {@code IN} would have H2 read) every open request holding an
+	 * address. {@code >= 1}, not {@code > 0}: H2 starts a range at its bound's value and skips
+	 * the entries equal to it one by one, which here are the requests whose reply waits.
 	 */
 	public static final String NO_LONGER_NEEDED_IN_STATUS = """
-			r.holds_requester_email = TRUE AND r.status = ?
-			""" + REPLY_OUT;
+			r.holds_requester_email = TRUE AND r.status = ? AND r.requester_replies_out >= 1""";
 
 	private RequesterContacts() {
 	}

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.example.gdpr.retention;
 import java.time.Clock;
 import java.sql.Types;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,9 +99,13 @@ public class RetentionSweepTasklet implements Tasklet {
 	}
 
 	private int dropRequesterContacts(long execution) {
-		List<Long> confirmed = this.jdbc.sql("SELECT r.id FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED)
-			.query(Long.class)
-			.list();
+		List<Long> confirmed = new ArrayList<>();
+		for (String status : RequesterContacts.ANSWERED) {
+			confirmed.addAll(this.jdbc.sql("SELECT r.id FROM erasure_request r WHERE " + RequesterContacts.NO_LONGER_NEEDED_IN_STATUS)
+				.param(status)
+				.query(Long.class)
+				.list());
+		}
 		for (long requestId : confirmed) {
 			int updated = this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?")
 				.param(requestId)
