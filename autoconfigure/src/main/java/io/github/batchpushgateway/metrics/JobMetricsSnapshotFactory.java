@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -38,7 +39,24 @@ public final class JobMetricsSnapshotFactory {
 
 	private static final Log logger = LogFactory.getLog(JobMetricsSnapshotFactory.class);
 
+	/**
+	 * How many steps' labels are kept: a job has a few steps of fixed names; a job that names its
+	 * steps anew at every run gets its labels built at every push rather than a growing map.
+	 */
+	static final int CACHED_STEPS = 256;
+
+	/** The job's status labels, by {@link BatchStatus#ordinal()}. */
+	private static final Labels[] JOB_STATUS = statusLabels(Labels.EMPTY);
+
 	private final Supplier<? extends Collection<JobMetricsContributor>> contributors;
+
+	/**
+	 * The labels of each step's samples, by step name. {@code Labels} validates and sorts its
+	 * names each time it is made, and a push of a four-step job makes some 70 of them: kept, they
+	 * are made at a step's first push only, which the job's end, waiting for its push, then does
+	 * not pay for.
+	 */
+	private final Map<String, StepLabels> stepLabels = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a factory that adds the metrics of the given contributors to every snapshot.
@@ -113,7 +131,7 @@ public final class JobMetricsSnapshotFactory {
 			start = null;
 		}
 		metrics.add(statusGauge("batch_job_status",
-				"Status of the running or last shown execution: 1 for its status, 0 for the others.", Labels.EMPTY,
+				"Status of the running or last shown execution: 1 for its status, 0 for the others.", JOB_STATUS,
 				status));
 		metrics.add(gauge("batch_job_running", "Number of executions of the job running now.", state.running()));
 		if (start != null) {
@@ -213,8 +231,9 @@ public final class JobMetricsSnapshotFactory {
 		CounterSnapshot.Builder rollbacks = counter("batch_step_rollbacks", "Transactions rolled back by each step of the current execution.");
 		Instant now = Instant.now();
 		for (StepSample step : steps) {
-			Labels labels = Labels.of("step", step.name());
-			addStatusDataPoints(status, labels, step.status());
+			StepLabels stepLabels = stepLabels(step.name());
+			Labels labels = stepLabels.step();
+			addStatusDataPoints(status, stepLabels.byStatus(), step.status());
 			LocalDateTime start = step.start();
 			if (start != null) {
 				Instant end = (step.end() != null) ? instant(step.end()) : now;
@@ -226,9 +245,9 @@ public final class JobMetricsSnapshotFactory {
 			read.dataPoint(counterPoint(labels, step.read()));
 			written.dataPoint(counterPoint(labels, step.written()));
 			filtered.dataPoint(counterPoint(labels, step.filtered()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "read"), step.readSkips()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "process"), step.processSkips()));
-			skipped.dataPoint(counterPoint(labels.add("phase", "write"), step.writeSkips()));
+			skipped.dataPoint(counterPoint(stepLabels.readSkips(), step.readSkips()));
+			skipped.dataPoint(counterPoint(stepLabels.processSkips(), step.processSkips()));
+			skipped.dataPoint(counterPoint(stepLabels.writeSkips(), step.writeSkips()));
 			commits.dataPoint(counterPoint(labels, step.commits()));
 			rollbacks.dataPoint(counterPoint(labels, step.rollbacks()));
 		}
@@ -313,19 +332,46 @@ public final class JobMetricsSnapshotFactory {
 		}
 	}
 
-	private static GaugeSnapshot statusGauge(String name, String help, Labels labels, BatchStatus current) {
+	/** The step's labels, kept for the first {@value #CACHED_STEPS} step names. */
+	private StepLabels stepLabels(String step) {
+		StepLabels labels = this.stepLabels.get(step);
+		if (labels == null) {
+			labels = StepLabels.of(step);
+			if (this.stepLabels.size() < CACHED_STEPS) {
+				this.stepLabels.putIfAbsent(step, labels);
+			}
+		}
+		return labels;
+	}
+
+	/** Returns how many steps' labels are kept, for tests. */
+	int cachedSteps() {
+		return this.stepLabels.size();
+	}
+
+	private static GaugeSnapshot statusGauge(String name, String help, Labels[] byStatus, BatchStatus current) {
 		GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
-		addStatusDataPoints(builder, labels, current);
+		addStatusDataPoints(builder, byStatus, current);
 		return builder.build();
 	}
 
-	private static void addStatusDataPoints(GaugeSnapshot.Builder builder, Labels labels, BatchStatus current) {
+	private static void addStatusDataPoints(GaugeSnapshot.Builder builder, Labels[] byStatus, BatchStatus current) {
 		for (BatchStatus status : BatchStatus.values()) {
 			builder.dataPoint(GaugeDataPointSnapshot.builder()
-				.labels(labels.add("status", status.name()))
+				.labels(byStatus[status.ordinal()])
 				.value((status == current) ? 1 : 0)
 				.build());
 		}
+	}
+
+	/** The given labels plus each status, by {@link BatchStatus#ordinal()}. */
+	private static Labels[] statusLabels(Labels labels) {
+		BatchStatus[] statuses = BatchStatus.values();
+		Labels[] byStatus = new Labels[statuses.length];
+		for (BatchStatus status : statuses) {
+			byStatus[status.ordinal()] = labels.add("status", status.name());
+		}
+		return byStatus;
 	}
 
 	private static GaugeSnapshot gauge(String name, String help, double value) {
@@ -360,6 +406,26 @@ public final class JobMetricsSnapshotFactory {
 	private static double seconds(@Nullable Duration duration) {
 		Assert.notNull(duration, "'duration' must not be null");
 		return duration.toNanos() / 1e9;
+	}
+
+	/**
+	 * The labels of one step's samples.
+	 *
+	 * @param step the step's own
+	 * @param byStatus with each status, by {@link BatchStatus#ordinal()}
+	 * @param readSkips with {@code phase="read"}
+	 * @param processSkips with {@code phase="process"}
+	 * @param writeSkips with {@code phase="write"}
+	 */
+	private record StepLabels(Labels step, Labels[] byStatus, Labels readSkips, Labels processSkips,
+			Labels writeSkips) {
+
+		static StepLabels of(String name) {
+			Labels step = Labels.of("step", name);
+			return new StepLabels(step, statusLabels(step), step.add("phase", "read"), step.add("phase", "process"),
+					step.add("phase", "write"));
+		}
+
 	}
 
 }

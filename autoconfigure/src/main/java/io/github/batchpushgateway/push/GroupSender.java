@@ -650,7 +650,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			if (slot.delivered < slot.requested) {
 				due.add(arrange(group, slot));
 			}
-			else {
+			else if (done.isEmpty()) {
 				// Armed here, on the scheduler's thread, so that the events of the interval only
 				// count themselves: a job's thread that finds the hold set wakes no thread. The
 				// price: one timer per push, which usually fires with nothing to send.
@@ -666,6 +666,17 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			});
 		}
 		done.forEach((outcome) -> outcome.complete(true));
+		if (!done.isEmpty()) {
+			// Whoever waited (a job's end) goes on before the hold is armed: arming it is this
+			// thread's own business. An event that came meanwhile arranged its own attempt or hold
+			// (a job's start holds from its own time), which is kept.
+			synchronized (this.lock) {
+				if (!this.closed && !slot.running && !slot.due && slot.timer == null
+						&& slot.delivered >= slot.requested) {
+					hold(group, slot);
+				}
+			}
+		}
 		due.forEach(this::submit);
 	}
 

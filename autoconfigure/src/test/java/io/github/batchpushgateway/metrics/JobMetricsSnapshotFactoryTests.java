@@ -197,6 +197,36 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(names(metrics)).doesNotContain("batch_job_last_run_empty");
 	}
 
+	@Test
+	void eachStepsSamplesCarryItsOwnLabelsWhenTheyAreKeptAndBeyondTheKeptNumber() {
+		// given a run with more steps than the factory keeps labels for
+		JobExecution running = PartitionedExecutions.running();
+		int steps = JobMetricsSnapshotFactory.CACHED_STEPS + 3;
+		for (int i = 0; i < steps; i++) {
+			StepExecution step = PartitionedExecutions.manager(running, "step" + i, 0);
+			step.setStatus((i % 2 == 0) ? BatchStatus.COMPLETED : BatchStatus.FAILED);
+			step.setReadSkipCount(i);
+		}
+
+		// when it is pushed twice
+		this.factory.create(new JobState(1, running, JobHistory.EMPTY, null, this.schedule));
+		MetricSnapshots metrics = this.factory.create(new JobState(1, running, JobHistory.EMPTY, null, this.schedule));
+
+		// then every step shows its own status and counts, and the kept labels stay bounded
+		for (int i : new int[] { 0, 1, JobMetricsSnapshotFactory.CACHED_STEPS + 1, JobMetricsSnapshotFactory.CACHED_STEPS + 2 }) {
+			String step = "step" + i;
+			assertThat(((GaugeSnapshot) find(metrics, "batch_step_status")).getDataPoints()
+				.stream()
+				.filter((point) -> point.getLabels().get("step").equals(step) && point.getValue() == 1)
+				.map((point) -> point.getLabels().get("status"))).containsExactly((i % 2 == 0) ? "COMPLETED" : "FAILED");
+			assertThat(((CounterSnapshot) find(metrics, "batch_step_skipped_items")).getDataPoints()
+				.stream()
+				.filter((point) -> point.getLabels().get("step").equals(step) && point.getLabels().get("phase").equals("read"))
+				.map(CounterSnapshot.CounterDataPointSnapshot::getValue)).containsExactly((double) i);
+		}
+		assertThat(this.factory.cachedSteps()).isEqualTo(JobMetricsSnapshotFactory.CACHED_STEPS);
+	}
+
 	/** A run of one step that read and wrote the given number of items. */
 	private static FinishedRun finished(BatchStatus status, long items) {
 		JobExecution execution = PartitionedExecutions.running();

@@ -120,6 +120,25 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void aJobsEndIsToldOfItsDeliveryBeforeTheHoldAfterItsPushIsArmed() {
+		this.holding.started(GROUP);
+		Delivery end = this.holding.request(GROUP);
+		List<Boolean> deliveredWhenScheduling = new ArrayList<>();
+		this.scheduler.onSchedule(() -> deliveredWhenScheduling.add(end.isDone()));
+
+		this.scheduler.runDue();
+
+		// The one timer armed by the push is the hold, and the job's thread was let go before it.
+		assertThat(deliveredWhenScheduling).containsExactly(true);
+		assertThat(this.scheduler.pendingDelays()).containsExactly(MIN_INTERVAL);
+		this.holding.changed(GROUP);
+		this.scheduler.runDue();
+		assertThat(this.client.pushed).containsExactly("job:1");
+		this.scheduler.advanceToNext();
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
 	void theEndOfAJobWhoseStartIsHeldIsBuiltAndPushedWithoutGivingWayFirst() {
 		AtomicInteger gaveWay = new AtomicInteger();
 		GroupSender sender = sender(MIN_INTERVAL, gaveWay::incrementAndGet);
