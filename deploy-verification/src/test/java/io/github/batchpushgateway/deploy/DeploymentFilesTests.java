@@ -57,7 +57,7 @@ class DeploymentFilesTests {
 	/**
 	 * What the example's process takes beside the heap (metaspace, code cache, threads, the
 	 * collector's own structures, H2's buffers): at most 153 MiB measured at 100,000 and 1,000,000
-	 * customers (a peak resident memory of 583 to 665 MiB with a 512 MiB heap), and headroom.
+	 * customers (a peak resident memory of 568 to 665 MiB with a 512 MiB heap), and headroom.
 	 */
 	private static final long BESIDE_THE_HEAP = 192L * 1024 * 1024;
 
