@@ -1,7 +1,7 @@
 """Results of scripts/benchmark-gdpr: one run's figures from the Pushgateway, a row of the runs
 table, and the tables of medians.
 
-  benchmark-gdpr-results.py BUILD CUSTOMERS RUN CPU_SECONDS < gateway /metrics   one JSON line
+  benchmark-gdpr-results.py BUILD CUSTOMERS RUN CPU_SECONDS PEAK_RSS_KIB < gateway /metrics   one JSON line
   benchmark-gdpr-results.py --row < JSON line                                  a row of the runs table
   benchmark-gdpr-results.py --medians < JSON lines                             the tables of medians
 """
@@ -24,7 +24,7 @@ STEPS = [
 ]
 
 
-def parse(build, customers, run, cpu):
+def parse(build, customers, run, cpu, rss):
     values = {}
     for line in sys.stdin:
         m = re.match(r"(\w+)\{([^}]*)\} (\S+)$", line.strip())
@@ -47,6 +47,9 @@ def parse(build, customers, run, cpu):
     pushes = get("gdpr_metrics_contribution_seconds_count", default=0)
     print(json.dumps({
         "build": build, "customers": int(customers), "run": int(run), "cpu": float(cpu),
+        "rss_mib": int(rss) / 1024,
+        # the machine's load average (1 min) as the run ended: the neighbours the times were measured beside
+        "load": float(open("/proc/loadavg").read().split()[0]),
         "requests": int(steps["eraseSubjects"]["units"]),
         "erased": int(get("gdpr_erasure_last_run_requests", 'outcome="completed"')),
         "job": get("batch_job_duration_seconds"),
@@ -61,13 +64,13 @@ def parse(build, customers, run, cpu):
 def summary(r):
     erase = r["steps"]["eraseSubjects"]["seconds"]
     per_push = "%.1f" % (1000 * r["push_seconds"] / r["pushes"]) if r["push_seconds"] is not None else "-"
-    return (r["requests"], r["erased"], erase, r["erased"] / erase, r["job"], r["cpu"], per_push)
+    return (r["requests"], r["erased"], erase, r["erased"] / erase, r["job"], r["cpu"], per_push, r["rss_mib"])
 
 
 def row():
     r = json.loads(sys.stdin.readline())
-    print("  %-8s %9d %4d %9d %8d %10.2f %11.1f %9.2f %8.1f %10s"
-          % ((r["build"], r["customers"], r["run"]) + summary(r)))
+    print("  %-16s %9d %4d %9d %8d %10.2f %11.1f %9.2f %8.1f %10s %9.0f %5.1f"
+          % ((r["build"], r["customers"], r["run"]) + summary(r) + (r["load"],)))
 
 
 def medians():
@@ -81,23 +84,24 @@ def medians():
         values = [v for v in values if v is not None]
         return statistics.median(values) if values else None
 
-    print("Medians (the erase step's subjects per second; whole job; CPU time of the process)")
-    print("  %-8s %9s %5s %9s %8s %10s %11s %9s %8s %10s"
-          % ("build", "customers", "runs", "requests", "erased", "erase s", "subjects/s", "job s", "cpu s", "ms/push"))
+    print("Medians (the erase step's subjects per second; whole job; CPU time and peak resident memory of the process)")
+    print("  %-16s %9s %5s %9s %8s %10s %11s %9s %8s %10s %9s"
+          % ("build", "customers", "runs", "requests", "erased", "erase s", "subjects/s", "job s", "cpu s", "ms/push",
+             "peak MiB"))
     for (build, customers), runs in sorted(groups.items(), key=lambda g: (builds.index(g[0][0]), g[0][1])):
         per_push = median([1000 * r["push_seconds"] / r["pushes"] if r["push_seconds"] is not None else None
                            for r in runs])
-        print("  %-8s %9d %5d %9d %8d %10.2f %11.1f %9.2f %8.1f %10s" % (
+        print("  %-16s %9d %5d %9d %8d %10.2f %11.1f %9.2f %8.1f %10s %9.0f" % (
             build, customers, len(runs), runs[0]["requests"], runs[0]["erased"],
             median(r["steps"]["eraseSubjects"]["seconds"] for r in runs),
             median(r["erased"] / r["steps"]["eraseSubjects"]["seconds"] for r in runs),
             median(r["job"] for r in runs), median(r["cpu"] for r in runs),
-            "-" if per_push is None else "%.1f" % per_push))
+            "-" if per_push is None else "%.1f" % per_push, median(r["rss_mib"] for r in runs)))
 
     print()
     print("Per step (median seconds, and milliseconds per unit of the step's work; \"x first\" compares"
           " the time per unit with the smallest size of the same build: flat is 1.0)")
-    print("  %-8s %9s %-19s %9s %8s %-17s %9s %8s" % ("build", "customers", "step", "s", "units", "unit", "ms/unit", "x first"))
+    print("  %-16s %9s %-19s %9s %8s %-17s %9s %8s" % ("build", "customers", "step", "s", "units", "unit", "ms/unit", "x first"))
     for build in builds:
         sizes = sorted(c for b, c in groups if b == build)
         first = {}
@@ -119,7 +123,7 @@ def medians():
                 if per_unit is not None:
                     first.setdefault(step, per_unit)
                 ratio = "%.2f" % (per_unit / first[step]) if per_unit is not None and first[step] else "-"
-                print("  %-8s %9d %-19s %9.2f %8s %-17s %9s %8s" % (
+                print("  %-16s %9d %-19s %9.2f %8s %-17s %9s %8s" % (
                     build, customers, step, seconds, "-" if not unit else "%d" % units, unit or "-",
                     "-" if per_unit is None else "%.2f" % per_unit, ratio))
 
@@ -130,4 +134,4 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--medians"]:
         medians()
     else:
-        parse(*sys.argv[1:5])
+        parse(*sys.argv[1:6])
