@@ -650,12 +650,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			if (slot.delivered < slot.requested) {
 				due.add(arrange(group, slot));
 			}
-			else if (done.isEmpty()) {
-				// Armed here, on the scheduler's thread, so that the events of the interval only
-				// count themselves: a job's thread that finds the hold set wakes no thread. The
-				// price: one timer per push, which usually fires with nothing to send.
-				hold(group, slot);
-			}
 			// The target is back: what waits for its redelivery interval goes now.
 			this.slots.forEach((other, otherSlot) -> {
 				if (otherSlot.parked) {
@@ -666,15 +660,16 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			});
 		}
 		done.forEach((outcome) -> outcome.complete(true));
-		if (!done.isEmpty()) {
-			// Whoever waited (a job's end) goes on before the hold is armed: arming it is this
-			// thread's own business. An event that came meanwhile arranged its own attempt or hold
-			// (a job's start holds from its own time), which is kept.
-			synchronized (this.lock) {
-				if (!this.closed && !slot.running && !slot.due && slot.timer == null
-						&& slot.delivered >= slot.requested) {
-					hold(group, slot);
-				}
+		// The hold after a push is armed here, on the scheduler's thread, so that the events of
+		// the interval only count themselves: a job's thread that finds the hold set wakes no
+		// thread (the price: one timer per push, which usually fires with nothing to send). Armed
+		// after whoever waited (a job's end) has been let go: arming it is this thread's own
+		// business. An event that came meanwhile arranged its own attempt or hold (a job's start
+		// holds from its own time), which is kept.
+		synchronized (this.lock) {
+			if (!this.closed && !slot.running && !slot.due && slot.timer == null
+					&& slot.delivered >= slot.requested) {
+				hold(group, slot);
 			}
 		}
 		due.forEach(this::submit);
