@@ -183,7 +183,8 @@ public class GdprProperties {
 		 * statements per table per chunk instead of per subject; a subject whose erasure fails
 		 * is still isolated: the chunk is rolled back and its subjects are erased again one per
 		 * transaction, the failing one skipped. A crash loses at most one chunk's work, redone
-		 * by the restart.
+		 * by the restart. Verification and the retention sweep commit as many requests or rows
+		 * per transaction.
 		 */
 		private int chunkSize = 200;
 

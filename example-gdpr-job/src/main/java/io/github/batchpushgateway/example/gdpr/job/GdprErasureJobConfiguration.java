@@ -241,16 +241,18 @@ public class GdprErasureJobConfiguration {
 			GdprProperties properties) {
 		return new StepBuilder("verifyErasure", jobRepository)
 			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock,
-					notificationQueue, properties.getNotifications().getRequesterEndpoint(), jobRepository),
+					notificationQueue, properties.getNotifications().getRequesterEndpoint(), jobRepository,
+					properties.getErasure().getChunkSize()),
 					transactionManager)
 			.build();
 	}
 
 	@Bean
 	Step sweepRetention(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			JdbcTemplate jdbcTemplate, ErasureAudit audit, Clock clock) {
+			JdbcTemplate jdbcTemplate, ErasureAudit audit, Clock clock, GdprProperties properties) {
 		return new StepBuilder("sweepRetention", jobRepository)
-			.tasklet(new RetentionSweepTasklet(jdbc, jdbcTemplate, audit, clock), transactionManager)
+			.tasklet(new RetentionSweepTasklet(jdbc, jdbcTemplate, audit, clock, transactionManager,
+					properties.getErasure().getChunkSize()), transactionManager)
 			.build();
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,9 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
@@ -31,7 +35,12 @@ import org.springframework.util.Assert;
  * delivered or given up (see {@link RequesterContacts}): it was kept only to send that
  * reply.</li>
  * </ul>
- * Both are recorded in the audit table; both are idempotent.
+ * Both are recorded in the audit table; both are idempotent. They are committed
+ * {@code rowsPerTransaction} rows at a time, each change with its audit row: one transaction over
+ * a run's rows (52,000 at 1,000,000 demo customers) kept every changed row in H2's undo log
+ * until its end. A crash leaves whole groups done and audited, and the next run sweeps the rest.
+ * Invoices go in the order of their ids, the order of the primary key and of the orders'
+ * index on {@code invoice_id} that the sweep changes, not of their retention dates.
  */
 public class RetentionSweepTasklet implements Tasklet {
 
@@ -47,15 +56,26 @@ public class RetentionSweepTasklet implements Tasklet {
 
 	private final Clock clock;
 
-	public RetentionSweepTasklet(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ErasureAudit audit, Clock clock) {
+	private final TransactionTemplate ownTransaction;
+
+	private final int rowsPerTransaction;
+
+	public RetentionSweepTasklet(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ErasureAudit audit, Clock clock,
+			PlatformTransactionManager transactionManager, int rowsPerTransaction) {
 		Assert.notNull(jdbc, "'jdbc' must not be null");
 		Assert.notNull(jdbcTemplate, "'jdbcTemplate' must not be null");
 		Assert.notNull(audit, "'audit' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(transactionManager, "'transactionManager' must not be null");
+		Assert.isTrue(rowsPerTransaction > 0, "'rowsPerTransaction' must be positive");
 		this.jdbc = jdbc;
 		this.jdbcTemplate = jdbcTemplate;
 		this.audit = audit;
 		this.clock = clock;
+		// each group committed on its own, not with the step's transaction at its end
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.rowsPerTransaction = rowsPerTransaction;
 	}
 
 	@Override
@@ -71,14 +91,21 @@ public class RetentionSweepTasklet implements Tasklet {
 
 	private int deleteExpiredInvoices(long execution) {
 		LocalDate today = LocalDate.now(this.clock);
-		List<ExpiredInvoice> expired = this.jdbc
+		List<ExpiredInvoice> expired = new ArrayList<>(this.jdbc
 			.sql("SELECT id, COALESCE(restricted_by_request, 0) AS request_id FROM invoice WHERE " + EXPIRED_INVOICES)
 			.param(today)
 			.query((rs, rowNum) -> new ExpiredInvoice(rs.getLong("id"), rs.getLong("request_id")))
-			.list();
-		if (expired.isEmpty()) {
-			return 0;
+			.list());
+		// sorted here: with ORDER BY id, H2 may walk the primary key, every invoice, instead of the range
+		expired.sort(Comparator.comparingLong(ExpiredInvoice::id));
+		int deleted = 0;
+		for (List<ExpiredInvoice> group : groups(expired)) {
+			deleted += this.ownTransaction.execute((status) -> deleteExpiredInvoices(group, today, execution));
 		}
+		return deleted;
+	}
+
+	private int deleteExpiredInvoices(List<ExpiredInvoice> expired, LocalDate today, long execution) {
 		// By id, each an index lookup: H2 ran "invoice_id IN (SELECT id FROM invoice WHERE ...)" as
 		// a pass over every order, so the sweep cost grew with the shop, not with the rows swept.
 		List<Object[]> ids = expired.stream().map((invoice) -> new Object[] { invoice.id() }).toList();
@@ -106,14 +133,26 @@ public class RetentionSweepTasklet implements Tasklet {
 				.query(Long.class)
 				.list());
 		}
-		for (long requestId : confirmed) {
-			int updated = this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?")
-				.param(requestId)
-				.update();
-			this.audit.record(requestId, "erasure_request", AuditAction.MINIMIZED, updated,
-					ErasureAudit.STORAGE_LIMITATION, execution);
+		for (List<Long> group : groups(confirmed)) {
+			this.ownTransaction.executeWithoutResult((status) -> {
+				for (long requestId : group) {
+					int updated = this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?")
+						.param(requestId)
+						.update();
+					this.audit.record(requestId, "erasure_request", AuditAction.MINIMIZED, updated,
+							ErasureAudit.STORAGE_LIMITATION, execution);
+				}
+			});
 		}
 		return confirmed.size();
+	}
+
+	private <T> List<List<T>> groups(List<T> rows) {
+		List<List<T>> groups = new ArrayList<>();
+		for (int from = 0; from < rows.size(); from += this.rowsPerTransaction) {
+			groups.add(rows.subList(from, Math.min(from + this.rowsPerTransaction, rows.size())));
+		}
+		return groups;
 	}
 
 	private record ExpiredInvoice(long id, long requestId) {

@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.example.gdpr.retention;
 
+import java.time.LocalDate;
 import java.util.UUID;
 
 import org.h2.jdbcx.JdbcDataSource;
@@ -50,6 +51,26 @@ final class RequestsAndMessages {
 			.params(request, recipient, kind, status)
 			.update();
 		return this.jdbc.sql("SELECT MAX(id) FROM notification_outbox").query(Long.class).single();
+	}
+
+	/** A restricted invoice of a request's erasure, kept until a day. */
+	long expiredInvoice(long request, LocalDate retainUntil) {
+		this.jdbc.sql("""
+				INSERT INTO invoice (number, issued_on, billing_name, billing_street, billing_postal_code, billing_city,
+					billing_country, total_cents, retain_until, restricted, restricted_by_request)
+				VALUES (LEFT(CAST(RANDOM_UUID() AS VARCHAR), 30), DATE '2015-01-01', 'n', 's', 'p', 'c', 'DE', 100, ?, TRUE, ?)""")
+			.params(retainUntil, request)
+			.update();
+		return this.jdbc.sql("SELECT MAX(id) FROM invoice").query(Long.class).single();
+	}
+
+	/** A minimised order pointing at an invoice. */
+	void order(long invoice) {
+		this.jdbc.sql("""
+				INSERT INTO orders (placed_at, status, total_cents, invoice_id, minimized_at)
+				VALUES (CURRENT_TIMESTAMP, 'DELIVERED', 100, ?, CURRENT_TIMESTAMP)""")
+			.param(invoice)
+			.update();
 	}
 
 	void status(long message, String status) {
