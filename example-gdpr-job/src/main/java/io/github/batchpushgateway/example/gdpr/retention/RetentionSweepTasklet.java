@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,8 +38,6 @@ import org.springframework.util.Assert;
  * {@code rowsPerTransaction} rows at a time, each change with its audit row: one transaction over
  * a run's rows (52,000 at 1,000,000 demo customers) kept every changed row in H2's undo log
  * until its end. A crash leaves whole groups done and audited, and the next run sweeps the rest.
- * Invoices go in the order of their ids, the order of the primary key and of the orders'
- * index on {@code invoice_id} that the sweep changes, not of their retention dates.
  */
 public class RetentionSweepTasklet implements Tasklet {
 
@@ -91,13 +88,11 @@ public class RetentionSweepTasklet implements Tasklet {
 
 	private int deleteExpiredInvoices(long execution) {
 		LocalDate today = LocalDate.now(this.clock);
-		List<ExpiredInvoice> expired = new ArrayList<>(this.jdbc
+		List<ExpiredInvoice> expired = this.jdbc
 			.sql("SELECT id, COALESCE(restricted_by_request, 0) AS request_id FROM invoice WHERE " + EXPIRED_INVOICES)
 			.param(today)
 			.query((rs, rowNum) -> new ExpiredInvoice(rs.getLong("id"), rs.getLong("request_id")))
-			.list());
-		// sorted here: with ORDER BY id, H2 may walk the primary key, every invoice, instead of the range
-		expired.sort(Comparator.comparingLong(ExpiredInvoice::id));
+			.list();
 		int deleted = 0;
 		for (List<ExpiredInvoice> group : groups(expired)) {
 			deleted += this.ownTransaction.execute((status) -> deleteExpiredInvoices(group, today, execution));
