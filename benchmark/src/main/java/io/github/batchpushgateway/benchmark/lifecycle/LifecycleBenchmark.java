@@ -279,7 +279,9 @@ public final class LifecycleBenchmark {
 	}
 
 	/**
-	 * Item 4: whole-process wall time of {@code java -jar} running a one-step job once. With
+	 * Item 4: whole-process wall time and CPU of {@code java -jar} running a one-step job once,
+	 * and that CPU by kind of thread ({@link ThreadCpu}): whether a difference is the starter's
+	 * work or the JIT's and the GC's. With
 	 * {@code benchmark.cold.baseline} naming another build of this jar, each pair also runs that
 	 * jar with the starter on, in turn first, between and last, so that two trees are compared in
 	 * one run.
