@@ -179,9 +179,9 @@ public final class BatchPushgatewayAutoConfiguration {
 	}
 
 	/**
-	 * The pipeline, which builds its parts (the senders, the retry policy, the scheduler threads)
-	 * at the first job event: an application starts no thread and loads none of the
-	 * pushing classes for it before a job runs.
+	 * The pipeline, which builds its parts (the senders, the scheduler threads) at the first job
+	 * event, and the retry policy at the first failed push: an application starts no thread and
+	 * loads none of the pushing classes for it before a job runs.
 	 */
 	@Bean(destroyMethod = "close")
 	PushPipeline batchPushPipeline(BatchPushgatewayProperties properties, PushGroupResolver groups,

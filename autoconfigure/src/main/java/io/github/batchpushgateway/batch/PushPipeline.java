@@ -66,8 +66,8 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 	 * @param schedules gives each job's configured intervals, by job name
 	 * @param clients gives the targets, one client each (Pushgateways, a textfile collector's
 	 * directory), asked once, when the pipeline is built
-	 * @param retryPolicy gives which failures to retry, how often and how fast, asked once, when
-	 * the pipeline is built
+	 * @param retryPolicy gives which failures to retry, how often and how fast, asked once, at
+	 * the first failed push (pushes that succeed never need it)
 	 * @param listeners gives each target's listener, told about every push attempt to it
 	 * @param gracefulStop stops running executions gracefully at shutdown, or {@code null} to push
 	 * them as interrupted without asking them to stop
@@ -90,7 +90,7 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 		Assert.notNull(clients, "'clients' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
 		this.assembly = () -> new Parts(settings, resolver, repository, stepExecutions, snapshots, schedules,
-				clients.get(), retryPolicy.get(), listeners, gracefulStop, scheduler, clock);
+				clients.get(), new DeferredRetryPolicy(retryPolicy), listeners, gracefulStop, scheduler, clock);
 	}
 
 	private Parts parts() {

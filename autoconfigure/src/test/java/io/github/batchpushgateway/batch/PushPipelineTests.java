@@ -311,6 +311,35 @@ class PushPipelineTests {
 	}
 
 	@Test
+	void theRetryPolicyIsBuiltAtTheFirstFailedPushNotWithThePipeline() {
+		// given
+		AtomicInteger policiesBuilt = new AtomicInteger();
+		PushPipeline pipeline = pipeline(SETTINGS, () -> List.of(this.client), () -> {
+			policiesBuilt.incrementAndGet();
+			return RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build();
+		});
+		JobExecution execution = Executions.running("importJob");
+
+		// when a job starts and its start is pushed
+		pipeline.recorder().jobStarted(execution);
+		this.scheduler.runDue();
+
+		// then
+		assertThat(this.client.pushes()).hasSize(1);
+		assertThat(policiesBuilt).hasValue(0);
+
+		// when its end is rejected
+		this.client.rejectWith = 503;
+		Executions.ended(execution, BatchStatus.COMPLETED);
+		pipeline.recorder().jobEnded(execution);
+		this.scheduler.runDue();
+
+		// then the failure asked for the policy, built once
+		assertThat(pipeline.sender().failingGroups()).containsOnlyKeys(GROUP);
+		assertThat(policiesBuilt).hasValue(1);
+	}
+
+	@Test
 	void aLookAtFailingGroupsBeforeTheFirstEventBuildsNothing() {
 		// given
 		AtomicInteger clientsAsked = new AtomicInteger();
@@ -373,11 +402,16 @@ class PushPipelineTests {
 	}
 
 	private PushPipeline pipeline(PushPipeline.Settings settings, Supplier<List<PushClient>> clients) {
+		return pipeline(settings, clients,
+				() -> RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build());
+	}
+
+	private PushPipeline pipeline(PushPipeline.Settings settings, Supplier<List<PushClient>> clients,
+			Supplier<RetryPolicy> retryPolicy) {
 		PushGroupResolver resolver = new PushGroupResolver(Map.of(), List.of());
 		PushPipeline pipeline = new PushPipeline(settings, resolver,
 				null, null, new JobMetricsSnapshotFactory(List::of),
-				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), clients,
-				() -> RetryPolicy.builder().maxRetries(0).predicate(PushRejectedException::isWorthRetrying).build(),
+				(job) -> new JobSchedule(PROGRESS_INTERVAL, null), clients, retryPolicy,
 				(client) -> new PushListener() {
 				}, null, this.scheduler, Clock.systemUTC());
 		this.pipelines.add(pipeline);

@@ -9,9 +9,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -277,7 +279,9 @@ public final class LifecycleBenchmark {
 	}
 
 	/**
-	 * Item 4: whole-process wall time of {@code java -jar} running a one-step job once. With
+	 * Item 4: whole-process wall time and CPU of {@code java -jar} running a one-step job once,
+	 * and that CPU by kind of thread ({@link ThreadCpu}): whether a difference is the starter's
+	 * work or the JIT's and the GC's. With
 	 * {@code benchmark.cold.baseline} naming another build of this jar, each pair also runs that
 	 * jar with the starter on, in turn first, between and last, so that two trees are compared in
 	 * one run.
@@ -292,6 +296,9 @@ public final class LifecycleBenchmark {
 		Samples cpuOff = new Samples();
 		Samples baselineOn = new Samples();
 		Samples cpuBaselineOn = new Samples();
+		ThreadSamples threadsOn = new ThreadSamples();
+		ThreadSamples threadsOff = new ThreadSamples();
+		ThreadSamples threadsBaselineOn = new ThreadSamples();
 		long rowStarted = System.nanoTime();
 		int pairs = 0;
 		for (int pair = 0; budget.more(pair, rowStarted); pair++) {
@@ -299,15 +306,18 @@ public final class LifecycleBenchmark {
 			boolean[] order = order(pair);
 			for (int i = 0; i < order.length; i++) {
 				if (baseline != null && i == pair % 3) {
-					baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step")));
+					baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step"), true));
 					cpuBaselineOn.add(this.lastProcessCpu);
+					threadsBaselineOn.add(this.lastThreadCpu);
 				}
 				(order[i] ? on : off).add(coldProcess(name, order[i]));
 				(order[i] ? cpuOn : cpuOff).add(this.lastProcessCpu);
+				(order[i] ? threadsOn : threadsOff).add(this.lastThreadCpu);
 			}
 			if (baseline != null && pair % 3 == 2) {
-				baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step")));
+				baselineOn.add(launch(name + " (baseline)", baseline, true, List.of("--bench.job=one-step"), true));
 				cpuBaselineOn.add(this.lastProcessCpu);
+				threadsBaselineOn.add(this.lastThreadCpu);
 			}
 			progress("%s: pair %d/%s, median on %.0f ms, off %.0f ms", name, pair + 1, budget.describe(), on.median() / 1e6,
 					off.median() / 1e6);
@@ -318,6 +328,7 @@ public final class LifecycleBenchmark {
 							(baselineOn.median() - off.median()) / 1e6, (cpuBaselineOn.median() - cpuOff.median()) / 1e6,
 							baselineOn.median() / 1e6, cpuBaselineOn.median() / 1e6, baselineOn.size()),
 					"(before)");
+			row(name + ", baseline on, added CPU by thread, median", threadsBaselineOn.addedTo(threadsOff), "(before)");
 		}
 		row(name + ", whole process, added wall time, median / p99",
 				String.format(Locale.ROOT, "%+.0f / %+.0f ms (on %.0f / off %.0f ms median; %d pairs)",
@@ -329,6 +340,7 @@ public final class LifecycleBenchmark {
 						(cpuOn.median() - cpuOff.median()) / 1e6, (cpuOn.p99() - cpuOff.p99()) / 1e6,
 						cpuOn.median() / 1e6, cpuOff.median() / 1e6, pairs),
 				"<= 250 ms median");
+		row(name + ", added CPU by thread, median", threadsOn.addedTo(threadsOff), "(where the CPU goes)");
 	}
 
 	/**
@@ -461,8 +473,14 @@ public final class LifecycleBenchmark {
 	/** CPU time, user and system, of the last process {@link #launch} ran, in nanoseconds. */
 	private long lastProcessCpu;
 
+	/**
+	 * CPU time of the last cold process's threads by kind ({@link ThreadCpu#KINDS}), in
+	 * nanoseconds; empty after other processes.
+	 */
+	private Map<String, Long> lastThreadCpu = Map.of();
+
 	private long coldProcess(String name, boolean enabled) throws Exception {
-		return launch(name, enabled, List.of("--bench.job=one-step"));
+		return launch(name, this.jar, enabled, List.of("--bench.job=one-step"), true);
 	}
 
 	private List<Checkpoint> checkpointRuns(String name, boolean enabled, int runs, String checkpoints,
@@ -502,10 +520,16 @@ public final class LifecycleBenchmark {
 	 * leaves its CPU time in {@link #lastProcessCpu}.
 	 */
 	private long launch(String name, boolean enabled, List<String> arguments) throws Exception {
-		return launch(name, this.jar, enabled, arguments);
+		return launch(name, this.jar, enabled, arguments, false);
 	}
 
-	private long launch(String name, Path jar, boolean enabled, List<String> arguments) throws Exception {
+	/**
+	 * Runs a jar with the starter on or off; returns the process's wall time in nanoseconds and
+	 * leaves its CPU time in {@link #lastProcessCpu} and, when {@code byThread}, its threads' in
+	 * {@link #lastThreadCpu}.
+	 */
+	private long launch(String name, Path jar, boolean enabled, List<String> arguments, boolean byThread)
+			throws Exception {
 		Path cpu = this.work.resolve("cpu.txt");
 		// Through bash, whose `times` gives the finished child's user and system CPU: the JDK has
 		// no way to read a process's CPU after it exited (JIT and GC threads included).
@@ -519,6 +543,7 @@ public final class LifecycleBenchmark {
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		this.child = process;
+		ThreadCpu threads = byThread ? ThreadCpu.follow(process) : null;
 		int exit;
 		try {
 			exit = process.waitFor();
@@ -527,6 +552,7 @@ public final class LifecycleBenchmark {
 			this.child = null;
 		}
 		long wall = System.nanoTime() - start;
+		this.lastThreadCpu = (threads != null) ? threads.byKind() : Map.of();
 		if (exit != 0) {
 			List<String> lines = Files.readAllLines(log);
 			throw new IllegalStateException(name + " (starter " + (enabled ? "on" : "off") + ") exited with " + exit
@@ -736,6 +762,33 @@ public final class LifecycleBenchmark {
 	}
 
 	/** Nanosecond samples; median and p99 by nearest rank. */
+	/** Each kind of thread's CPU time over processes, by {@link ThreadCpu#KINDS}. */
+	private static final class ThreadSamples {
+
+		private final Map<String, Samples> byKind = new LinkedHashMap<>();
+
+		void add(Map<String, Long> threads) {
+			threads.forEach((kind, nanos) -> this.byKind.computeIfAbsent(kind, (k) -> new Samples()).add(nanos));
+		}
+
+		/** Each kind's median minus the other side's, as "main +130, JIT C2 +440, ... ms". */
+		String addedTo(ThreadSamples other) {
+			if (this.byKind.isEmpty()) {
+				return "n/a (no /proc)";
+			}
+			return Arrays.stream(ThreadCpu.KINDS)
+				.map((kind) -> String.format(Locale.ROOT, "%s %+.0f", kind,
+						(median(this.byKind, kind) - median(other.byKind, kind)) / 1e6))
+				.collect(Collectors.joining(", ", "", " ms"));
+		}
+
+		private static double median(Map<String, Samples> byKind, String kind) {
+			Samples samples = byKind.get(kind);
+			return (samples != null) ? samples.median() : 0;
+		}
+
+	}
+
 	private static final class Samples {
 
 		private final List<Long> values = new ArrayList<>();
