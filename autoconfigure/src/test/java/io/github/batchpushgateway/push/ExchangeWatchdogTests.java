@@ -18,6 +18,9 @@ class ExchangeWatchdogTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private long now = 1_000_000L;
 
 	private final List<Runnable> started = new ArrayList<>();
@@ -42,26 +45,21 @@ class ExchangeWatchdogTests {
 
 	@Test
 	void theFirstExchangeStartsTheThreadAndLaterOnesStartNone() {
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 		this.watchdog.check();
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
-		this.watchdog.runAfter(Duration.ofMillis(1), () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
+		this.watchdog.runAfter(Duration.ofMillis(1), NOTHING).end();
 
 		assertThat(this.started).hasSize(1);
 	}
 
 	@Test
 	void exchangesOneAfterAnotherWakeNoThread() {
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 		this.watchdog.check();
 		for (int i = 0; i < 100; i++) {
 			this.now += Duration.ofMillis(10).toNanos();
-			ExchangeDeadline deadline = this.watchdog.runAfter(TIMEOUT, () -> {
-			});
+			ExchangeDeadline deadline = this.watchdog.runAfter(TIMEOUT, NOTHING);
 			if (i % 10 == 0) {
 				// The thread woke at its time and found this one running.
 				this.watchdog.check();
@@ -74,12 +72,10 @@ class ExchangeWatchdogTests {
 
 	@Test
 	void anExchangeDueBeforeTheThreadWakesWakesIt() {
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 		this.watchdog.check();
 
-		this.watchdog.runAfter(Duration.ofSeconds(1), () -> {
-		});
+		this.watchdog.runAfter(Duration.ofSeconds(1), NOTHING);
 
 		assertThat(this.wakes).hasValue(1);
 		assertThat(this.watchdog.check()).isEqualTo(this.now + Duration.ofSeconds(1).toNanos());
@@ -87,11 +83,9 @@ class ExchangeWatchdogTests {
 
 	@Test
 	void theThreadSleepsUntilTheEarliestRunningDeadline() {
-		ExchangeDeadline first = this.watchdog.runAfter(TIMEOUT, () -> {
-		});
+		ExchangeDeadline first = this.watchdog.runAfter(TIMEOUT, NOTHING);
 		this.now += Duration.ofSeconds(1).toNanos();
-		ExchangeDeadline second = this.watchdog.runAfter(TIMEOUT, () -> {
-		});
+		ExchangeDeadline second = this.watchdog.runAfter(TIMEOUT, NOTHING);
 
 		assertThat(this.watchdog.check()).isEqualTo(first.passesAt());
 		assertThat(this.watchdog.wakeAt()).isEqualTo(first.passesAt());
@@ -187,8 +181,7 @@ class ExchangeWatchdogTests {
 
 	@Test
 	void betweenExchangesTheThreadSleepsTheShortestTimeoutThenParks() {
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 
 		assertThat(this.watchdog.check()).isEqualTo(this.now + TIMEOUT.toNanos());
 		this.now += TIMEOUT.toNanos() * 3;
@@ -197,8 +190,7 @@ class ExchangeWatchdogTests {
 		assertThat(this.watchdog.check()).isEqualTo(ExchangeWatchdog.PARKED);
 		assertThat(this.wakes).hasValue(0);
 
-		this.watchdog.runAfter(TIMEOUT, () -> {
-		}).end();
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 		assertThat(this.wakes).hasValue(1);
 	}
 
