@@ -14,7 +14,7 @@ import org.springframework.util.Assert;
 
 /**
  * Watches the running exchanges' {@link ExchangeDeadline}s from one daemon thread, started with
- * the first exchange and parked while none has started for a while. An exchange that starts only
+ * the first exchange and ended once none has started for a while. An exchange that starts only
  * adds itself to the watched ones and reads when the thread wakes next: the thread is woken only
  * when that is later than the exchange's deadline (the first exchange after a quiet time, or one
  * with a shorter timeout than any before). Exchanges of the same timeout, one after the other,
@@ -26,10 +26,10 @@ final class ExchangeWatchdog {
 
 	private static final Log logger = LogFactory.getLog(ExchangeWatchdog.class);
 
-	/** The wake time of a thread that sleeps until an exchange wakes it. */
-	static final long PARKED = Long.MAX_VALUE;
+	/** The wake time of a thread that is to end, and be started again by the next exchange. */
+	static final long NEVER = Long.MAX_VALUE;
 
-	/** How many shortest timeouts without an exchange before the thread parks. */
+	/** How many shortest timeouts without an exchange before the thread ends. */
 	private static final int QUIET_PERIODS_BEFORE_PARKING = 4;
 
 	/** Longer timeouts are this long (a day): no clock arithmetic overflows. */
@@ -59,8 +59,8 @@ final class ExchangeWatchdog {
 	/** The thread, once started. */
 	private volatile @Nullable Thread thread;
 
-	/** When the thread wakes next, by {@link #nanoClock}; {@link #PARKED} when only a wake-up does. */
-	private volatile long wakeAt = PARKED;
+	/** When the thread wakes next, by {@link #nanoClock}; {@link #NEVER} when it ends. */
+	private volatile long wakeAt = NEVER;
 
 	/** When the last exchange started, by {@link #nanoClock}. */
 	private volatile long lastStart;
@@ -124,7 +124,7 @@ final class ExchangeWatchdog {
 		// Read after the deadline was added; the thread writes its wake time before it looks at
 		// the deadlines again, so one of the two sees the other.
 		long wakeAt = this.wakeAt;
-		if (wakeAt == PARKED || deadline.passesAt() - wakeAt < 0) {
+		if (wakeAt == NEVER || deadline.passesAt() - wakeAt < 0) {
 			wake();
 		}
 		return deadline;
@@ -135,25 +135,36 @@ final class ExchangeWatchdog {
 		this.running.remove(deadline);
 	}
 
+	/** Wakes the thread, or starts one when there is none. Rare: see {@link #watch}. */
 	private void wake() {
-		Thread thread = this.thread;
-		if (thread == null) {
-			synchronized (this) {
-				if (this.thread == null) {
-					this.thread = this.starter.apply(this::loop);
-					return;
-				}
-				thread = this.thread;
+		Thread thread;
+		synchronized (this) {
+			if (this.thread == null) {
+				this.thread = this.starter.apply(this::loop);
+				return;
 			}
+			thread = this.thread;
 		}
 		this.waker.accept(thread);
 	}
 
+	/**
+	 * The thread's loop. It ends after a quiet time rather than park for good: a thread parked for
+	 * the life of the JVM would keep the application's class loader (this class's) from ever being
+	 * collected, as when a web application is redeployed.
+	 */
 	private void loop() {
 		while (true) {
 			long wakeAt = check();
-			if (wakeAt == PARKED) {
-				LockSupport.park(this);
+			if (wakeAt == NEVER) {
+				synchronized (this) {
+					// An exchange added before this looks is seen; one added after finds no
+					// thread and starts the next.
+					if (this.running.isEmpty()) {
+						this.thread = null;
+						return;
+					}
+				}
 			}
 			else {
 				long sleep = wakeAt - this.nanoClock.getAsLong();
@@ -167,14 +178,14 @@ final class ExchangeWatchdog {
 	/**
 	 * Passes the deadlines whose time is up, and decides when to look again. Run by the thread
 	 * each time it wakes.
-	 * @return when to look again, {@link #PARKED} for when an exchange wakes it
+	 * @return when to look again, {@link #NEVER} when the thread is to end
 	 */
 	long check() {
 		while (true) {
 			long now = this.nanoClock.getAsLong();
 			long earliest = passDue(now);
 			long wakeAt;
-			if (earliest != PARKED) {
+			if (earliest != NEVER) {
 				wakeAt = earliest;
 			}
 			else if (now - this.lastStart < QUIET_PERIODS_BEFORE_PARKING * this.quietPeriod) {
@@ -183,21 +194,21 @@ final class ExchangeWatchdog {
 				wakeAt = now + this.quietPeriod;
 			}
 			else {
-				wakeAt = PARKED;
+				wakeAt = NEVER;
 			}
 			this.wakeAt = wakeAt;
 			// An exchange that started while the deadlines were read, and read the wake time
 			// before it was written, is seen now.
 			long earliestNow = earliestRunning();
-			if (earliestNow == PARKED || (wakeAt != PARKED && earliestNow - wakeAt >= 0)) {
+			if (earliestNow == NEVER || (wakeAt != NEVER && earliestNow - wakeAt >= 0)) {
 				return wakeAt;
 			}
 		}
 	}
 
-	/** Passes the due deadlines and returns the earliest of the others, {@link #PARKED} when none. */
+	/** Passes the due deadlines and returns the earliest of the others, {@link #NEVER} when none. */
 	private long passDue(long now) {
-		long earliest = PARKED;
+		long earliest = NEVER;
 		for (ExchangeDeadline deadline : this.running) {
 			long at = deadline.passesAt();
 			if (at - now <= 0) {
@@ -210,7 +221,7 @@ final class ExchangeWatchdog {
 					logger.debug("Could not end an exchange at its deadline", ex);
 				}
 			}
-			else if (earliest == PARKED || at - earliest < 0) {
+			else if (earliest == NEVER || at - earliest < 0) {
 				earliest = at;
 			}
 		}
@@ -218,17 +229,17 @@ final class ExchangeWatchdog {
 	}
 
 	private long earliestRunning() {
-		long earliest = PARKED;
+		long earliest = NEVER;
 		for (ExchangeDeadline deadline : this.running) {
 			long at = deadline.passesAt();
-			if (earliest == PARKED || at - earliest < 0) {
+			if (earliest == NEVER || at - earliest < 0) {
 				earliest = at;
 			}
 		}
 		return earliest;
 	}
 
-	/** When the thread wakes next, {@link #PARKED} when only an exchange wakes it. */
+	/** When the thread wakes next, {@link #NEVER} when it ends. */
 	long wakeAt() {
 		return this.wakeAt;
 	}

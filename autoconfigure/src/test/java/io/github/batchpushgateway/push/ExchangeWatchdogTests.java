@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link ExchangeWatchdog}, on a clock of the test's and without its thread: the test
@@ -180,18 +181,31 @@ class ExchangeWatchdogTests {
 	}
 
 	@Test
-	void betweenExchangesTheThreadSleepsTheShortestTimeoutThenParks() {
+	void betweenExchangesTheThreadSleepsTheShortestTimeoutThenEndsAndTheNextExchangeStartsAnother() {
 		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 
 		assertThat(this.watchdog.check()).isEqualTo(this.now + TIMEOUT.toNanos());
 		this.now += TIMEOUT.toNanos() * 3;
 		assertThat(this.watchdog.check()).isEqualTo(this.now + TIMEOUT.toNanos());
 		this.now += TIMEOUT.toNanos();
-		assertThat(this.watchdog.check()).isEqualTo(ExchangeWatchdog.PARKED);
-		assertThat(this.wakes).hasValue(0);
+		// The thread's own loop, on this thread: it returns rather than sleep.
+		assertTimeoutPreemptively(Duration.ofSeconds(30), this.started.get(0)::run);
+		assertThat(this.watchdog.wakeAt()).isEqualTo(ExchangeWatchdog.NEVER);
 
 		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
-		assertThat(this.wakes).hasValue(1);
+		assertThat(this.started).hasSize(2);
+		assertThat(this.wakes).hasValue(0);
+	}
+
+	@Test
+	void theThreadLivesOnWhileAnExchangeRuns() {
+		ExchangeDeadline running = this.watchdog.runAfter(Duration.ofHours(1), NOTHING);
+		this.now += TIMEOUT.toNanos() * 10;
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
+		this.now += TIMEOUT.toNanos() * 10;
+
+		assertThat(this.watchdog.check()).isEqualTo(running.passesAt());
+		running.end();
 	}
 
 	@Test
