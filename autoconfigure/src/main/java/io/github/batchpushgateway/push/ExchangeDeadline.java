@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * {@code HttpURLConnection} (whose blocking reads an interrupt does not end). The JDK's clients
  * bound only the wait for an answer's headers or each read; this bounds the whole answer.
  *
- * <p>The deadlines are watched by one thread of the JVM's ({@link ExchangeWatchdog}), which an
- * exchange wakes only after a quiet time: no timer per exchange, no thread started per exchange.
+ * <p>The deadlines are watched by one thread of the JVM's ({@link ExchangeWatchdog}), which only
+ * the first exchange after a quiet time starts: no timer per exchange, no thread per exchange.
  * Its action never runs after {@link #end()}, and an interrupt of this deadline's never outlives
  * it.
  */
