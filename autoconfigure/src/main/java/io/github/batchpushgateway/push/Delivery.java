@@ -1,10 +1,9 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The delivery of a group's state as it was when it was requested, or newer.
@@ -14,14 +13,19 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Delivery {
 
-	private final CompletableFuture<Boolean> outcome;
+	/** Every one must be delivered: one per target, or one per group for a flush. */
+	private final List<DeliveryOutcome> outcomes;
 
-	Delivery(CompletableFuture<Boolean> outcome) {
-		this.outcome = outcome;
+	Delivery(DeliveryOutcome outcome) {
+		this.outcomes = List.of(outcome);
+	}
+
+	Delivery(List<DeliveryOutcome> outcomes) {
+		this.outcomes = List.copyOf(outcomes);
 	}
 
 	static Delivery failed() {
-		return new Delivery(CompletableFuture.completedFuture(false));
+		return new Delivery(DeliveryOutcome.failed());
 	}
 
 	/**
@@ -29,14 +33,13 @@ public final class Delivery {
 	 * @param deliveries the deliveries, one per target
 	 * @return their conjunction
 	 */
-	static Delivery all(java.util.List<Delivery> deliveries) {
+	static Delivery all(List<Delivery> deliveries) {
 		if (deliveries.size() == 1) {
 			return deliveries.get(0);
 		}
-		CompletableFuture<?>[] outcomes = deliveries.stream().map((delivery) -> delivery.outcome).toArray(
-				CompletableFuture[]::new);
-		return new Delivery(CompletableFuture.allOf(outcomes)
-			.thenApply((ignored) -> deliveries.stream().allMatch((delivery) -> delivery.outcome.join())));
+		List<DeliveryOutcome> outcomes = new ArrayList<>();
+		deliveries.forEach((delivery) -> outcomes.addAll(delivery.outcomes));
+		return new Delivery(outcomes);
 	}
 
 	/**
@@ -46,17 +49,33 @@ public final class Delivery {
 	 * @return whether the target accepted it within the timeout
 	 */
 	public boolean await(Duration timeout) {
+		long deadline = System.nanoTime() + nanos(timeout);
+		boolean delivered = true;
 		try {
-			// Milliseconds: no overflow for any timeout a person would configure.
-			return this.outcome.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+			// Each outcome is awaited, a failed one too: whoever waits (a job's end before its
+			// process exits) waits for every target's delivery within the one timeout.
+			for (DeliveryOutcome outcome : this.outcomes) {
+				boolean accepted = outcome.await(deadline - System.nanoTime());
+				if (!outcome.isDone()) {
+					return false;
+				}
+				delivered &= accepted;
+			}
+			return delivered;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			return false;
-		}
+	}
+
+	/**
+	 * Returns a timeout in nanoseconds, to add to {@link System#nanoTime()}.
+	 * @param timeout the timeout
+	 * @return its nanoseconds, none when negative, and never so many that the sum overflows
+	 */
+	static long nanos(Duration timeout) {
+		return Math.min(TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeout.toMillis())), Long.MAX_VALUE / 4);
 	}
 
 	/**
@@ -64,7 +83,12 @@ public final class Delivery {
 	 * @return whether the delivery succeeded or was given up
 	 */
 	public boolean isDone() {
-		return this.outcome.isDone();
+		for (DeliveryOutcome outcome : this.outcomes) {
+			if (!outcome.isDone()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

@@ -1,11 +1,8 @@
 package io.github.batchpushgateway.push;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.Assert;
 
 /**
  * Bounds one exchange made on the calling thread: when the time is up before {@link #end()}, it
@@ -14,28 +11,33 @@ import org.springframework.util.Assert;
  * {@code HttpURLConnection} (whose blocking reads an interrupt does not end). The JDK's clients
  * bound only the wait for an answer's headers or each read; this bounds the whole answer.
  *
- * <p>The deadline waits on the JDK's shared delay thread (the one behind
- * {@link CompletableFuture#orTimeout}), and a deadline met is taken off it: no thread of its own,
- * none started per exchange. Its action never runs after {@link #end()}, and an interrupt of this
- * deadline's never outlives it.
+ * <p>The deadlines are watched by one thread of the JVM's ({@link ExchangeWatchdog}), which only
+ * the first exchange after a quiet time starts: no timer per exchange, no thread per exchange.
+ * Its action never runs after {@link #end()}, and an interrupt of this deadline's never outlives
+ * it.
  */
 final class ExchangeDeadline {
+
+	private final ExchangeWatchdog watchdog;
 
 	/** The thread to interrupt, {@code null} when the deadline runs an action instead. */
 	private final @Nullable Thread thread;
 
 	private final Runnable whenPassed;
 
-	private final CompletableFuture<Void> timer = new CompletableFuture<>();
+	/** When the time is up, by the watchdog's clock. */
+	private final long passesAt;
 
 	/** Guarded by this object, so that the action is either run before end() or never. */
 	private boolean ended;
 
 	private boolean passed;
 
-	private ExchangeDeadline(@Nullable Thread thread, Runnable whenPassed) {
+	ExchangeDeadline(ExchangeWatchdog watchdog, @Nullable Thread thread, Runnable whenPassed, long passesAt) {
+		this.watchdog = watchdog;
 		this.thread = thread;
 		this.whenPassed = whenPassed;
+		this.passesAt = passesAt;
 	}
 
 	/**
@@ -44,32 +46,25 @@ final class ExchangeDeadline {
 	 * @return the deadline, to {@link #end()} once the exchange is over
 	 */
 	static ExchangeDeadline start(Duration timeout) {
-		Thread thread = Thread.currentThread();
-		return start(timeout, new ExchangeDeadline(thread, thread::interrupt));
+		return ExchangeWatchdog.shared().interruptAfter(timeout);
 	}
 
 	/**
-	 * Starts a deadline that runs an action when the time is up, on the delay thread.
+	 * Starts a deadline that runs an action when the time is up, on the watchdog's thread.
 	 * @param timeout how long the exchange may take
 	 * @param whenPassed what ends the exchange, such as closing its connection; it must not block
 	 * @return the deadline, to {@link #end()} once the exchange is over
 	 */
 	static ExchangeDeadline start(Duration timeout, Runnable whenPassed) {
-		Assert.notNull(whenPassed, "'whenPassed' must not be null");
-		return start(timeout, new ExchangeDeadline(null, whenPassed));
+		return ExchangeWatchdog.shared().runAfter(timeout, whenPassed);
 	}
 
-	private static ExchangeDeadline start(Duration timeout, ExchangeDeadline deadline) {
-		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
-		deadline.timer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((done, timedOut) -> {
-			if (timedOut != null) {
-				deadline.pass();
-			}
-		});
-		return deadline;
+	long passesAt() {
+		return this.passesAt;
 	}
 
-	private synchronized void pass() {
+	/** Called by the watchdog when the time is up: ends the exchange unless it ended. */
+	synchronized void pass() {
 		if (!this.ended) {
 			this.passed = true;
 			this.whenPassed.run();
@@ -85,8 +80,8 @@ final class ExchangeDeadline {
 	}
 
 	/**
-	 * Ends the deadline, on the thread it was started on: takes it off the delay thread, and
-	 * clears the interrupt it made, if the exchange did not already consume it.
+	 * Ends the deadline, on the thread it was started on: takes it off the watchdog, and clears
+	 * the interrupt it made, if the exchange did not already consume it.
 	 */
 	void end() {
 		synchronized (this) {
@@ -95,7 +90,7 @@ final class ExchangeDeadline {
 				Thread.interrupted();
 			}
 		}
-		this.timer.complete(null);
+		this.watchdog.unwatch(this);
 	}
 
 }

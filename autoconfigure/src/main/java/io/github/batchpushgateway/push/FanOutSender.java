@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.util.Assert;
 
@@ -102,11 +104,28 @@ public final class FanOutSender implements StateSender {
 			return thread;
 		});
 		try {
-			List<CompletableFuture<Boolean>> results = new ArrayList<>();
+			List<Future<Boolean>> results = new ArrayList<>();
 			for (StateSender target : this.targets) {
-				results.add(CompletableFuture.supplyAsync(() -> call.apply(target), executor));
+				results.add(executor.submit(() -> call.apply(target)));
 			}
-			return Delivery.all(results.stream().map(Delivery::new).toList()).await(timeout.plusMillis(200));
+			long deadline = System.nanoTime() + Delivery.nanos(timeout.plusMillis(200));
+			boolean all = true;
+			for (Future<Boolean> result : results) {
+				try {
+					all &= result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (ExecutionException ex) {
+					all = false;
+				}
+			}
+			return all;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 		finally {
 			executor.shutdown();

@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -133,7 +132,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	@Override
 	public Delivery request(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
-		CompletableFuture<Boolean> outcome;
+		DeliveryOutcome outcome;
 		Due due;
 		synchronized (this.lock) {
 			if (this.closed) {
@@ -257,7 +256,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 */
 	@Override
 	public boolean flush(Duration timeout) {
-		List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
+		List<DeliveryOutcome> outcomes = new ArrayList<>();
 		List<@Nullable Due> due = new ArrayList<>();
 		synchronized (this.lock) {
 			this.slots.forEach((group, slot) -> {
@@ -273,8 +272,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			});
 		}
 		due.forEach(this::submit);
-		return new Delivery(CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-			.thenApply((ignored) -> outcomes.stream().allMatch(CompletableFuture::join))).await(timeout);
+		return new Delivery(outcomes).await(timeout);
 	}
 
 	/**
@@ -368,7 +366,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			}
 		}
 		boolean delivered = flush(timeout);
-		List<CompletableFuture<Boolean>> abandoned = new ArrayList<>();
+		List<DeliveryOutcome> abandoned = new ArrayList<>();
 		List<PushGroup> undelivered = undeliveredGroups();
 		synchronized (this.lock) {
 			this.closed = true;
@@ -639,7 +637,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	private void succeeded(PushGroup group, Slot slot, long built) {
-		List<CompletableFuture<Boolean>> done;
+		List<DeliveryOutcome> done;
 		List<@Nullable Due> due = new ArrayList<>();
 		synchronized (this.lock) {
 			slot.running = false;
@@ -681,7 +679,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying,
 			boolean recheckWhenRejected) {
-		List<CompletableFuture<Boolean>> done;
+		List<DeliveryOutcome> done;
 		Due due = null;
 		synchronized (this.lock) {
 			slot.running = false;
@@ -781,7 +779,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		volatile boolean readBack;
 
-		CompletableFuture<Boolean> waiterFor(long generation) {
+		DeliveryOutcome waiterFor(long generation) {
 			if (!this.waiters.isEmpty()) {
 				Waiter last = this.waiters.get(this.waiters.size() - 1);
 				if (!this.running || last.generation > this.building) {
@@ -795,8 +793,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			return waiter.outcome;
 		}
 
-		List<CompletableFuture<Boolean>> takeWaitersUpTo(long generation) {
-			List<CompletableFuture<Boolean>> taken = new ArrayList<>();
+		List<DeliveryOutcome> takeWaitersUpTo(long generation) {
+			List<DeliveryOutcome> taken = new ArrayList<>();
 			for (Iterator<Waiter> it = this.waiters.iterator(); it.hasNext();) {
 				Waiter waiter = it.next();
 				if (waiter.generation <= generation) {
@@ -828,7 +826,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 
 		long generation;
 
-		final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+		final DeliveryOutcome outcome = new DeliveryOutcome();
 
 		Waiter(long generation) {
 			this.generation = generation;

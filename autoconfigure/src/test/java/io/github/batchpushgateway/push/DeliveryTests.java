@@ -2,28 +2,29 @@ package io.github.batchpushgateway.push;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Delivery}.
+ * Tests for {@link Delivery} and {@link DeliveryOutcome}.
  */
 class DeliveryTests {
 
 	@Test
 	void awaitReturnsTheOutcomeOnceKnown() {
-		assertThat(new Delivery(CompletableFuture.completedFuture(true)).await(Duration.ZERO)).isTrue();
-		assertThat(new Delivery(CompletableFuture.completedFuture(false)).await(Duration.ZERO)).isFalse();
+		assertThat(new Delivery(known(true)).await(Duration.ZERO)).isTrue();
+		assertThat(new Delivery(known(false)).await(Duration.ZERO)).isFalse();
 		assertThat(Delivery.failed().await(Duration.ofSeconds(1))).isFalse();
 		assertThat(Delivery.failed().isDone()).isTrue();
 	}
 
 	@Test
 	void awaitGivesUpAtTheTimeoutWhileTheOutcomeIsUnknown() {
-		Delivery delivery = new Delivery(new CompletableFuture<>());
+		Delivery delivery = new Delivery(new DeliveryOutcome());
 
 		assertThat(delivery.isDone()).isFalse();
 		assertThat(delivery.await(Duration.ofMillis(20))).isFalse();
@@ -31,25 +32,39 @@ class DeliveryTests {
 	}
 
 	@Test
-	void awaitSeesAnOutcomeKnownWhileWaiting() {
-		CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+	void awaitSeesAnOutcomeKnownWhileWaiting() throws Exception {
+		DeliveryOutcome outcome = new DeliveryOutcome();
 		Delivery delivery = new Delivery(outcome);
-		CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS)
-			.execute(() -> outcome.complete(true));
+		CountDownLatch waiting = new CountDownLatch(1);
+		Thread sender = new Thread(() -> {
+			try {
+				waiting.await();
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			outcome.complete(true);
+		});
+		sender.start();
 
+		waiting.countDown();
 		assertThat(delivery.await(Duration.ofSeconds(10))).isTrue();
+		sender.join();
 	}
 
 	@Test
-	void awaitOfAFailedFutureIsFalse() {
-		Delivery delivery = new Delivery(CompletableFuture.failedFuture(new IllegalStateException()));
+	void anOutcomeIsToldOnce() {
+		DeliveryOutcome outcome = new DeliveryOutcome();
 
-		assertThat(delivery.await(Duration.ofSeconds(1))).isFalse();
+		outcome.complete(true);
+		outcome.complete(false);
+
+		assertThat(new Delivery(outcome).await(Duration.ZERO)).isTrue();
 	}
 
 	@Test
 	void awaitWhenInterruptedIsFalseAndKeepsTheInterrupt() {
-		Delivery delivery = new Delivery(new CompletableFuture<>());
+		Delivery delivery = new Delivery(new DeliveryOutcome());
 		Thread.currentThread().interrupt();
 		try {
 			assertThat(delivery.await(Duration.ofSeconds(10))).isFalse();
@@ -61,8 +76,19 @@ class DeliveryTests {
 	}
 
 	@Test
+	void anOutcomeKnownIsReturnedToAnInterruptedThread() {
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(new Delivery(known(true)).await(Duration.ofSeconds(10))).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+	}
+
+	@Test
 	void allOfOneIsThatOne() {
-		Delivery only = new Delivery(new CompletableFuture<>());
+		Delivery only = new Delivery(new DeliveryOutcome());
 
 		assertThat(Delivery.all(List.of(only))).isSameAs(only);
 	}
@@ -70,13 +96,14 @@ class DeliveryTests {
 	@Test
 	void allSucceedsWhenEveryDeliverySucceeds() {
 		// given
-		CompletableFuture<Boolean> first = new CompletableFuture<>();
-		CompletableFuture<Boolean> second = new CompletableFuture<>();
+		DeliveryOutcome first = new DeliveryOutcome();
+		DeliveryOutcome second = new DeliveryOutcome();
 		Delivery all = Delivery.all(List.of(new Delivery(first), new Delivery(second)));
 		// when
 		first.complete(true);
 		// then
 		assertThat(all.isDone()).isFalse();
+		assertThat(all.await(Duration.ZERO)).isFalse();
 		second.complete(true);
 		assertThat(all.isDone()).isTrue();
 		assertThat(all.await(Duration.ZERO)).isTrue();
@@ -85,8 +112,8 @@ class DeliveryTests {
 	@Test
 	void allFailsWhenAnyDeliveryFails() {
 		// given
-		CompletableFuture<Boolean> first = new CompletableFuture<>();
-		CompletableFuture<Boolean> second = new CompletableFuture<>();
+		DeliveryOutcome first = new DeliveryOutcome();
+		DeliveryOutcome second = new DeliveryOutcome();
 		Delivery all = Delivery.all(List.of(new Delivery(first), new Delivery(second)));
 		// when
 		first.complete(false);
@@ -94,6 +121,27 @@ class DeliveryTests {
 		// then
 		assertThat(all.isDone()).isTrue();
 		assertThat(all.await(Duration.ZERO)).isFalse();
+	}
+
+	@Test
+	void allWaitsForEveryDeliveryAfterOneFailed() throws Exception {
+		DeliveryOutcome failed = DeliveryOutcome.failed();
+		DeliveryOutcome pending = new DeliveryOutcome();
+		Delivery all = Delivery.all(List.of(new Delivery(failed), new Delivery(pending)));
+		Thread waiter = new Thread(() -> all.await(Duration.ofSeconds(30)));
+		waiter.start();
+
+		waiter.join(200);
+		assertThat(waiter.isAlive()).isTrue();
+		pending.complete(true);
+		waiter.join(10_000);
+		assertThat(waiter.isAlive()).isFalse();
+	}
+
+	private static DeliveryOutcome known(boolean delivered) {
+		DeliveryOutcome outcome = new DeliveryOutcome();
+		outcome.complete(delivered);
+		return outcome;
 	}
 
 }

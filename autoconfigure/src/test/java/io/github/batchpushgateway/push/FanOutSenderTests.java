@@ -30,7 +30,7 @@ class FanOutSenderTests {
 	@Test
 	void aDeliveryIsCompleteOnlyWhenEveryTargetHasTheState() {
 		given(this.first.request(GROUP)).willReturn(Delivery.failed());
-		given(this.second.request(GROUP)).willReturn(new Delivery(java.util.concurrent.CompletableFuture.completedFuture(true)));
+		given(this.second.request(GROUP)).willReturn(new Delivery(delivered()));
 
 		assertThat(this.sender.request(GROUP).await(Duration.ZERO)).isFalse();
 	}
@@ -87,6 +87,29 @@ class FanOutSenderTests {
 		assertThat(sawTheOther).containsExactly(true, true);
 		then(this.first).should().close(Duration.ofSeconds(10));
 		then(this.second).should().close(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aFlushSucceedsOnlyWhenEveryTargetsFlushDoes() {
+		given(this.first.flush(Duration.ofSeconds(10))).willReturn(true);
+		given(this.second.flush(Duration.ofSeconds(10))).willReturn(false, true);
+
+		assertThat(this.sender.flush(Duration.ofSeconds(10))).isFalse();
+		assertThat(this.sender.flush(Duration.ofSeconds(10))).isTrue();
+	}
+
+	@Test
+	void aFlushThatFailsAtOneTargetIsNotDelivered() {
+		given(this.first.flush(Duration.ofSeconds(10))).willThrow(new IllegalStateException("broken"));
+		given(this.second.flush(Duration.ofSeconds(10))).willReturn(true);
+
+		assertThat(this.sender.flush(Duration.ofSeconds(10))).isFalse();
+	}
+
+	private static DeliveryOutcome delivered() {
+		DeliveryOutcome outcome = new DeliveryOutcome();
+		outcome.complete(true);
+		return outcome;
 	}
 
 }
