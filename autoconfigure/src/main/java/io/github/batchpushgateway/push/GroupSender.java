@@ -34,7 +34,9 @@ import org.springframework.util.backoff.BackOffExecution;
  * retry's back-off still applies to it). Retries and redelivery keep their own timing.
  *
  * <p>Before a group's first push the target's own record of the group is read back and handed to
- * the source, so outcomes the target holds from earlier JVMs are never overwritten with less.
+ * the source, so outcomes the target holds from earlier JVMs are never overwritten with less;
+ * when a job's start is held, this is done at once, during the hold, so that a short job's end
+ * does not wait for it.
  * Failed attempts are retried on the scheduler, with the back-off of the retry policy, each
  * attempt sending the newest state; the policy's predicate alone decides whether a failure is
  * worth retrying. State whose retries are exhausted is sent again every redelivery interval, at
@@ -171,21 +173,77 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 * not from the group's last push, so that a job that ends within that interval makes one
 	 * push, its end, which ends the hold at once. A start after a quiet time is then no cheaper
 	 * for the job's thread (it arms the timer instead of submitting the attempt), but the process
-	 * pushes half as often. Returns at once.
+	 * pushes half as often. The group's first start also has the target read back at once (see
+	 * {@link #submitReadAhead}). Returns at once.
 	 * @param group the group
 	 */
 	@Override
 	public void started(PushGroup group) {
 		Assert.notNull(group, "'group' must not be null");
 		Due due;
+		Slot readAhead = null;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return;
 			}
 			Slot slot = event(group);
-			due = holdFromNow(group, slot) ? null : arrange(group, slot);
+			if (holdFromNow(group, slot)) {
+				due = null;
+				if (!slot.readBack && !slot.readingAhead) {
+					slot.readingAhead = true;
+					readAhead = slot;
+				}
+			}
+			else {
+				due = arrange(group, slot);
+			}
 		}
 		submit(due);
+		if (readAhead != null) {
+			submitReadAhead(group, readAhead);
+		}
+	}
+
+	/**
+	 * Reads the target back for a group's first push while that push is held: the one-time work
+	 * of a group (the read-back, the source's first look at its history, and in a cold process
+	 * the HTTP client's classes and connection) is then done during the job's first interval,
+	 * not on the way to its end, which a short job waits for. Not an attempt: a failure is left
+	 * for the attempt, which reads back again and is retried and told as any other.
+	 */
+	private void submitReadAhead(PushGroup group, Slot slot) {
+		try {
+			this.scheduler.schedule(() -> readAhead(group, slot), now());
+		}
+		catch (RuntimeException ex) {
+			// The scheduler is shutting down or failed: the attempt reads back itself.
+			logger.debug("Scheduler rejected the read-back of " + group, ex);
+			synchronized (this.lock) {
+				slot.readingAhead = false;
+			}
+		}
+	}
+
+	/** The read-back ahead of a group's first push; runs on the scheduler's thread. */
+	private void readAhead(PushGroup group, Slot slot) {
+		try {
+			synchronized (this.lock) {
+				if (this.closed || slot.running || slot.readBack) {
+					return;
+				}
+			}
+			absorbReadBack(group, slot);
+		}
+		catch (Exception ex) {
+			// The attempt reads back again, and its failure is retried and told as any other.
+			logger.debug("Could not read back " + group + " ahead of its first push to " + this.client.describe(),
+					ex);
+		}
+		finally {
+			synchronized (this.lock) {
+				slot.readingAhead = false;
+			}
+		}
 	}
 
 	/**
@@ -603,14 +661,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	/** Reads the target back before the group's first push, then has the source build the state. */
 	private @Nullable MetricSnapshots build(PushGroup group, Slot slot) throws Exception {
 		if (!slot.readBack) {
-			GroupOutcomes held = readBack(group);
-			try {
-				this.source.absorb(group, held);
-			}
-			catch (RuntimeException | LinkageError ex) {
-				throw new StateNotBuilt(group, ex);
-			}
-			slot.readBack = true;
+			absorbReadBack(group, slot);
 		}
 		try {
 			return this.source.snapshot(group);
@@ -618,6 +669,22 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		catch (RuntimeException | LinkageError ex) {
 			throw new StateNotBuilt(group, ex);
 		}
+	}
+
+	/**
+	 * Reads what the target holds for the group and hands it to the source, once: the source
+	 * takes the newest of each outcome, so a second read (an attempt that ran beside a read-back
+	 * ahead of it) changes nothing.
+	 */
+	private void absorbReadBack(PushGroup group, Slot slot) throws Exception {
+		GroupOutcomes held = readBack(group);
+		try {
+			this.source.absorb(group, held);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			throw new StateNotBuilt(group, ex);
+		}
+		slot.readBack = true;
 	}
 
 	private GroupOutcomes readBack(PushGroup group) throws Exception {
@@ -778,6 +845,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		@Nullable Instant failingSince;
 
 		volatile boolean readBack;
+
+		/** A read-back ahead of the group's first push is handed to the scheduler or runs. */
+		boolean readingAhead;
 
 		DeliveryOutcome waiterFor(long generation) {
 			if (!this.waiters.isEmpty()) {

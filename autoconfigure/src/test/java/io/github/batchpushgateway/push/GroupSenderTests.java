@@ -439,6 +439,82 @@ class GroupSenderTests {
 	}
 
 	@Test
+	void aHeldStartHasTheTargetReadBackAtOnceSoThatTheJobsEndPushesWithoutReadingIt() {
+		this.client.held = new GroupOutcomes(Instant.ofEpochSecond(1000), null);
+		this.holding.started(GROUP);
+
+		this.scheduler.runDue();
+
+		// Read back during the hold, nothing pushed yet.
+		assertThat(this.client.reads).isEqualTo(1);
+		assertThat(this.source.absorbed).containsExactly(this.client.held);
+		assertThat(this.client.pushed).isEmpty();
+		this.scheduler.shift(Duration.ofMillis(30));
+		AtomicInteger readsAtTheEndsPush = new AtomicInteger(-1);
+		this.client.onPush = () -> readsAtTheEndsPush.set(this.client.reads);
+		Delivery end = this.holding.request(GROUP);
+		this.scheduler.runDue();
+		assertThat(end.await(Duration.ZERO)).isTrue();
+		assertThat(readsAtTheEndsPush).hasValue(1);
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void aReadBackAheadThatFailsIsLeftToTheAttemptWhichIsToldAndRetriedAsAny() {
+		List<Exception> failures = new ArrayList<>();
+		GroupSender sender = new GroupSender(this.client, this.source,
+				RetryPolicy.builder().maxRetries(2).delay(Duration.ofMillis(100)).build(), Duration.ofSeconds(30),
+				MIN_INTERVAL, Duration.ZERO, new PushListener() {
+
+					@Override
+					public void pushFailed(PushGroup group, Exception failure, Duration took) {
+						failures.add(failure);
+					}
+
+				}, this.scheduler, Thread::yield);
+		this.client.readFailures = 2;
+		sender.started(GROUP);
+
+		this.scheduler.runDue();
+		assertThat(this.client.reads).isEqualTo(1);
+		assertThat(failures).isEmpty();
+		assertThat(this.source.absorbed).isEmpty();
+
+		// The hold's end: the attempt reads back (fails, told), its retry reads back and pushes.
+		this.scheduler.advanceToNext();
+		assertThat(failures).hasSize(1);
+		this.scheduler.advanceToNext();
+		assertThat(this.client.reads).isEqualTo(3);
+		assertThat(this.source.absorbed).hasSize(1);
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
+	void aGroupReadBackAlreadyIsNotReadAgainAtItsNextStart() {
+		this.holding.started(GROUP);
+		this.scheduler.runDue();
+		this.holding.request(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+
+		this.holding.started(GROUP);
+		this.scheduler.runDue();
+		this.scheduler.advanceToNext();
+
+		assertThat(this.client.reads).isEqualTo(1);
+		assertThat(this.client.pushed).containsExactly("job:1", "job:2");
+	}
+
+	@Test
+	void aStartPushedAtOnceReadsBackInItsAttemptOnly() {
+		this.sender.started(GROUP);
+
+		assertThat(this.scheduler.runDue()).isEqualTo(1);
+		assertThat(this.client.reads).isEqualTo(1);
+		assertThat(this.client.pushed).containsExactly("job:1");
+	}
+
+	@Test
 	void aFailedReadBackIsRetriedAndNothingIsPushedWithoutIt() {
 		this.client.readFailures = 1;
 
