@@ -154,6 +154,23 @@ final class ExchangeWatchdog {
 	 * collected, as when a web application is redeployed.
 	 */
 	private void loop() {
+		boolean ended = false;
+		try {
+			ended = watchUntilQuiet();
+		}
+		finally {
+			if (!ended) {
+				// An error of an action ended it: the next exchange starts another.
+				synchronized (this) {
+					this.wakeAt = NEVER;
+					this.thread = null;
+				}
+			}
+		}
+	}
+
+	/** Returns {@code true} once no exchange has started for the quiet time. */
+	private boolean watchUntilQuiet() {
 		while (true) {
 			long wakeAt = check();
 			if (wakeAt == NEVER) {
@@ -162,7 +179,7 @@ final class ExchangeWatchdog {
 					// thread and starts the next.
 					if (this.running.isEmpty()) {
 						this.thread = null;
-						return;
+						return true;
 					}
 				}
 			}

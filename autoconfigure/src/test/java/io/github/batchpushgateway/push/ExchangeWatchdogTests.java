@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -195,6 +196,18 @@ class ExchangeWatchdogTests {
 		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
 		assertThat(this.started).hasSize(2);
 		assertThat(this.wakes).hasValue(0);
+	}
+
+	@Test
+	void anErrorOfAnActionEndsTheThreadAndTheNextExchangeStartsAnother() {
+		this.watchdog.runAfter(Duration.ZERO, () -> {
+			throw new StackOverflowError();
+		});
+
+		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(this.started.get(0)::run);
+		this.watchdog.runAfter(TIMEOUT, NOTHING).end();
+
+		assertThat(this.started).hasSize(2);
 	}
 
 	@Test
