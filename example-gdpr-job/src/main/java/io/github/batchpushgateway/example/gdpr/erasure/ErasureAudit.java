@@ -17,6 +17,13 @@ import org.springframework.util.Assert;
  * done, to how many rows, on which legal basis, when and by which job execution. The record
  * holds no personal data, so it can be kept for as long as the controller must prove what it
  * did.
+ *
+ * <p>The one writer of {@code erasure_audit}: with the rows it adds their counts to
+ * {@code erasure_audit_total} per job execution, table and action, in the same transaction
+ * (a rollback takes both back), which the metrics read at every push instead of the rows.
+ * One statement per execution, table and action of a batch, not one per row as a row trigger
+ * on the audit would cost: a chunk of the erase step writes some ten rows per subject, in a
+ * dozen pairs.
  */
 public class ErasureAudit {
 
