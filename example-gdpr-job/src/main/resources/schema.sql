@@ -242,6 +242,27 @@ CREATE TABLE IF NOT EXISTS erasure_audit (
 );
 CREATE INDEX IF NOT EXISTS erasure_audit_request ON erasure_audit (request_id);
 CREATE INDEX IF NOT EXISTS erasure_audit_job_execution ON erasure_audit (job_execution_id);
+-- The audited rows per execution, table and action, for gdpr_erasure_last_run_records at every push: a few rows
+-- per execution, where summing the audit rows a run wrote since the previous push read some 10,000 to 20,000 of
+-- them per push during the erase step. ErasureAudit, the one writer of audit rows, adds to it in the transaction
+-- that inserts them, once per table and action of a batch (a chunk's ten or so, not its thousands of rows), so a
+-- rolled-back chunk or savepoint takes its totals back with its rows.
+CREATE TABLE IF NOT EXISTS erasure_audit_total (
+	job_execution_id BIGINT NOT NULL,
+	table_name VARCHAR(40) NOT NULL,
+	action VARCHAR(20) NOT NULL,
+	row_count BIGINT NOT NULL,
+	PRIMARY KEY (job_execution_id, table_name, action)
+);
+-- Summed once, on a database from before the totals (none kept yet), while nothing else writes the audit, like
+-- every migration. The rows to sum come from a LEFT JOIN whose left side H2 reads first: once any total is kept it
+-- is empty and no audit row is read at a start.
+INSERT INTO erasure_audit_total (job_execution_id, table_name, action, row_count)
+	SELECT a.job_execution_id, a.table_name, a.action, SUM(a.row_count)
+	FROM (SELECT 1 AS before_totals WHERE NOT EXISTS (SELECT 1 FROM erasure_audit_total)) migrating
+	LEFT JOIN erasure_audit a ON TRUE
+	WHERE a.id IS NOT NULL
+	GROUP BY a.job_execution_id, a.table_name, a.action;
 
 -- "Do not contact": HMAC-SHA256 of the normalised e-mail address under a key kept outside the database.
 -- key_fingerprint says which key made the entry (not the key: an HMAC of a constant under it), so that a

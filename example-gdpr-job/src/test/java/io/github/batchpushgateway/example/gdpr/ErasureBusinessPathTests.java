@@ -10,6 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.github.batchpushgateway.example.gdpr.Shop.Customer;
+import io.github.batchpushgateway.example.gdpr.erasure.AuditAction;
+import io.github.batchpushgateway.example.gdpr.erasure.ErasureAudit;
 import io.github.batchpushgateway.example.gdpr.notification.SimulatedRecipientNotifier;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,9 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 
 	@Autowired
 	SimulatedRecipientNotifier recipients;
+
+	@Autowired
+	ErasureAudit audit;
 
 	@Test
 	void verifiedSubjectIsErasedExceptWhatTheLawRequiresKeeping() throws Exception {
@@ -339,11 +344,7 @@ class ErasureBusinessPathTests extends ErasureJobTestSupport {
 		this.jdbc.sql("UPDATE erasure_request SET status = 'COMPLETED', attempts = 1, completed_at = ? WHERE id = ?")
 			.params(this.shop.now(), staleRequest)
 			.update();
-		this.jdbc.sql("""
-				INSERT INTO erasure_audit (request_id, table_name, action, row_count, basis, recorded_at, job_execution_id)
-				VALUES (?, 'marketing_consent', 'DELETED', 1, 'GDPR Art. 17(1)', ?, ?)""")
-			.params(staleRequest, this.shop.now(), earlier.getId())
-			.update();
+		this.audit.record(staleRequest, "marketing_consent", AuditAction.DELETED, 1, ErasureAudit.ERASURE, earlier.getId());
 		// and a request this run erases cleanly
 		Customer fresh = this.shop.customer();
 		long freshRequest = this.shop.verifiedRequest(fresh);

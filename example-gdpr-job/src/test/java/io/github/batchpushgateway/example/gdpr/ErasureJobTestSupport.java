@@ -75,13 +75,15 @@ abstract class ErasureJobTestSupport {
 
 	/**
 	 * Whatever the test did (a failed chunk, a restart, a skip, a message given up, another
-	 * system's write), the counts the metrics read are the rows', and each request's replies
-	 * out, which the retention sweep and its metric read, are its messages'.
+	 * system's write), the counts the metrics read are the rows', each request's replies
+	 * out, which the retention sweep and its metric read, are its messages', and the audit
+	 * totals the metrics read are the audit rows'.
 	 */
 	@AfterEach
 	void statusCountsAreTheRows() {
 		KeptStatusCounts.assertEqualToRows(this.jdbc);
 		KeptRequesterReplies.assertEqualToOutbox(this.jdbc);
+		KeptAuditTotals.assertEqualToAuditRows(this.jdbc);
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.github.batchpushgateway.example.gdpr;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -133,6 +136,63 @@ class SchemaTests {
 			.doesNotHaveDuplicates();
 	}
 
+	@Test
+	void databaseFromBeforeTheAuditTotalsIsSummedOnceAtItsFirstStart() {
+		// given: a database with the audit rows of two runs and no totals, as an earlier version left it
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("schema.sql"));
+		schema.execute(dataSource);
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		jdbc.sql("DROP TABLE erasure_audit_total").update();
+		auditRows(jdbc, 1, "customer", "DELETED", 40);
+		auditRows(jdbc, 2, "customer", "DELETED", 10);
+		auditRows(jdbc, 2, "orders", "MINIMIZED", 10);
+
+		// when: this version starts, twice
+		schema.execute(dataSource);
+		schema.execute(dataSource);
+
+		// then: summed once
+		KeptAuditTotals.assertEqualToAuditRows(jdbc);
+		assertThat(jdbc.sql("SELECT SUM(row_count) FROM erasure_audit_total").query(Long.class).single()).isEqualTo(60);
+	}
+
+	@Test
+	void startReadsNoAuditRowOnceTheTotalsAreKept() throws IOException {
+		// given: totals kept, and years of audit rows
+		JdbcClient jdbc = schemaOnly();
+		auditRows(jdbc, 1, "customer", "DELETED", 200);
+		jdbc.sql("INSERT INTO erasure_audit_total VALUES (1, 'customer', 'DELETED', 200)").update();
+		String migration = Arrays.stream(new ClassPathResource("schema.sql").getContentAsString(StandardCharsets.UTF_8)
+			.split(";"))
+			.map(String::strip)
+			.filter((statement) -> statement.contains("INSERT INTO erasure_audit_total"))
+			.map((statement) -> statement.substring(statement.indexOf("INSERT INTO")))
+			.findFirst()
+			.orElseThrow();
+
+		// when: a start with the totals kept, and (EXPLAIN ANALYZE runs the statement) one without
+		String kept = analyzed(jdbc, migration);
+		jdbc.sql("DELETE FROM erasure_audit_total").update();
+		String before = analyzed(jdbc, migration);
+
+		// then: the audit is not read, where without totals it is read whole
+		assertThat(kept).contains("PUBLIC.ERASURE_AUDIT.tableScan */ ON 1=1 WHERE");
+		assertThat(before).contains("PUBLIC.ERASURE_AUDIT.tableScan */ ON 1=1 /* scanCount: 201 */ WHERE");
+	}
+
+	/** Audit rows of one execution, table and action, one row each. */
+	private static void auditRows(JdbcClient jdbc, long execution, String table, String action, int rows) {
+		for (int i = 0; i < rows; i++) {
+			jdbc.sql("""
+					INSERT INTO erasure_audit (request_id, table_name, action, row_count, basis, recorded_at, job_execution_id)
+					VALUES (?, ?, ?, 1, 'GDPR Art. 17(1)', LOCALTIMESTAMP, ?)""")
+				.params(i, table, action, execution)
+				.update();
+		}
+	}
+
 	/** A new in-memory database with the job's schema and no rows. */
 	private static JdbcClient schemaOnly() {
 		JdbcDataSource dataSource = new JdbcDataSource();
@@ -159,6 +219,10 @@ class SchemaTests {
 			.query(String.class)
 			.single()
 			.replaceAll("\\s+", " ");
+	}
+
+	private static String analyzed(JdbcClient jdbc, String statement) {
+		return jdbc.sql("EXPLAIN ANALYZE " + statement).query(String.class).single().replaceAll("\\s+", " ");
 	}
 
 	private static String plan(JdbcClient jdbc, String query) {

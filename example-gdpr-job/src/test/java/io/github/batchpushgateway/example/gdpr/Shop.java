@@ -19,7 +19,7 @@ final class Shop {
 	static final List<String> RECIPIENTS = List.of("payment-provider", "parcel-carrier", "newsletter-platform",
 			"ad-network", "credit-agency");
 
-	private static final List<String> DOMAIN_TABLES = List.of("notification_outbox", "erasure_audit",
+	private static final List<String> DOMAIN_TABLES = List.of("notification_outbox", "erasure_audit", "erasure_audit_total",
 			"suppression_entry", "subject_disclosure", "legal_hold", "marketing_consent", "address", "orders", "invoice",
 			"erasure_request", "customer", "data_recipient");
 

@@ -50,8 +50,8 @@ import org.springframework.util.Assert;
  * counts {@link StatusCountTrigger} keeps in the transaction of every change
  * ({@link StatusCounts}); residual data is counted for the requests verification failed on
  * it (verification looks at each erasure once; the metric shows what it found until the data
- * is gone), not for every subject of the run; the run's audited records are summed once, then
- * only the audit rows written since the last push are added ({@link RunAuditTotals}); the
+ * is gone), not for every subject of the run; the run's audited records are read from the
+ * totals per execution kept with the audit rows ({@link RunAuditTotals}); the
  * {@link IntegrityCensus} takes one index lookup per distinct status; the deadlines are the
  * first index entry per open status ({@link OpenRequestDeadlines}). What is left grows with
  * backlogs a healthy shop keeps near zero, not with its size: the overdue requests, the
