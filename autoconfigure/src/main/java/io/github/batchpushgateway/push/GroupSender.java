@@ -189,10 +189,9 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			Slot slot = event(group);
 			if (holdFromNow(group, slot)) {
 				due = null;
-				if (!slot.readBack && !slot.readingAhead) {
-					slot.readingAhead = true;
-					readAhead = slot;
-				}
+				// A start is held only while nothing else is arranged for the group, so no other
+				// read-ahead of it waits on the scheduler.
+				readAhead = slot.readBack ? null : slot;
 			}
 			else {
 				due = arrange(group, slot);
@@ -218,9 +217,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down or failed: the attempt reads back itself.
 			logger.debug("Scheduler rejected the read-back of " + group, ex);
-			synchronized (this.lock) {
-				slot.readingAhead = false;
-			}
 		}
 	}
 
@@ -238,11 +234,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			// The attempt reads back again, and its failure is retried and told as any other.
 			logger.debug("Could not read back " + group + " ahead of its first push to " + this.client.describe(),
 					ex);
-		}
-		finally {
-			synchronized (this.lock) {
-				slot.readingAhead = false;
-			}
 		}
 	}
 
@@ -845,9 +836,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		@Nullable Instant failingSince;
 
 		volatile boolean readBack;
-
-		/** A read-back ahead of the group's first push is handed to the scheduler or runs. */
-		boolean readingAhead;
 
 		DeliveryOutcome waiterFor(long generation) {
 			if (!this.waiters.isEmpty()) {
