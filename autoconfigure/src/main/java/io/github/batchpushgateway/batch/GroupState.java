@@ -76,6 +76,9 @@ final class GroupState {
 
 	private @Nullable Instant lastProgress;
 
+	/** Whether an execution is one this JVM runs and has not yet taken in: {@link #isInHand}. */
+	private final Predicate<JobExecution> inHand = this::isInHand;
+
 	/** When the history was last refreshed from the job repository. */
 	private @Nullable Instant lastRefresh;
 
@@ -253,7 +256,7 @@ final class GroupState {
 	 */
 	synchronized JobHistory history() {
 		if (this.history == null) {
-			this.history = this.repository.seed(this.group, this.jobName);
+			this.history = this.repository.seed(this.group, this.jobName, this.inHand).history();
 		}
 		return this.history;
 	}
@@ -275,6 +278,34 @@ final class GroupState {
 	 */
 	synchronized JobHistory absorb(GroupOutcomes held) {
 		this.history = history().with(held);
+		return this.history;
+	}
+
+	/**
+	 * Merges the outcomes a target holds for the group into its history, as {@link #absorb(GroupOutcomes)}
+	 * does; a history seeded for it counts as read from the repository at {@code now}.
+	 * @param held what the target holds
+	 * @param now the time of the read-back
+	 * @return the updated history
+	 */
+	synchronized JobHistory absorb(GroupOutcomes held, Instant now) {
+		this.history = seededHistory(now).with(held);
+		return this.history;
+	}
+
+	/**
+	 * The history, seeded from the repository on first use. A seed that read the job's newest
+	 * instances (and more) counts as the refresh of {@code now}: a group's first push does not
+	 * read the same rows again moments later.
+	 */
+	private JobHistory seededHistory(Instant now) {
+		if (this.history == null) {
+			JobRepositoryReads.Seed seed = this.repository.seed(this.group, this.jobName, this.inHand);
+			this.history = seed.history();
+			if (seed.newestRunsRead()) {
+				this.lastRefresh = now;
+			}
+		}
 		return this.history;
 	}
 
@@ -316,12 +347,13 @@ final class GroupState {
 	 * job's own end does not wait for a reading of the repository it has just written.
 	 */
 	private JobHistory refreshedHistory(Instant now, JobSchedule schedule) {
+		seededHistory(now);
 		Instant last = this.lastRefresh;
 		if (last != null && now.isBefore(last.plus(schedule.progressInterval()))) {
 			return history();
 		}
 		this.lastRefresh = now;
-		return refreshHistory(this::isInHand);
+		return refreshHistory(this.inHand);
 	}
 
 	private void progressed(TrackedExecution tracked, Steps steps, Instant now) {

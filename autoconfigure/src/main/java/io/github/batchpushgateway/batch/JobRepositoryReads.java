@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.batchpushgateway.metrics.JobHistory;
@@ -125,6 +124,17 @@ final class JobRepositoryReads {
 	}
 
 	/**
+	 * Reads a group's history, once, when the group is first pushed in this JVM, as
+	 * {@link #seed(PushGroup, String, Predicate)} does with no run in hand.
+	 * @param group the group
+	 * @param jobName the name of the group's job
+	 * @return its history, empty without a repository or when it cannot be read
+	 */
+	JobHistory seed(PushGroup group, String jobName) {
+		return seed(group, jobName, (execution) -> false).history();
+	}
+
+	/**
 	 * Reads a group's history, once, when the group is first pushed in this JVM. Instances come
 	 * newest first. By columns, in one statement, the executions of all instances up to the
 	 * limit; through the repository's API it stops at the page that holds the last success, the
@@ -132,40 +142,56 @@ final class JobRepositoryReads {
 	 * never succeeded is read up to the limit.
 	 * @param group the group
 	 * @param jobName the name of the group's job
-	 * @return its history, empty without a repository or when it cannot be read
+	 * @param inHand whether an execution is one this JVM runs and has not yet taken in; those are
+	 * left out, as {@link #newestRuns} leaves them out
+	 * @return its history, empty without a repository or when it cannot be read, and whether the
+	 * reading took in every run {@link #newestRuns} reads
 	 */
-	JobHistory seed(PushGroup group, String jobName) {
+	Seed seed(PushGroup group, String jobName, Predicate<JobExecution> inHand) {
 		if (this.repository == null) {
-			return JobHistory.EMPTY;
+			return new Seed(JobHistory.EMPTY, false);
 		}
 		JobHistory history = JobHistory.EMPTY;
+		// The newest instances, the refresh's, are on the first page of either reading.
+		boolean newestRead = this.maxInstancesScanned >= REFRESHED_INSTANCES;
 		try {
-			List<JdbcJobExecutions.Columns> read = (this.maxInstancesScanned > 0) ? byColumns(jobName,
-					(columns) -> columns.ofNewestInstances(jobName, this.maxInstancesScanned)) : List.of();
+			List<JdbcJobExecutions.Columns> read = (this.maxInstancesScanned > 0)
+					? newestByColumns(jobName, this.maxInstancesScanned) : List.of();
 			if (read != null) {
 				// Rows are cheap where executions read through the API are not: all instances
 				// up to the limit, so an older last failure is known too.
-				for (FinishedRun run : finishedRuns(read, group, (execution) -> false)) {
+				for (FinishedRun run : finishedRuns(read, group, inHand)) {
 					history = history.with(run);
 				}
-				return history;
+				return new Seed(history, newestRead);
 			}
 			for (int start = 0; start < this.maxInstancesScanned; start += PAGE_SIZE) {
 				List<JobInstance> instances = this.repository.getJobInstances(jobName, start,
 						Math.min(PAGE_SIZE, this.maxInstancesScanned - start));
-				for (FinishedRun run : finishedRuns(executionsOf(instances), group, (execution) -> false)) {
+				for (FinishedRun run : finishedRuns(executionsOf(instances), group, inHand)) {
 					history = history.with(run);
 				}
 				if (instances.size() < PAGE_SIZE || history.lastSuccess() != null) {
 					break;
 				}
 			}
+			return new Seed(history, newestRead);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not read the history of job '" + jobName + "' from the job repository ("
 					+ ex.getClass().getName() + "); its last success is known from this run on", ex);
+			return new Seed(history, false);
 		}
-		return history;
+	}
+
+	/**
+	 * A group's history as first read from the repository.
+	 *
+	 * @param history the history
+	 * @param newestRunsRead whether the reading took in every run of the job's newest instances
+	 * that a refresh ({@link #newestRuns}) reads: it then stands for a refresh made at its time
+	 */
+	record Seed(JobHistory history, boolean newestRunsRead) {
 	}
 
 	/**
@@ -181,8 +207,7 @@ final class JobRepositoryReads {
 		if (this.repository == null) {
 			return List.of();
 		}
-		List<JdbcJobExecutions.Columns> read = byColumns(jobName,
-				(columns) -> columns.ofNewestInstances(jobName, REFRESHED_INSTANCES));
+		List<JdbcJobExecutions.Columns> read = newestByColumns(jobName, REFRESHED_INSTANCES);
 		return finishedRuns((read != null) ? read : executionsOf(this.repository.getJobInstances(jobName, 0,
 				REFRESHED_INSTANCES)), group, inHand);
 	}
@@ -234,23 +259,20 @@ final class JobRepositoryReads {
 	}
 
 	/**
-	 * Runs a read by columns where it fits the repository: the first time, its tables are checked
-	 * to be the repository's (the newest instance of the job, as the API lists it, is theirs); a
-	 * read that fails gives them up for good.
+	 * Reads the executions of the job's newest instances by columns where they fit the
+	 * repository; the first time, the rows read are themselves the check that the tables are the
+	 * repository's (their newest instance is the one the API lists), so a group's first push does
+	 * not read them twice.
 	 * @return what was read, {@code null} to read through the repository's API instead
 	 */
-	private <T> @Nullable T byColumns(String jobName, Function<JdbcJobExecutions, T> read) {
+	private @Nullable List<JdbcJobExecutions.Columns> newestByColumns(String jobName, int instances) {
 		JdbcJobExecutions columns = this.jobExecutions;
 		if (columns == null) {
 			return null;
 		}
 		try {
-			if (!this.jobExecutionsChecked && !sameNewestInstance(columns, jobName)) {
-				giveUpColumns("its newest instance of job '" + jobName + "' is not the job repository's (the job "
-						+ "repository is on another data source)");
-				return null;
-			}
-			return read.apply(columns);
+			List<JdbcJobExecutions.Columns> read = columns.ofNewestInstances(jobName, instances);
+			return (this.jobExecutionsChecked || holdsNewestInstance(read, jobName)) ? read : null;
 		}
 		catch (DataAccessException ex) {
 			giveUpColumns(ex.getMessage());
@@ -259,17 +281,44 @@ final class JobRepositoryReads {
 	}
 
 	/**
-	 * Whether the tables hold the job's newest instance the repository lists. Until the job has
-	 * one, nothing is known either way, and the next read asks again.
+	 * Reads the executions the repository lists as running by columns where they fit the
+	 * repository, checking the tables first as {@link #newestByColumns} does.
+	 * @return what was read, {@code null} to read through the repository's API instead
 	 */
-	private boolean sameNewestInstance(JdbcJobExecutions columns, String jobName) {
-		List<JobInstance> newest = this.repository.getJobInstances(jobName, 0, 1);
-		List<JdbcJobExecutions.Columns> read = columns.ofNewestInstances(jobName, 1);
-		if (newest.isEmpty()) {
-			return read.isEmpty();
+	private @Nullable List<JdbcJobExecutions.Columns> runningByColumns(String jobName) {
+		JdbcJobExecutions columns = this.jobExecutions;
+		if (columns == null) {
+			return null;
 		}
-		boolean same = !read.isEmpty() && read.get(0).getJobInstance().getInstanceId() == newest.get(0).getInstanceId();
+		try {
+			if (!this.jobExecutionsChecked && !holdsNewestInstance(columns.ofNewestInstances(jobName, 1), jobName)) {
+				return null;
+			}
+			return columns.running(jobName);
+		}
+		catch (DataAccessException ex) {
+			giveUpColumns(ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * Whether rows read by columns, newest instance first, start with the job's newest instance as
+	 * the repository lists it; if not, the tables are another database's and are given up. Until
+	 * the job has an instance, nothing is known either way, and the next read checks again.
+	 */
+	private boolean holdsNewestInstance(List<JdbcJobExecutions.Columns> newestFirst, String jobName) {
+		List<JobInstance> newest = this.repository.getJobInstances(jobName, 0, 1);
+		if (newest.isEmpty() && newestFirst.isEmpty()) {
+			return true;
+		}
+		boolean same = !newest.isEmpty() && !newestFirst.isEmpty()
+				&& newestFirst.get(0).getJobInstance().getInstanceId() == newest.get(0).getInstanceId();
 		this.jobExecutionsChecked = same;
+		if (!same) {
+			giveUpColumns("its newest instance of job '" + jobName + "' is not the job repository's (the job "
+					+ "repository is on another data source)");
+		}
 		return same;
 	}
 
@@ -293,7 +342,7 @@ final class JobRepositoryReads {
 		if (this.repository == null) {
 			return List.of();
 		}
-		List<JdbcJobExecutions.Columns> read = byColumns(jobName, (columns) -> columns.running(jobName));
+		List<JdbcJobExecutions.Columns> read = runningByColumns(jobName);
 		List<JobExecution> running = new ArrayList<>();
 		for (JobExecution execution : (read != null) ? read : this.repository.findRunningJobExecutions(jobName)) {
 			if (this.groups.resolve(execution).equals(group)) {

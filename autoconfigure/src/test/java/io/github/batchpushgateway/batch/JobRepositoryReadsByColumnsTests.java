@@ -10,6 +10,7 @@ import io.github.batchpushgateway.metrics.JobHistory;
 import io.github.batchpushgateway.metrics.JobHistory.FinishedRun;
 import io.github.batchpushgateway.metrics.JobSchedule;
 import io.github.batchpushgateway.metrics.JobState;
+import io.github.batchpushgateway.push.GroupOutcomes;
 import io.github.batchpushgateway.push.PushGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +28,9 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 
 /**
  * Tests for {@link JobRepositoryReads} on a real JDBC job repository in an embedded H2 database:
@@ -171,6 +173,63 @@ class JobRepositoryReadsByColumnsTests {
 		assertThat(shown.getStepExecutions()).extracting(StepExecution::getWriteCount).containsExactly(42L);
 		assertThat(shown.getJobParameters().getString("run")).isEqualTo("1");
 		assertThat(state.history().lastFinished().execution()).isSameAs(shown);
+	}
+
+	@Test
+	void aHistorySeededByColumnsIsItsOwnCheckOfTheTables() {
+		// given
+		savedHistory();
+		StatementLog statements = new StatementLog(this.h2.database);
+		JobRepositoryReads reads = new JobRepositoryReads(this.repository, this.resolver, 200,
+				new JdbcStepExecutions(statements, "BATCH_"));
+
+		// when
+		JobHistory history = reads.seed(this.group, JOB);
+		List<JobExecution> running = reads.running(this.group, JOB);
+
+		// then one statement each on the tables, and the repository asked once for its newest instance
+		assertThat(history.lastFinished().status()).isEqualTo(BatchStatus.FAILED);
+		assertThat(running).hasSize(1);
+		assertThat(statements.count()).isEqualTo(2);
+		then(this.repository).should(times(1)).getJobInstances(JOB, 0, 1);
+	}
+
+	@Test
+	void aSeedLeavesOutTheRunsInHandAsARefreshDoes() {
+		List<JobExecution> saved = savedHistory();
+		JobExecution lastFailure = saved.get(3);
+
+		JobRepositoryReads.Seed seed = reads().seed(this.group, JOB,
+				(execution) -> execution.getId() == lastFailure.getId());
+
+		assertThat(seed.history().lastFinished().execution().getId()).isEqualTo(saved.get(2).getId());
+		assertThat(seed.newestRunsRead()).isTrue();
+	}
+
+	@Test
+	void aGroupsFirstStateDoesNotReadAgainTheRowsItsSeedJustRead() {
+		// given a group whose history was seeded at the read-back of its first push
+		savedHistory();
+		StatementLog statements = new StatementLog(this.h2.database);
+		GroupState state = new GroupState(this.group, JOB, new JobRepositoryReads(this.repository, this.resolver, 200,
+				new JdbcStepExecutions(statements, "BATCH_")));
+		Instant readBack = Instant.now();
+		JobSchedule schedule = new JobSchedule(Duration.ofSeconds(10), null);
+		state.absorb(GroupOutcomes.NONE, readBack);
+		int seeded = statements.count();
+
+		// when its first state is built within the progress interval, then after it
+		state.state(readBack.plusMillis(100), schedule, (tracked) -> {
+		});
+		List<String> first = statements.since(seeded);
+		state.state(readBack.plusSeconds(11), schedule, (tracked) -> {
+		});
+
+		// then the first reads only the running executions; the one after the interval refreshes too
+		assertThat(seeded).isEqualTo(1);
+		assertThat(first).singleElement().asString().contains("STARTING");
+		assertThat(statements.since(seeded + first.size())).anySatisfy(
+				(sql) -> assertThat(sql).contains("ORDER BY").doesNotContain("STARTING"));
 	}
 
 	private JobRepositoryReads reads() {
