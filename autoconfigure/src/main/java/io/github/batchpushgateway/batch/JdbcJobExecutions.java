@@ -66,24 +66,8 @@ final class JdbcJobExecutions {
 	 * @throws org.springframework.dao.DataAccessException when the tables cannot be read
 	 */
 	List<Columns> ofNewestInstances(String jobName, int instances) {
-		ResultSetExtractor<List<Columns>> firstInstances = (rows) -> {
-			List<Columns> executions = new ArrayList<>();
-			long instance = -1;
-			int seen = 0;
-			while (rows.next()) {
-				long id = rows.getLong("JOB_INSTANCE_ID");
-				if (id != instance) {
-					if (seen == instances) {
-						break;
-					}
-					instance = id;
-					seen++;
-				}
-				executions.add(columns(rows, jobName, null));
-			}
-			return executions;
-		};
-		return (instances > 0) ? this.jdbc.query(this.newest, firstInstances, jobName) : List.of();
+		return (instances > 0) ? this.jdbc.query(this.newest, new FirstInstances(jobName, instances), jobName)
+				: List.of();
 	}
 
 	/**
@@ -94,8 +78,7 @@ final class JdbcJobExecutions {
 	 * @throws org.springframework.dao.DataAccessException when the tables cannot be read
 	 */
 	List<Columns> running(String jobName) {
-		return this.jdbc.query(this.running, (row, index) -> columns(row, jobName, JdbcStepExecutions.time(row,
-				"STEPS_UPDATED")), jobName);
+		return this.jdbc.query(this.running, new Running(jobName), jobName);
 	}
 
 	private static Columns columns(ResultSet row, String jobName, @Nullable LocalDateTime stepsUpdated)
@@ -112,6 +95,63 @@ final class JdbcJobExecutions {
 		execution.setLastUpdated((stepsUpdated != null && (updated == null || stepsUpdated.isAfter(updated)))
 				? stepsUpdated : updated);
 		return execution;
+	}
+
+	/**
+	 * The rows of a job's first instances, newest first; reading stops after the last one asked
+	 * for. The reads are classes rather than lambdas: a lambda spins a class at its first use,
+	 * which a short job's JVM pays at its first push (see docs/measured.md).
+	 */
+	private static final class FirstInstances implements ResultSetExtractor<List<Columns>> {
+
+		private final String jobName;
+
+		private final int instances;
+
+		FirstInstances(String jobName, int instances) {
+			this.jobName = jobName;
+			this.instances = instances;
+		}
+
+		@Override
+		public List<Columns> extractData(ResultSet rows) throws SQLException {
+			List<Columns> executions = new ArrayList<>();
+			long instance = -1;
+			int seen = 0;
+			while (rows.next()) {
+				long id = rows.getLong("JOB_INSTANCE_ID");
+				if (id != instance) {
+					if (seen == this.instances) {
+						break;
+					}
+					instance = id;
+					seen++;
+				}
+				executions.add(columns(rows, this.jobName, null));
+			}
+			return executions;
+		}
+
+	}
+
+	/** The rows of a job's running executions, each with its steps' last save. */
+	private static final class Running implements ResultSetExtractor<List<Columns>> {
+
+		private final String jobName;
+
+		Running(String jobName) {
+			this.jobName = jobName;
+		}
+
+		@Override
+		public List<Columns> extractData(ResultSet rows) throws SQLException {
+			List<Columns> executions = new ArrayList<>();
+			while (rows.next()) {
+				executions.add(columns(rows, this.jobName, JdbcStepExecutions.time(rows, "STEPS_UPDATED")));
+			}
+			return executions;
+		}
+
 	}
 
 	/**

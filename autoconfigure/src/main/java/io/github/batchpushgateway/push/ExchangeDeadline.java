@@ -23,7 +23,8 @@ final class ExchangeDeadline {
 	/** The thread to interrupt, {@code null} when the deadline runs an action instead. */
 	private final @Nullable Thread thread;
 
-	private final Runnable whenPassed;
+	/** The action, {@code null} when the deadline interrupts the thread. */
+	private final @Nullable Runnable whenPassed;
 
 	/** When the time is up, by the watchdog's clock. */
 	private final long passesAt;
@@ -33,7 +34,8 @@ final class ExchangeDeadline {
 
 	private boolean passed;
 
-	ExchangeDeadline(ExchangeWatchdog watchdog, @Nullable Thread thread, Runnable whenPassed, long passesAt) {
+	ExchangeDeadline(ExchangeWatchdog watchdog, @Nullable Thread thread, @Nullable Runnable whenPassed,
+			long passesAt) {
 		this.watchdog = watchdog;
 		this.thread = thread;
 		this.whenPassed = whenPassed;
@@ -67,7 +69,12 @@ final class ExchangeDeadline {
 	synchronized void pass() {
 		if (!this.ended) {
 			this.passed = true;
-			this.whenPassed.run();
+			if (this.whenPassed != null) {
+				this.whenPassed.run();
+			}
+			else if (this.thread != null) {
+				this.thread.interrupt();
+			}
 		}
 	}
 

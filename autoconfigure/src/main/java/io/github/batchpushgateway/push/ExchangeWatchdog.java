@@ -3,9 +3,6 @@ package io.github.batchpushgateway.push;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,28 +38,19 @@ final class ExchangeWatchdog {
 	/** The longest sleep between exchanges. */
 	private static final long MAX_QUIET_PERIOD_NANOS = Duration.ofSeconds(30).toNanos();
 
-	private static final ExchangeWatchdog SHARED = new ExchangeWatchdog(System::nanoTime, (loop) -> {
-		Thread thread = new Thread(loop, "batch-pushgateway-exchange-deadline");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
-	}, LockSupport::unpark);
+	private static final ExchangeWatchdog SHARED = new ExchangeWatchdog(new Jvm());
 
-	private final LongSupplier nanoClock;
-
-	private final Function<Runnable, Thread> starter;
-
-	private final Consumer<Thread> waker;
+	private final Platform platform;
 
 	private final ConcurrentLinkedQueue<ExchangeDeadline> running = new ConcurrentLinkedQueue<>();
 
 	/** The thread, once started. */
 	private volatile @Nullable Thread thread;
 
-	/** When the thread wakes next, by {@link #nanoClock}; {@link #NEVER} when it ends. */
+	/** When the thread wakes next, by the platform's clock; {@link #NEVER} when it ends. */
 	private volatile long wakeAt = NEVER;
 
-	/** When the last exchange started, by {@link #nanoClock}. */
+	/** When the last exchange started, by the platform's clock. */
 	private volatile long lastStart;
 
 	/** The shortest timeout seen, in nanoseconds: how long the thread sleeps between exchanges. */
@@ -70,14 +58,10 @@ final class ExchangeWatchdog {
 
 	/**
 	 * Creates a watchdog.
-	 * @param nanoClock the time, as {@link System#nanoTime()}
-	 * @param starter starts the thread that runs the given loop, once
-	 * @param waker wakes that thread, as {@link LockSupport#unpark}
+	 * @param platform its clock and its thread
 	 */
-	ExchangeWatchdog(LongSupplier nanoClock, Function<Runnable, Thread> starter, Consumer<Thread> waker) {
-		this.nanoClock = nanoClock;
-		this.starter = starter;
-		this.waker = waker;
+	ExchangeWatchdog(Platform platform) {
+		this.platform = platform;
 	}
 
 	/**
@@ -95,7 +79,7 @@ final class ExchangeWatchdog {
 	 */
 	ExchangeDeadline interruptAfter(Duration timeout) {
 		Thread thread = Thread.currentThread();
-		return watch(timeout, thread, thread::interrupt);
+		return watch(timeout, thread, null);
 	}
 
 	/**
@@ -109,10 +93,10 @@ final class ExchangeWatchdog {
 		return watch(timeout, null, whenPassed);
 	}
 
-	private ExchangeDeadline watch(Duration timeout, @Nullable Thread thread, Runnable whenPassed) {
+	private ExchangeDeadline watch(Duration timeout, @Nullable Thread thread, @Nullable Runnable whenPassed) {
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
 		long timeoutNanos = Math.min(timeout.toNanos(), MAX_TIMEOUT_NANOS);
-		long now = this.nanoClock.getAsLong();
+		long now = this.platform.nanoTime();
 		this.lastStart = now;
 		if (timeoutNanos < this.quietPeriod) {
 			// Rare (the first exchange, a client with a shorter timeout): written only then, so
@@ -140,12 +124,12 @@ final class ExchangeWatchdog {
 		Thread thread;
 		synchronized (this) {
 			if (this.thread == null) {
-				this.thread = this.starter.apply(this::loop);
+				this.thread = this.platform.start(new Loop());
 				return;
 			}
 			thread = this.thread;
 		}
-		this.waker.accept(thread);
+		this.platform.wake(thread);
 	}
 
 	/**
@@ -184,7 +168,7 @@ final class ExchangeWatchdog {
 				}
 			}
 			else {
-				long sleep = wakeAt - this.nanoClock.getAsLong();
+				long sleep = wakeAt - this.platform.nanoTime();
 				if (sleep > 0) {
 					LockSupport.parkNanos(this, sleep);
 				}
@@ -199,7 +183,7 @@ final class ExchangeWatchdog {
 	 */
 	long check() {
 		while (true) {
-			long now = this.nanoClock.getAsLong();
+			long now = this.platform.nanoTime();
 			long earliest = passDue(now);
 			long wakeAt;
 			if (earliest != NEVER) {
@@ -259,6 +243,67 @@ final class ExchangeWatchdog {
 	/** When the thread wakes next, {@link #NEVER} when it ends. */
 	long wakeAt() {
 		return this.wakeAt;
+	}
+
+	/** The watchdog's thread's work. */
+	private final class Loop implements Runnable {
+
+		@Override
+		public void run() {
+			loop();
+		}
+
+	}
+
+	/** What the watchdog needs of the JVM, a test's own in tests. */
+	interface Platform {
+
+		/**
+		 * Returns the time, as {@link System#nanoTime()}.
+		 * @return the time in nanoseconds
+		 */
+		long nanoTime();
+
+		/**
+		 * Starts the thread that runs the given loop, once.
+		 * @param loop the watchdog's loop
+		 * @return the thread
+		 */
+		Thread start(Runnable loop);
+
+		/**
+		 * Wakes that thread, as {@link LockSupport#unpark}.
+		 * @param thread the thread
+		 */
+		void wake(Thread thread);
+
+	}
+
+	/**
+	 * The JVM's clock and a daemon thread. A class rather than lambdas and method references:
+	 * each of those spins a class at its first use, which a short job's JVM pays at its first
+	 * push (see {@code GroupSender.Attempt}).
+	 */
+	private static final class Jvm implements Platform {
+
+		@Override
+		public long nanoTime() {
+			return System.nanoTime();
+		}
+
+		@Override
+		public Thread start(Runnable loop) {
+			Thread thread = new Thread(loop, "batch-pushgateway-exchange-deadline");
+			thread.setDaemon(true);
+			thread.start();
+			return thread;
+		}
+
+		@Override
+		public void wake(Thread thread) {
+			LockSupport.unpark(thread);
+		}
+
 	}
 
 }

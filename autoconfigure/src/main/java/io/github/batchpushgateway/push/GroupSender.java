@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.apache.commons.logging.Log;
@@ -70,10 +73,10 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	private final TaskScheduler scheduler;
 
 	/**
-	 * Lets the job's thread go on before an attempt nobody waits for is built: {@link Thread#yield},
-	 * or a test's counter.
+	 * Lets the job's thread go on before an attempt nobody waits for is built: a test's counter,
+	 * or {@code null} for {@link Thread#yield} (no method reference: see {@link Attempt}).
 	 */
-	private final Runnable giveWay;
+	private final @Nullable Runnable giveWay;
 
 	private final Object lock = new Object();
 
@@ -98,12 +101,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			Duration redeliveryInterval, Duration minInterval, Duration closeTimeout, PushListener listener,
 			TaskScheduler scheduler) {
 		this(client, source, retryPolicy, redeliveryInterval, minInterval, closeTimeout, listener, scheduler,
-				Thread::yield);
+				null);
 	}
 
 	GroupSender(PushClient client, GroupStateSource source, RetryPolicy retryPolicy, Duration redeliveryInterval,
 			Duration minInterval, Duration closeTimeout, PushListener listener, TaskScheduler scheduler,
-			Runnable giveWay) {
+			@Nullable Runnable giveWay) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(source, "'source' must not be null");
 		Assert.notNull(retryPolicy, "'retryPolicy' must not be null");
@@ -113,7 +116,6 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		Assert.isTrue(closeTimeout != null && !closeTimeout.isNegative(), "'closeTimeout' must not be negative");
 		Assert.notNull(listener, "'listener' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
-		Assert.notNull(giveWay, "'giveWay' must not be null");
 		this.client = client;
 		this.source = source;
 		this.retryPolicy = retryPolicy;
@@ -212,7 +214,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 */
 	private void submitReadAhead(PushGroup group, Slot slot) {
 		try {
-			this.scheduler.schedule(() -> readAhead(group, slot), now());
+			this.scheduler.schedule(new ReadAhead(group, slot), now());
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down or failed: the attempt reads back itself.
@@ -253,9 +255,19 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		return slot.holding;
 	}
 
+	/** Guarded by {@code lock}. The group's slot, made at its first request. */
+	private Slot slot(PushGroup group) {
+		Slot slot = this.slots.get(group);
+		if (slot == null) {
+			slot = new Slot();
+			this.slots.put(group, slot);
+		}
+		return slot;
+	}
+
 	/** Guarded by {@code lock}. Counts an event of the group. */
 	private Slot event(PushGroup group) {
-		Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
+		Slot slot = slot(group);
 		slot.requested++;
 		slot.lastEvent = slot.requested;
 		if (slot.parked || slot.rechecking) {
@@ -283,7 +295,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			if (this.closed) {
 				return;
 			}
-			Slot slot = this.slots.computeIfAbsent(group, (key) -> new Slot());
+			Slot slot = slot(group);
 			slot.requested++;
 			if (slot.rechecking) {
 				// A heartbeat of a running job checks rejected state at its own pace.
@@ -308,7 +320,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		List<DeliveryOutcome> outcomes = new ArrayList<>();
 		List<@Nullable Due> due = new ArrayList<>();
 		synchronized (this.lock) {
-			this.slots.forEach((group, slot) -> {
+			for (Map.Entry<PushGroup, Slot> each : this.slots.entrySet()) {
+				Slot slot = each.getValue();
 				if (slot.delivered < slot.requested) {
 					outcomes.add(slot.waiterFor(slot.requested));
 					if (slot.parked) {
@@ -316,11 +329,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 						slot.cancelTimer();
 					}
 					// Somebody waits now: a hold ends at once.
-					due.add(arrange(group, slot));
+					due.add(arrange(each.getKey(), slot));
 				}
-			});
+			}
 		}
-		due.forEach(this::submit);
+		submitAll(due);
 		return new Delivery(outcomes).await(timeout);
 	}
 
@@ -331,7 +344,8 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	 * @return the check
 	 */
 	public Runnable refillCheck() {
-		return new GatewayRefill(this.client, this::groups, this::refresh, this::pushesPass);
+		RefillView view = new RefillView();
+		return new GatewayRefill(this.client, view, view, view);
 	}
 
 	/**
@@ -369,11 +383,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	public List<PushGroup> undeliveredGroups() {
 		synchronized (this.lock) {
 			List<PushGroup> groups = new ArrayList<>();
-			this.slots.forEach((group, slot) -> {
-				if (slot.delivered < slot.requested) {
-					groups.add(group);
+			for (Map.Entry<PushGroup, Slot> each : this.slots.entrySet()) {
+				if (each.getValue().delivered < each.getValue().requested) {
+					groups.add(each.getKey());
 				}
-			});
+			}
 			return groups;
 		}
 	}
@@ -388,11 +402,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	public Map<PushGroup, Instant> failingGroups() {
 		synchronized (this.lock) {
 			Map<PushGroup, Instant> failing = new LinkedHashMap<>();
-			this.slots.forEach((group, slot) -> {
-				if (slot.failingSince != null) {
-					failing.put(group, slot.failingSince);
+			for (Map.Entry<PushGroup, Slot> each : this.slots.entrySet()) {
+				if (each.getValue().failingSince != null) {
+					failing.put(each.getKey(), each.getValue().failingSince);
 				}
-			});
+			}
 			return failing;
 		}
 	}
@@ -419,11 +433,13 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		List<PushGroup> undelivered = undeliveredGroups();
 		synchronized (this.lock) {
 			this.closed = true;
-			this.slots.values().forEach((slot) -> {
+			for (Slot slot : this.slots.values()) {
 				slot.cancelTimer();
-				slot.waiters.forEach((waiter) -> abandoned.add(waiter.outcome));
+				for (Waiter waiter : slot.waiters) {
+					abandoned.add(waiter.outcome);
+				}
 				slot.waiters.clear();
-			});
+			}
 		}
 		if (!delivered && !undelivered.isEmpty()) {
 			// The wait that mattered may have been before this close (a shutdown's flush): only
@@ -433,7 +449,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 					+ (timeout.isZero() ? "" : " (waited " + timeout + " more at the end)"));
 		}
 		// Nobody will send these any more: tell whoever still waits, rather than let them time out.
-		abandoned.forEach((outcome) -> outcome.complete(false));
+		completeAll(abandoned, false);
 	}
 
 	/**
@@ -512,6 +528,18 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		return new Due(group, slot, ++slot.ticket, !slot.waiters.isEmpty());
 	}
 
+	private void submitAll(List<@Nullable Due> due) {
+		for (Due each : due) {
+			submit(each);
+		}
+	}
+
+	private static void completeAll(List<DeliveryOutcome> outcomes, boolean delivered) {
+		for (DeliveryOutcome outcome : outcomes) {
+			outcome.complete(delivered);
+		}
+	}
+
 	/**
 	 * Hands an attempt marked due to the scheduler. Called without the lock: the scheduler's
 	 * thread, woken by this, takes the lock at once, and a job's thread that still held it would
@@ -524,7 +552,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		try {
 			// Kept without the lock, only so that close() can take the task off the scheduler; a
 			// task it misses runs with an outdated ticket and does nothing.
-			due.slot.dueTask = this.scheduler.schedule(() -> send(due.group, due.ticket, due.awaited), now());
+			due.slot.dueTask = this.scheduler.schedule(new Attempt(due.group, due.ticket, due.awaited), now());
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down (close() tells whoever waits) or failed: the group is
@@ -546,7 +574,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	private void scheduleLater(PushGroup group, Slot slot, Duration delay) {
 		long ticket = ++slot.ticket;
 		try {
-			slot.timer = this.scheduler.schedule(() -> send(group, ticket, false), now().plus(delay));
+			slot.timer = this.scheduler.schedule(new Attempt(group, ticket, false), now().plus(delay));
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down (close() tells whoever waits) or failed: the slot is
@@ -563,7 +591,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	private void scheduleRecheck(PushGroup group, Slot slot) {
 		long ticket = ++slot.ticket;
 		try {
-			slot.timer = this.scheduler.schedule(() -> recheck(group, ticket), now().plus(this.redeliveryInterval));
+			slot.timer = this.scheduler.schedule(new Recheck(group, ticket), now().plus(this.redeliveryInterval));
 		}
 		catch (RuntimeException ex) {
 			// The scheduler is shutting down or failed: the group's next change pushes it again.
@@ -596,7 +624,12 @@ public final class GroupSender implements StateSender, AutoCloseable {
 			// on while the state is built and pushed rather than wait for it. Not when somebody
 			// waits (a job's end, a flush): that thread parks now, and on a busy machine a yield
 			// would put this push behind other threads' time slices, milliseconds it waits longer.
-			this.giveWay.run();
+			if (this.giveWay != null) {
+				this.giveWay.run();
+			}
+			else {
+				Thread.yield();
+			}
 		}
 		Slot slot;
 		long building;
@@ -707,15 +740,16 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				due.add(arrange(group, slot));
 			}
 			// The target is back: what waits for its redelivery interval goes now.
-			this.slots.forEach((other, otherSlot) -> {
+			for (Map.Entry<PushGroup, Slot> other : this.slots.entrySet()) {
+				Slot otherSlot = other.getValue();
 				if (otherSlot.parked) {
 					otherSlot.parked = false;
 					otherSlot.cancelTimer();
-					due.add(dueNow(other, otherSlot));
+					due.add(dueNow(other.getKey(), otherSlot));
 				}
-			});
+			}
 		}
-		done.forEach((outcome) -> outcome.complete(true));
+		completeAll(done, true);
 		// The hold after a push is armed here, on the scheduler's thread, so that the events of
 		// the interval only count themselves: a job's thread that finds the hold set wakes no
 		// thread (the price: one timer per push, which usually fires with nothing to send). Armed
@@ -728,7 +762,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				hold(group, slot);
 			}
 		}
-		due.forEach(this::submit);
+		submitAll(due);
 	}
 
 	private void failed(PushGroup group, Slot slot, long built, @Nullable Exception failure, boolean worthRetrying) {
@@ -778,7 +812,7 @@ public final class GroupSender implements StateSender, AutoCloseable {
 				}
 			}
 		}
-		done.forEach((outcome) -> outcome.complete(false));
+		completeAll(done, false);
 		submit(due);
 	}
 
@@ -908,6 +942,94 @@ public final class GroupSender implements StateSender, AutoCloseable {
 		StateNotBuilt(PushGroup group, Throwable cause) {
 			super("Could not build the state of " + group + " (" + cause.getClass().getName()
 					+ "); not pushed until its next change", cause);
+		}
+
+	}
+
+	/**
+	 * An attempt of a group, on the scheduler's thread. The work this sender schedules is made of
+	 * small classes rather than lambdas or method references, here and in the loops above: each
+	 * lambda spins a class of its own at its first use, about three times the cost of loading
+	 * one, and a short job's JVM pays it on the way to its first push (see docs/measured.md).
+	 */
+	private final class Attempt implements Runnable {
+
+		private final PushGroup group;
+
+		private final long ticket;
+
+		private final boolean awaited;
+
+		Attempt(PushGroup group, long ticket, boolean awaited) {
+			this.group = group;
+			this.ticket = ticket;
+			this.awaited = awaited;
+		}
+
+		@Override
+		public void run() {
+			send(this.group, this.ticket, this.awaited);
+		}
+
+	}
+
+	/**
+	 * What the refill check asks of this sender: its groups, a refresh of one, whether its pushes
+	 * pass. One class for the three rather than a method reference each (see {@link Attempt}).
+	 */
+	private final class RefillView implements Supplier<List<PushGroup>>, Consumer<PushGroup>, BooleanSupplier {
+
+		@Override
+		public List<PushGroup> get() {
+			return groups();
+		}
+
+		@Override
+		public void accept(PushGroup group) {
+			refresh(group);
+		}
+
+		@Override
+		public boolean getAsBoolean() {
+			return pushesPass();
+		}
+
+	}
+
+	/** The read-back ahead of a group's first push, on the scheduler's thread. */
+	private final class ReadAhead implements Runnable {
+
+		private final PushGroup group;
+
+		private final Slot slot;
+
+		ReadAhead(PushGroup group, Slot slot) {
+			this.group = group;
+			this.slot = slot;
+		}
+
+		@Override
+		public void run() {
+			readAhead(this.group, this.slot);
+		}
+
+	}
+
+	/** A check of a group's rejected state, on the scheduler's thread. */
+	private final class Recheck implements Runnable {
+
+		private final PushGroup group;
+
+		private final long ticket;
+
+		Recheck(PushGroup group, long ticket) {
+			this.group = group;
+			this.ticket = ticket;
+		}
+
+		@Override
+		public void run() {
+			recheck(this.group, this.ticket);
 		}
 
 	}

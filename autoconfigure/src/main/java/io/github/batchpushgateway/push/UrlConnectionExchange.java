@@ -80,19 +80,17 @@ final class UrlConnectionExchange implements GatewayExchange {
 			// the application's own requests to the same host close each other's connections.
 			connection.setAuthenticator(NO_CREDENTIALS);
 		}
-		headers.forEach(connection::setRequestProperty);
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			connection.setRequestProperty(header.getKey(), header.getValue());
+		}
 		connection.setDoOutput(body != null);
 		// Connected first, so that a failure to connect, a connect timeout included, is told
 		// apart from a timeout of the answer.
 		connection.connect();
 		// Closed by the deadline only while the headers are awaited: closing it while its body is
 		// read hands the body to the JDK's keep-alive cleaner, whose drain the read then waits for.
-		AtomicBoolean awaitingHeaders = new AtomicBoolean(true);
-		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, () -> {
-			if (awaitingHeaders.compareAndSet(true, false)) {
-				connection.disconnect();
-			}
-		});
+		DisconnectWhileAwaitingHeaders awaitingHeaders = new DisconnectWhileAwaitingHeaders(connection);
+		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout, awaitingHeaders);
 		int status;
 		byte[] answer;
 		try {
@@ -104,7 +102,7 @@ final class UrlConnectionExchange implements GatewayExchange {
 				}
 			}
 			status = connection.getResponseCode();
-			awaitingHeaders.set(false);
+			awaitingHeaders.headersCame();
 			answer = read((status < 400) ? connection.getInputStream() : connection.getErrorStream(), deadline);
 		}
 		catch (IOException ex) {
@@ -150,6 +148,35 @@ final class UrlConnectionExchange implements GatewayExchange {
 	/** At least 1 ms: {@code HttpURLConnection} takes 0 for no timeout at all. */
 	private static int millis(Duration duration) {
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
+	}
+
+	/**
+	 * Closes the connection when the deadline passes while the answer's headers are awaited. A
+	 * class rather than a lambda: a lambda spins a class at its first use, which a short job's JVM
+	 * pays at its first push (see {@code GroupSender.Attempt}).
+	 */
+	private static final class DisconnectWhileAwaitingHeaders implements Runnable {
+
+		private final HttpURLConnection connection;
+
+		private final AtomicBoolean awaiting = new AtomicBoolean(true);
+
+		DisconnectWhileAwaitingHeaders(HttpURLConnection connection) {
+			this.connection = connection;
+		}
+
+		/** The headers came: the deadline no longer closes the connection. */
+		void headersCame() {
+			this.awaiting.set(false);
+		}
+
+		@Override
+		public void run() {
+			if (this.awaiting.compareAndSet(true, false)) {
+				this.connection.disconnect();
+			}
+		}
+
 	}
 
 }

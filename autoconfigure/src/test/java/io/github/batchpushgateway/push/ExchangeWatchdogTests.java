@@ -32,12 +32,25 @@ class ExchangeWatchdogTests {
 
 	private final AtomicInteger wakes = new AtomicInteger();
 
-	private final ExchangeWatchdog watchdog = new ExchangeWatchdog(() -> this.now, (loop) -> {
-		this.started.add(loop);
-		return this.thread;
-	}, (woken) -> {
-		assertThat(woken).isSameAs(this.thread);
-		this.wakes.incrementAndGet();
+	private final ExchangeWatchdog watchdog = new ExchangeWatchdog(new ExchangeWatchdog.Platform() {
+
+		@Override
+		public long nanoTime() {
+			return ExchangeWatchdogTests.this.now;
+		}
+
+		@Override
+		public Thread start(Runnable loop) {
+			ExchangeWatchdogTests.this.started.add(loop);
+			return ExchangeWatchdogTests.this.thread;
+		}
+
+		@Override
+		public void wake(Thread woken) {
+			assertThat(woken).isSameAs(ExchangeWatchdogTests.this.thread);
+			ExchangeWatchdogTests.this.wakes.incrementAndGet();
+		}
+
 	});
 
 	@AfterEach
