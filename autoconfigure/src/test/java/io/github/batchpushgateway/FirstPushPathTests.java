@@ -26,11 +26,12 @@ class FirstPushPathTests {
 	private static final String LAMBDA_FACTORY = "java/lang/invoke/LambdaMetafactory";
 
 	@Test
-	void theSenderTheExchangeItsDeadlinesAndTheHistorysReadsSpinNoLambda() throws Exception {
+	void theSenderTheExchangeItsDeadlinesTheHistorysReadsAndTheFirstEventsSpinNoLambda() throws Exception {
 		List<String> lambdas = new ArrayList<>();
 		for (String type : List.of(GroupSender.class.getName(), "io.github.batchpushgateway.push.ExchangeWatchdog",
 				"io.github.batchpushgateway.push.UrlConnectionExchange",
-				"io.github.batchpushgateway.batch.JdbcJobExecutions")) {
+				"io.github.batchpushgateway.batch.JdbcJobExecutions", "io.github.batchpushgateway.batch.JobEventRecorder",
+				"io.github.batchpushgateway.batch.PushGroupResolver")) {
 			Class<?> outer = Class.forName(type);
 			lambdas.addAll(lambdasOf(outer));
 			for (Class<?> nested : outer.getDeclaredClasses()) {

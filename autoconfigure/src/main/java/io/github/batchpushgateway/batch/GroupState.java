@@ -76,8 +76,11 @@ final class GroupState {
 
 	private @Nullable Instant lastProgress;
 
-	/** Whether an execution is one this JVM runs and has not yet taken in: {@link #isInHand}. */
-	private final Predicate<JobExecution> inHand = this::isInHand;
+	/**
+	 * Whether an execution is one this JVM runs and has not yet taken in: {@link #isInHand}. A
+	 * class rather than a method reference, which a cold JVM would spin at its first push.
+	 */
+	private final Predicate<JobExecution> inHand = new InHand();
 
 	/** When the history was last refreshed from the job repository. */
 	private @Nullable Instant lastRefresh;
@@ -486,6 +489,16 @@ final class GroupState {
 		static Steps of(TrackedExecution tracked) {
 			List<StepExecution> all = new ArrayList<>(tracked.execution.getStepExecutions());
 			return new Steps(all, Partitions.managers(all));
+		}
+
+	}
+
+	/** Whether an execution is one this JVM runs and has not yet taken in: {@link #isInHand}. */
+	private final class InHand implements Predicate<JobExecution> {
+
+		@Override
+		public boolean test(JobExecution execution) {
+			return isInHand(execution);
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
@@ -45,6 +46,12 @@ final class GroupStates implements GroupStateSource {
 	private final Function<String, JobSchedule> schedules;
 
 	private final Clock clock;
+
+	/**
+	 * Takes an execution out of its group: handed to each state built. A class rather than a
+	 * method reference, which a cold JVM would spin at its first push (see GroupSender.Attempt).
+	 */
+	private final Consumer<TrackedExecution> untrack = new Untrack();
 
 	private final Map<PushGroup, GroupState> groups = new ConcurrentHashMap<>();
 
@@ -140,7 +147,9 @@ final class GroupStates implements GroupStateSource {
 	/** Returns every execution not yet taken in by the sending side. */
 	List<TrackedExecution> trackedExecutions() {
 		List<TrackedExecution> executions = new ArrayList<>();
-		this.groups.values().forEach((state) -> executions.addAll(state.executions()));
+		for (GroupState state : this.groups.values()) {
+			executions.addAll(state.executions());
+		}
 		return executions;
 	}
 
@@ -164,7 +173,7 @@ final class GroupStates implements GroupStateSource {
 			return null;
 		}
 		return this.snapshots
-			.create(state.state(this.clock.instant(), this.schedules.apply(state.jobName), this::untrack));
+			.create(state.state(this.clock.instant(), this.schedules.apply(state.jobName), this.untrack));
 	}
 
 	/**
@@ -172,7 +181,7 @@ final class GroupStates implements GroupStateSource {
 	 * heartbeat, so that ended executions are not held while the target cannot be reached.
 	 */
 	synchronized void takeInEnded(GroupState state) {
-		state.takeInEnded(this.clock.instant(), this::untrack);
+		state.takeInEnded(this.clock.instant(), this.untrack);
 	}
 
 	/** The sending side took in the execution's end: forget it. */
@@ -180,6 +189,16 @@ final class GroupStates implements GroupStateSource {
 		this.executions.remove(tracked.execution, tracked);
 		// Its end is in the history: what contributors keep for it can go.
 		this.snapshots.executionEnded(tracked.execution);
+	}
+
+	/** Takes an execution out of its group: {@link #untrack(TrackedExecution)}. */
+	private final class Untrack implements Consumer<TrackedExecution> {
+
+		@Override
+		public void accept(TrackedExecution tracked) {
+			untrack(tracked);
+		}
+
 	}
 
 }

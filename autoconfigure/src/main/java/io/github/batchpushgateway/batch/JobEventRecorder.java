@@ -41,7 +41,7 @@ public final class JobEventRecorder {
 	private volatile @Nullable UndeliveredEnd lastUndeliveredEnd;
 
 	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout) {
-		this(groups, sender, flushTimeout, System::nanoTime);
+		this(groups, sender, flushTimeout, new SystemTicker());
 	}
 
 	JobEventRecorder(GroupStates groups, StateSender sender, Duration flushTimeout, LongSupplier ticker) {
@@ -161,6 +161,19 @@ public final class JobEventRecorder {
 	}
 
 	private record UndeliveredEnd(long waitStarted, long waitEnded) {
+	}
+
+	/**
+	 * {@link System#nanoTime()}. A class rather than a method reference, which a cold JVM would
+	 * spin at its first job event (see GroupSender.Attempt).
+	 */
+	private static final class SystemTicker implements LongSupplier {
+
+		@Override
+		public long getAsLong() {
+			return System.nanoTime();
+		}
+
 	}
 
 }

@@ -56,8 +56,13 @@ public final class PushGroupResolver {
 		if (this.groupingParameters.isEmpty()) {
 			String jobName = execution.getJobInstance().getJobName();
 			PushGroup group = this.jobGroups.get(jobName);
-			return (group != null) ? group
-					: this.jobGroups.computeIfAbsent(jobName, (name) -> new PushGroup(name, this.groupingKey));
+			if (group == null) {
+				// No computeIfAbsent: its lambda would be spun on a cold JVM's first job event.
+				PushGroup made = new PushGroup(jobName, this.groupingKey);
+				group = this.jobGroups.putIfAbsent(jobName, made);
+				return (group != null) ? group : made;
+			}
+			return group;
 		}
 		Map<String, String> labels = new LinkedHashMap<>(this.groupingKey);
 		for (String name : this.groupingParameters) {

@@ -201,7 +201,9 @@ public final class PushPipeline implements SmartLifecycle, AutoCloseable {
 			parts.finisher.finish();
 		}
 		parts.sender.close(Duration.ZERO);
-		parts.ownSchedulers.forEach(ThreadPoolTaskScheduler::shutdown);
+		for (ThreadPoolTaskScheduler scheduler : parts.ownSchedulers) {
+			scheduler.shutdown();
+		}
 	}
 
 	/** The pipeline's parts, built together at its first use. */

@@ -3,6 +3,8 @@ package io.github.batchpushgateway.batch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,8 +87,18 @@ final class ShutdownFinisher {
 		long deadline = start + this.flushTimeout.toNanos();
 		long half = deadline - this.flushTimeout.toNanos() / 2;
 		List<TrackedExecution> pending = this.groups.trackedExecutions();
-		pending.removeIf(TrackedExecution::isOver);
-		List<TrackedExecution> running = pending.stream().filter((tracked) -> !tracked.endedWithoutAfterJob()).toList();
+		// Loops rather than lambdas here: a JVM that ran one short job shuts down cold, and each
+		// lambda spins a class at its first use (see GroupSender.Attempt).
+		List<TrackedExecution> running = new ArrayList<>();
+		for (Iterator<TrackedExecution> each = pending.iterator(); each.hasNext();) {
+			TrackedExecution tracked = each.next();
+			if (tracked.isOver()) {
+				each.remove();
+			}
+			else if (!tracked.endedWithoutAfterJob()) {
+				running.add(tracked);
+			}
+		}
 		requestStops(running);
 		// Ended without afterJob so far: its thread may be saving the end right now, and afterJob
 		// follows a save that lands. Waited for briefly when nothing else is.
@@ -114,7 +126,9 @@ final class ShutdownFinisher {
 						+ "mark it FAILED or ABANDONED before restarting it");
 			}
 		}
-		changed.forEach(this.sender::request);
+		for (PushGroup group : changed) {
+			this.sender.request(group);
+		}
 		long left = Math.max(0, deadline - System.nanoTime());
 		if (running.isEmpty()) {
 			// A job's end that has just waited for this target in vain: the process is not held up
@@ -153,11 +167,19 @@ final class ShutdownFinisher {
 		}
 	}
 
+	private static boolean anyToAwait(List<TrackedExecution> executions, boolean waitForStops) {
+		for (TrackedExecution tracked : executions) {
+			if (!tracked.isOver() && (waitForStops || tracked.endedWithoutAfterJob())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Waits until every given execution is over, or until the given time. */
 	private void awaitEnds(List<TrackedExecution> executions, long until) {
 		boolean waitForStops = this.gracefulStop != null;
-		while (System.nanoTime() < until && executions.stream()
-			.anyMatch((tracked) -> !tracked.isOver() && (waitForStops || tracked.endedWithoutAfterJob()))) {
+		while (System.nanoTime() < until && anyToAwait(executions, waitForStops)) {
 			try {
 				Thread.sleep(POLL.toMillis());
 			}

@@ -63,12 +63,21 @@ public record ExecutionSteps(List<StepSample> steps, List<PartitionSummary> part
 			StepSample sample = (read != null) ? read : StepSample.of(step);
 			StepExecution manager = managers.get(step);
 			if (manager != null) {
-				groups.computeIfAbsent(manager.getId(), (id) -> new Group(manager.getStepName())).add(sample);
+				// No computeIfAbsent or merge: a cold JVM would spin their lambdas at its first push.
+				Group group = groups.get(manager.getId());
+				if (group == null) {
+					group = new Group(manager.getStepName());
+					groups.put(manager.getId(), group);
+				}
+				group.add(sample);
 			}
 			else {
 				// A flow may run a step more than once in one execution; one series per step name
 				// can only show one of them, so the last one wins.
-				latest.merge(sample.name(), sample, (a, b) -> (b.id() >= a.id()) ? b : a);
+				StepSample earlier = latest.get(sample.name());
+				if (earlier == null || sample.id() >= earlier.id()) {
+					latest.put(sample.name(), sample);
+				}
 			}
 		}
 		List<StepSample> steps = new ArrayList<>();

@@ -38,7 +38,16 @@ public record ItemMinimum(long job, Map<String, Long> steps) {
 	 * @return whether a run can fall short of it
 	 */
 	public boolean isChecked() {
-		return this.job > 0 || this.steps.values().stream().anyMatch((minimum) -> minimum > 0);
+		// Loops here: each push asks, and a cold JVM would spin a class per lambda at its first.
+		if (this.job > 0) {
+			return true;
+		}
+		for (long minimum : this.steps.values()) {
+			if (minimum > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -57,10 +66,12 @@ public record ItemMinimum(long job, Map<String, Long> steps) {
 			return true;
 		}
 		for (Map.Entry<String, Long> minimum : this.steps.entrySet()) {
-			long handled = run.stream()
-				.filter((step) -> step.name().equals(minimum.getKey()))
-				.mapToLong((step) -> Math.max(step.read(), step.written()))
-				.sum();
+			long handled = 0;
+			for (StepSample step : run) {
+				if (step.name().equals(minimum.getKey())) {
+					handled += Math.max(step.read(), step.written());
+				}
+			}
 			if (handled < minimum.getValue()) {
 				return true;
 			}
