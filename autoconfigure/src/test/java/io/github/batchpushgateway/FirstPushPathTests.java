@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests that the classes a short job's JVM runs on the way to its first push, on the job's
  * thread at its first event and on the sending thread, use no lambda or method reference: each
- * spins a class of its own at its first use, about three times the cost of loading a class, and a
- * cold {@code java -jar} pays every one (docs/measured.md, the cold row).
+ * spins a class of its own at its first use, as costly as loading one, and a cold
+ * {@code java -jar} pays every one (docs/measured.md, the cold row), where a loop needs none.
  */
 class FirstPushPathTests {
 

@@ -947,10 +947,11 @@ public final class GroupSender implements StateSender, AutoCloseable {
 	}
 
 	/**
-	 * An attempt of a group, on the scheduler's thread. The work this sender schedules is made of
-	 * small classes rather than lambdas or method references, here and in the loops above: each
-	 * lambda spins a class of its own at its first use, about three times the cost of loading
-	 * one, and a short job's JVM pays it on the way to its first push (see docs/measured.md).
+	 * An attempt of a group, on the scheduler's thread. No lambda or method reference here or in
+	 * the loops above: each spins a class of its own at its first use, as costly as loading one,
+	 * and a short job's cold JVM pays every one on its way to its first push (see
+	 * docs/measured.md). A loop needs no class, and one named class serves every place that
+	 * schedules an attempt.
 	 */
 	private final class Attempt implements Runnable {
 
