@@ -182,6 +182,29 @@ class SchemaTests {
 		assertThat(before).contains("PUBLIC.ERASURE_AUDIT.tableScan */ ON 1=1 /* scanCount: 201 */ WHERE");
 	}
 
+	@Test
+	void auditRowsAreNotIndexedByExecutionAndVerificationFindsARequestsRowsByTheRequest() {
+		// given: a database an earlier schema made, with its index on the audit's execution, and two runs' audit rows
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("schema.sql"));
+		schema.execute(dataSource);
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		jdbc.sql("CREATE INDEX erasure_audit_job_execution ON erasure_audit (job_execution_id)").update();
+		auditRows(jdbc, 1, "customer", "DELETED", 100);
+		auditRows(jdbc, 2, "customer", "DELETED", 100);
+
+		// when: the schema runs again, and H2 plans verification's look at a request's audit rows of this run
+		schema.execute(dataSource);
+		String plan = analyzed(jdbc, """
+				SELECT COUNT(*) FROM erasure_audit WHERE request_id = 7 AND table_name <> 'erasure_request'
+				AND row_count > 0 AND job_execution_id IN (1, 2)""");
+
+		// then: the audit carries no index of the execution, and the request's rows are found by the request
+		assertThat(indexedColumnLists(jdbc)).doesNotContain("ERASURE_AUDIT(JOB_EXECUTION_ID)");
+		assertThat(plan).contains("ERASURE_AUDIT_REQUEST: REQUEST_ID = ").contains("scanCount: 3 */");
+	}
+
 	/** Audit rows of one execution, table and action, one row each. */
 	private static void auditRows(JdbcClient jdbc, long execution, String table, String action, int rows) {
 		for (int i = 0; i < rows; i++) {
