@@ -190,7 +190,7 @@ class SchemaTests {
 		ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("schema.sql"));
 		schema.execute(dataSource);
 		JdbcClient jdbc = JdbcClient.create(dataSource);
-		jdbc.sql("CREATE INDEX erasure_audit_job_execution ON erasure_audit (job_execution_id)").update();
+		jdbc.sql("CREATE INDEX IF NOT EXISTS erasure_audit_job_execution ON erasure_audit (job_execution_id)").update();
 		auditRows(jdbc, 1, "customer", "DELETED", 100);
 		auditRows(jdbc, 2, "customer", "DELETED", 100);
 
