@@ -94,7 +94,7 @@ class SchemaTests {
 				SELECT id, 'requester', 'ERASURE_CONFIRMATION', 'mailto', 'PENDING', LOCALTIMESTAMP FROM erasure_request""")
 			.update();
 
-		// when: the metric counts the addresses no longer needed
+		// when: the retention sweep's range of the addresses no longer needed is read (counted here)
 		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of those whose reply is out (empty): no request read, no message looked up
@@ -109,7 +109,7 @@ class SchemaTests {
 		JdbcClient jdbc = schemaOnly();
 		requestsHoldingAnAddress(jdbc, "VERIFIED");
 
-		// when: the metric counts, one answered status at a time
+		// when: the sweep's range is read, one answered status at a time
 		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of completed requests holding an address (empty), not the open ones
@@ -235,7 +235,7 @@ class SchemaTests {
 		}
 	}
 
-	/** What H2 read to count the completed requests whose address is no longer needed, as the metric does. */
+	/** What H2 read to count the completed requests whose address is no longer needed, over the range the retention sweep reads. */
 	private static String completedAddressesNoLongerNeededCounted(JdbcClient jdbc) {
 		return jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
 				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))
