@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The census of {@code status_count}: the counts the trigger kept against the rows counted
- * now, per table, status and qualifier.
+ * now, per table, status and qualifier, and the requests per status holding the requester's
+ * address with a reply out.
  */
 public final class KeptStatusCounts {
 
@@ -42,7 +43,10 @@ public final class KeptStatusCounts {
 				GROUP BY status, COALESCE(reason_code, '')
 				UNION ALL
 				SELECT 'notification_outbox', status, CASE WHEN acknowledged_at IS NULL THEN '' ELSE 'ACKNOWLEDGED' END, COUNT(*)
-				FROM notification_outbox GROUP BY status, CASE WHEN acknowledged_at IS NULL THEN '' ELSE 'ACKNOWLEDGED' END""")
+				FROM notification_outbox GROUP BY status, CASE WHEN acknowledged_at IS NULL THEN '' ELSE 'ACKNOWLEDGED' END
+				UNION ALL
+				SELECT 'requester_contact', status, 'REPLY_OUT', COUNT(*) FROM erasure_request
+				WHERE requester_email IS NOT NULL AND requester_replies_out >= 1 GROUP BY status""")
 			.query((rs) -> {
 				counted.put(List.of(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4));
 			});

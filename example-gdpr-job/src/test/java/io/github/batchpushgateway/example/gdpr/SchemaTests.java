@@ -94,7 +94,7 @@ class SchemaTests {
 				SELECT id, 'requester', 'ERASURE_CONFIRMATION', 'mailto', 'PENDING', LOCALTIMESTAMP FROM erasure_request""")
 			.update();
 
-		// when: the metric counts the addresses no longer needed
+		// when: the retention sweep's range of the addresses no longer needed is read (counted here)
 		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of those whose reply is out (empty): no request read, no message looked up
@@ -109,7 +109,7 @@ class SchemaTests {
 		JdbcClient jdbc = schemaOnly();
 		requestsHoldingAnAddress(jdbc, "VERIFIED");
 
-		// when: the metric counts, one answered status at a time
+		// when: the sweep's range is read, one answered status at a time
 		String plan = completedAddressesNoLongerNeededCounted(jdbc);
 
 		// then: the range of completed requests holding an address (empty), not the open ones
@@ -182,6 +182,29 @@ class SchemaTests {
 		assertThat(before).contains("PUBLIC.ERASURE_AUDIT.tableScan */ ON 1=1 /* scanCount: 201 */ WHERE");
 	}
 
+	@Test
+	void auditRowsAreNotIndexedByExecutionAndVerificationFindsARequestsRowsByTheRequest() {
+		// given: a database an earlier schema made, with its index on the audit's execution, and two runs' audit rows
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:schema-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("schema.sql"));
+		schema.execute(dataSource);
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		jdbc.sql("CREATE INDEX IF NOT EXISTS erasure_audit_job_execution ON erasure_audit (job_execution_id)").update();
+		auditRows(jdbc, 1, "customer", "DELETED", 100);
+		auditRows(jdbc, 2, "customer", "DELETED", 100);
+
+		// when: the schema runs again, and H2 plans verification's look at a request's audit rows of this run
+		schema.execute(dataSource);
+		String plan = analyzed(jdbc, """
+				SELECT COUNT(*) FROM erasure_audit WHERE request_id = 7 AND table_name <> 'erasure_request'
+				AND row_count > 0 AND job_execution_id IN (1, 2)""");
+
+		// then: the audit carries no index of the execution, and the request's rows are found by the request
+		assertThat(indexedColumnLists(jdbc)).doesNotContain("ERASURE_AUDIT(JOB_EXECUTION_ID)");
+		assertThat(plan).contains("ERASURE_AUDIT_REQUEST: REQUEST_ID = ").contains("scanCount: 3 */");
+	}
+
 	/** Audit rows of one execution, table and action, one row each. */
 	private static void auditRows(JdbcClient jdbc, long execution, String table, String action, int rows) {
 		for (int i = 0; i < rows; i++) {
@@ -212,7 +235,7 @@ class SchemaTests {
 		}
 	}
 
-	/** What H2 read to count the completed requests whose address is no longer needed, as the metric does. */
+	/** What H2 read to count the completed requests whose address is no longer needed, over the range the retention sweep reads. */
 	private static String completedAddressesNoLongerNeededCounted(JdbcClient jdbc) {
 		return jdbc.sql("EXPLAIN ANALYZE SELECT COUNT(*) FROM erasure_request r WHERE "
 				+ RequesterContacts.NO_LONGER_NEEDED_IN_STATUS.replace("?", "'COMPLETED'"))

@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
- * The requests and messages per status as {@link StatusCountTrigger} keeps them in
- * {@code status_count}: one read of a table of a few dozen rows, whatever the number of rows
- * counted.
+ * The requests and messages per status, and the requests per status holding the requester's
+ * address with a reply out, as {@link StatusCountTrigger} keeps them in {@code status_count}:
+ * one read of a table of a few dozen rows, whatever the number of rows counted.
  */
 final class StatusCounts {
 
@@ -68,6 +68,16 @@ final class StatusCounts {
 	 */
 	long messages(String status, boolean acknowledged) {
 		return count("notification_outbox", status, acknowledged ? StatusCountTrigger.ACKNOWLEDGED : "");
+	}
+
+	/**
+	 * Returns the requests in a status that hold the requester's address while a reply to the
+	 * requester is out.
+	 * @param status the status
+	 * @return the requests
+	 */
+	long requesterContactsWithReplyOut(String status) {
+		return count(StatusCountTrigger.REQUESTER_CONTACT, status, StatusCountTrigger.REPLY_OUT);
 	}
 
 	private long count(String table, String status, String qualifier) {

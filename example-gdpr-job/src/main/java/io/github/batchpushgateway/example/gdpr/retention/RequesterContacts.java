@@ -17,7 +17,9 @@ public final class RequesterContacts {
 
 	/**
 	 * Condition on {@code erasure_request r} for the requests in one status of
-	 * {@link #ANSWERED}, the parameter: its address may be dropped (GDPR Art. 5(1)(e)). An index
+	 * {@link #ANSWERED}, the parameter: its address may be dropped (GDPR Art. 5(1)(e)). The
+	 * retention sweep reads them by it; the metric reads their count per status, kept with the
+	 * rows in {@code status_count} ({@code StatusCountTrigger}). An index
 	 * range over the answered requests still holding an address whose reply is out
 	 * ({@code requester_replies_out}, kept by {@link RequesterRepliesOutTrigger}), not every
 	 * request ever completed, nor the requests a run completed whose reply is still to go, nor

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * in {@code schema.sql} as an H2 row trigger on {@code notification_outbox}, so that
  * {@link RequesterContacts} finds the requests whose address has served its purpose as an index
  * range of those requests alone, where a lookup in the outbox per request read every request the
- * run completed (45,000 at 1,000,000 demo customers) at every push until the retention sweep.
+ * run completed (45,000 at 1,000,000 demo customers) at every push until the retention sweep. Its
+ * change is an update of the request, so the request's {@code StatusCountTrigger} counts the
+ * requests holding an address with a reply out for the metric, which reads no range at all.
  *
  * <p>A count, not a flag: a request may have several replies (a hold notice, then the erasure
  * confirmation once the hold is released), and one of them queued again (a given-up message

@@ -10,6 +10,7 @@ import io.github.batchpushgateway.example.gdpr.erasure.OrderContracts;
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionKeys;
 import io.github.batchpushgateway.example.gdpr.erasure.SuppressionList;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import org.h2.jdbcx.JdbcDataSource;
@@ -25,14 +26,17 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@link GdprMetricsContributor} reports about its own cost: every push of an execution
- * counted, in wall and in CPU time, whichever object of the execution the push hands over.
+ * What {@link GdprMetricsContributor} reports about its own cost (every push of an execution
+ * counted, in wall and in CPU time, whichever object of the execution the push hands over), and
+ * the requester addresses kept after the reply, read from the counts kept with the rows.
  */
 class GdprMetricsContributorTests {
 
 	private static final LocalDateTime CREATED = LocalDateTime.of(2026, 12, 7, 10, 0);
 
-	private final GdprMetricsContributor contributor = contributor();
+	private final JdbcClient jdbc = database();
+
+	private final GdprMetricsContributor contributor = contributor(this.jdbc);
 
 	@Test
 	void everyPushOfAnExecutionIsCountedWhenItsEndComesAsAnotherObject() {
@@ -62,6 +66,50 @@ class GdprMetricsContributorTests {
 		assertThat(pushes(reused, "gdpr_metrics_contribution_seconds")).isEqualTo(1);
 	}
 
+	@Test
+	void requesterAddressesKeptAfterTheReplyAreTheAnsweredRequestsCountedWithAReplyOut() {
+		// given: answered requests holding the address, their replies out or still queued, one address dropped,
+		// and a refusal while a contract runs whose partial refusal was sent (its address is still needed)
+		long confirmed = request("COMPLETED", "SENT");
+		request("COMPLETED", "SENT");
+		request("NO_DATA_HELD", "UNDELIVERABLE");
+		request("COMPLETED", "PENDING");
+		request("REJECTED", "SENT");
+		this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?").param(confirmed).update();
+
+		// when
+		Collection<MetricSnapshot> metrics = this.contributor.contribute(execution(1, CREATED));
+
+		// then
+		assertThat(gauge(metrics, "gdpr_retention_expired_records", "erasure_request")).isEqualTo(2);
+	}
+
+	private long request(String status, String replyStatus) {
+		this.jdbc.sql("""
+				INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
+				VALUES (RANDOM_UUID(), 'someone@example.org', 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, ?)""")
+			.param(status)
+			.update();
+		long request = this.jdbc.sql("SELECT MAX(id) FROM erasure_request").query(Long.class).single();
+		this.jdbc.sql("""
+				INSERT INTO notification_outbox (request_id, recipient_key, message, endpoint, status, created_at)
+				VALUES (?, 'requester', 'ERASURE_CONFIRMATION', 'mailto', ?, LOCALTIMESTAMP)""")
+			.params(request, replyStatus)
+			.update();
+		return request;
+	}
+
+	private static double gauge(Collection<MetricSnapshot> metrics, String name, String table) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
+			.map(GaugeSnapshot.class::cast)
+			.flatMap((gauge) -> gauge.getDataPoints().stream())
+			.filter((point) -> table.equals(point.getLabels().get("table")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no " + name + " of " + table))
+			.getValue();
+	}
+
 	private static long pushes(Collection<MetricSnapshot> metrics, String name) {
 		return metrics.stream()
 			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
@@ -79,7 +127,7 @@ class GdprMetricsContributorTests {
 		return execution;
 	}
 
-	private static GdprMetricsContributor contributor() {
+	private static JdbcClient database() {
 		JdbcDataSource dataSource = new JdbcDataSource();
 		dataSource.setURL("jdbc:h2:mem:contributor-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
@@ -87,6 +135,10 @@ class GdprMetricsContributorTests {
 		// the job repository's table, as much of it as the run's audit totals read
 		jdbc.sql("CREATE TABLE BATCH_JOB_EXECUTION (JOB_EXECUTION_ID BIGINT PRIMARY KEY, JOB_INSTANCE_ID BIGINT)")
 			.update();
+		return jdbc;
+	}
+
+	private static GdprMetricsContributor contributor(JdbcClient jdbc) {
 		GdprProperties properties = new GdprProperties();
 		properties.getSuppression().setHmacKey("a-secret-key-of-at-least-32-characters!");
 		SuppressionKeys keys = new SuppressionKeys(properties);

@@ -21,8 +21,9 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code status_count} as {@link StatusCountTrigger} keeps it: equal to the rows per status
- * after every kind of change, with the row's transaction, whoever writes.
+ * {@code status_count} as {@link StatusCountTrigger} keeps it: equal to the rows per status,
+ * and to the requests per status holding the requester's address with a reply out, after every
+ * kind of change, with the row's transaction, whoever writes.
  */
 class StatusCountTriggerTests {
 
@@ -158,6 +159,92 @@ class StatusCountTriggerTests {
 		KeptStatusCounts.assertEqualToRows(this.jdbc);
 	}
 
+	@Test
+	void aRequestHoldingTheAddressIsCountedAsAContactOnceItsReplyIsOutUntilTheAddressIsDropped() {
+		// given: an erased request and its queued confirmation
+		long request = requestHoldingAnAddress("COMPLETED");
+		long reply = message(request, "PENDING");
+		Map<List<String>, Long> queued = kept();
+
+		// when: the reply goes out (its trigger counts it on the request), then the sweep drops the address
+		this.jdbc.sql("UPDATE notification_outbox SET status = 'SENT' WHERE id = ?").param(reply).update();
+		Map<List<String>, Long> replied = kept();
+		this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?").param(request).update();
+
+		// then
+		assertThat(queued).containsOnly(entry("erasure_request", "COMPLETED", "", 1),
+				entry("notification_outbox", "PENDING", "", 1));
+		assertThat(replied).containsOnly(entry("erasure_request", "COMPLETED", "", 1),
+				entry("notification_outbox", "PENDING", "", 0), entry("notification_outbox", "SENT", "", 1),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT, 1));
+		assertThat(kept()).containsOnly(entry("erasure_request", "COMPLETED", "", 1),
+				entry("notification_outbox", "PENDING", "", 0), entry("notification_outbox", "SENT", "", 1),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT, 0));
+		KeptStatusCounts.assertEqualToRows(this.jdbc);
+	}
+
+	@Test
+	void aContactMovesWithItsRequestsStatusAndGoesWhenItsLastReplyIsQueuedAgainOrDeleted() {
+		// given: a refusal while a contract runs, its partial refusal sent, and another request's reply given up
+		long deferred = requestHoldingAnAddress("REJECTED");
+		message(deferred, "SENT");
+		long other = requestHoldingAnAddress("NO_DATA_HELD");
+		long givenUp = message(other, "UNDELIVERABLE");
+
+		// when: the contract ended and the request is erased; the given-up reply is queued again and then removed
+		this.jdbc.sql("UPDATE erasure_request SET status = 'COMPLETED' WHERE id = ?").param(deferred).update();
+		this.jdbc.sql("UPDATE notification_outbox SET status = 'PENDING' WHERE id = ?").param(givenUp).update();
+		this.jdbc.sql("DELETE FROM notification_outbox WHERE id = ?").param(givenUp).update();
+
+		// then
+		assertThat(kept()).containsOnly(entry("erasure_request", "REJECTED", "", 0), entry("erasure_request", "COMPLETED", "", 1),
+				entry("erasure_request", "NO_DATA_HELD", "", 1), entry("notification_outbox", "SENT", "", 1),
+				entry("notification_outbox", "UNDELIVERABLE", "", 0), entry("notification_outbox", "PENDING", "", 0),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "REJECTED", StatusCountTrigger.REPLY_OUT, 0),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT, 1),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "NO_DATA_HELD", StatusCountTrigger.REPLY_OUT, 0));
+		KeptStatusCounts.assertEqualToRows(this.jdbc);
+	}
+
+	@Test
+	void aRolledBackReplyTakesItsContactCountBack() throws Exception {
+		// given
+		long request = requestHoldingAnAddress("COMPLETED");
+		long reply = message(request, "PENDING");
+
+		// when: the reply is sent in a transaction that is rolled back
+		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			statement.executeUpdate("UPDATE notification_outbox SET status = 'SENT' WHERE id = " + reply);
+			connection.rollback();
+		}
+
+		// then
+		assertThat(kept()).doesNotContainKey(List.of(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT));
+		KeptStatusCounts.assertEqualToRows(this.jdbc);
+	}
+
+	@Test
+	void aDatabaseFromBeforeTheContactCountIsCountedOnceWhenTheSchemaRunsAgain() {
+		// given: requests holding an address with their replies out, counted by the status counts only
+		long completed = requestHoldingAnAddress("COMPLETED");
+		message(completed, "SENT");
+		long noData = requestHoldingAnAddress("NO_DATA_HELD");
+		message(noData, "UNDELIVERABLE");
+		message(requestHoldingAnAddress("COMPLETED"), "PENDING");
+		this.jdbc.sql("DELETE FROM status_count WHERE table_name = ?").param(StatusCountTrigger.REQUESTER_CONTACT).update();
+
+		// when: this version starts, then starts again
+		schema(this.dataSource);
+		schema(this.dataSource);
+
+		// then
+		assertThat(kept()).contains(entry(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT, 1),
+				entry(StatusCountTrigger.REQUESTER_CONTACT, "NO_DATA_HELD", StatusCountTrigger.REPLY_OUT, 1));
+		this.jdbc.sql("UPDATE erasure_request SET requester_email = NULL WHERE id = ?").param(completed).update();
+		KeptStatusCounts.assertEqualToRows(this.jdbc);
+	}
+
 	private Map<List<String>, Long> kept() {
 		return KeptStatusCounts.kept(this.jdbc);
 	}
@@ -178,6 +265,15 @@ class StatusCountTriggerTests {
 		this.jdbc.sql("""
 				INSERT INTO erasure_request (subject_id, ground, received_at, status)
 				VALUES (?, 'CONSENT_WITHDRAWN', CURRENT_TIMESTAMP, ?)""").params(UUID.randomUUID(), status).update();
+		return this.jdbc.sql("SELECT MAX(id) FROM erasure_request").query(Long.class).single();
+	}
+
+	private long requestHoldingAnAddress(String status) {
+		this.jdbc.sql("""
+				INSERT INTO erasure_request (subject_id, requester_email, ground, received_at, status)
+				VALUES (?, 'someone@example.org', 'CONSENT_WITHDRAWN', CURRENT_TIMESTAMP, ?)""")
+			.params(UUID.randomUUID(), status)
+			.update();
 		return this.jdbc.sql("SELECT MAX(id) FROM erasure_request").query(Long.class).single();
 	}
 

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What {@link StatusCounts} reads from {@code status_count}: requests per status over every
- * reason or over some, messages per status by acknowledgement, zero for a state never kept.
+ * reason or over some, messages per status by acknowledgement, requests holding the
+ * requester's address with a reply out per status, zero for a state never kept.
  */
 class StatusCountsTests {
 
@@ -54,6 +55,23 @@ class StatusCountsTests {
 		assertThat(counts.messages("UNDELIVERABLE", true)).isEqualTo(9);
 		assertThat(counts.messages("PENDING", false)).isEqualTo(4);
 		assertThat(counts.messages("SENT", false)).isZero();
+	}
+
+	@Test
+	void requesterContactsAreReadPerStatusAndNotMistakenForRequests() {
+		// given
+		kept("erasure_request", "COMPLETED", "", 50);
+		kept(StatusCountTrigger.REQUESTER_CONTACT, "COMPLETED", StatusCountTrigger.REPLY_OUT, 6);
+		kept(StatusCountTrigger.REQUESTER_CONTACT, "NO_DATA_HELD", StatusCountTrigger.REPLY_OUT, 2);
+
+		// when
+		StatusCounts counts = StatusCounts.read(this.jdbc);
+
+		// then
+		assertThat(counts.requesterContactsWithReplyOut("COMPLETED")).isEqualTo(6);
+		assertThat(counts.requesterContactsWithReplyOut("NO_DATA_HELD")).isEqualTo(2);
+		assertThat(counts.requesterContactsWithReplyOut("VERIFIED")).isZero();
+		assertThat(counts.requests("COMPLETED")).isEqualTo(50);
 	}
 
 	private void kept(String table, String status, String qualifier, long n) {
