@@ -3,6 +3,7 @@ package io.github.batchpushgateway.example.gdpr.verification;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -148,11 +149,14 @@ public class ErasureVerificationTasklet implements Tasklet {
 
 	private List<Long> verify(List<Unverified> unverified, StepContribution contribution,
 			Map<String, Long> residualRows) {
+		// the group's residual rows, one statement per table for all its subjects
+		Map<SubjectIdentifiers, Map<String, Long>> residualOfSubjects = this.residualData
+			.ofSubjects(unverified.stream().map(Unverified::subject).toList());
 		List<Long> failed = new ArrayList<>();
+		List<NotificationQueue.Message> confirmations = new ArrayList<>();
 		for (Unverified request : unverified) {
 			contribution.incrementReadCount();
-			Map<String, Long> residual = this.residualData
-				.ofSubject(SubjectIdentifiers.of(request.subjectId(), request.requesterEmail()));
+			Map<String, Long> residual = new LinkedHashMap<>(residualOfSubjects.get(request.subject()));
 			residual.values().removeIf((rows) -> rows == 0);
 			if (residual.isEmpty()) {
 				int verified = this.jdbc
@@ -160,8 +164,8 @@ public class ErasureVerificationTasklet implements Tasklet {
 					.params(LocalDateTime.now(this.clock), request.id())
 					.update();
 				if (verified == 1 && request.requesterEmail() != null) {
-					this.notifications.queue(request.id(), NotificationQueue.REQUESTER, MessageKind.ERASURE_CONFIRMATION,
-							this.requesterEndpoint, request.requesterEmail());
+					confirmations.add(new NotificationQueue.Message(request.id(), NotificationQueue.REQUESTER,
+							MessageKind.ERASURE_CONFIRMATION, this.requesterEndpoint, request.requesterEmail(), 0));
 				}
 				contribution.incrementWriteCount(1);
 			}
@@ -175,10 +179,16 @@ public class ErasureVerificationTasklet implements Tasklet {
 				failed.add(request.id());
 			}
 		}
+		// in the transaction of the verifications they confirm
+		this.notifications.queueAll(confirmations);
 		return failed;
 	}
 
 	private record Unverified(long id, UUID subjectId, @Nullable String requesterEmail) {
+
+		SubjectIdentifiers subject() {
+			return SubjectIdentifiers.of(this.subjectId, this.requesterEmail);
+		}
 
 		@Override
 		public String toString() {

@@ -1,5 +1,8 @@
 package io.github.batchpushgateway.example.gdpr.verification;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,8 +19,9 @@ import org.springframework.util.Assert;
 /**
  * Counts personal data that should be gone: rows still linked to a subject whose erasure was
  * completed, through the account id or, for orders and their invoices, through the addresses
- * the shop holds for the subject (guest orders carry no account id). Each count is an indexed
- * lookup.
+ * the shop holds for the subject (guest orders carry no account link). Each count is an indexed
+ * lookup; a group of subjects is counted with one statement per table and link, not one per
+ * subject.
  */
 public class ResidualData {
 
@@ -48,19 +52,51 @@ public class ResidualData {
 	 * @return rows per table, every table present
 	 */
 	public Map<String, Long> ofSubject(SubjectIdentifiers subject) {
-		Map<String, Long> counts = new LinkedHashMap<>();
+		return ofSubjects(List.of(subject)).get(subject);
+	}
+
+	/**
+	 * Counts the residual rows of each of a group of subjects, with one statement per table
+	 * (and per table reached through the addresses) for the whole group, where a subject alone
+	 * takes eight. Each statement makes the same index lookup per subject as one subject's
+	 * statement would; the group saves the statements' own cost (executing, binding, a result
+	 * per subject), not page reads: the subjects of a group share no index page (in the demo
+	 * one customer in 25 asks to be erased, and a page of an H2 index holds at most 48 entries).
+	 * Only subjects with something left come back as rows.
+	 * @param subjects the subjects' identifiers
+	 * @return per subject (equal ones once), rows per table, every table present
+	 */
+	public Map<SubjectIdentifiers, Map<String, Long>> ofSubjects(Collection<SubjectIdentifiers> subjects) {
+		Map<SubjectIdentifiers, Map<String, Long>> counts = new LinkedHashMap<>();
+		Set<UUID> ids = new LinkedHashSet<>();
+		Set<String> emails = new LinkedHashSet<>();
+		for (SubjectIdentifiers subject : subjects) {
+			counts.put(subject, new LinkedHashMap<>());
+			ids.add(subject.subjectId());
+			emails.addAll(subject.emails());
+		}
+		if (counts.isEmpty()) {
+			return counts;
+		}
 		for (String table : TABLES) {
-			long rows = this.jdbc.sql(linkedToAccount(table).formatted("?"))
-				.param(subject.subjectId())
-				.query(Long.class)
-				.single();
-			if (!subject.emails().isEmpty() && (table.equals("orders") || table.equals("invoice"))) {
-				rows += this.jdbc.sql(linkedToAddress(table).formatted(":emails"))
-					.param("emails", subject.emails())
-					.query(Long.class)
-					.single();
+			Map<UUID, Long> linkedToAccount = new HashMap<>();
+			this.jdbc.sql(perAccount(table))
+				.param(ids.toArray(UUID[]::new))
+				.query((RowCallbackHandler) (rs) -> linkedToAccount.put(rs.getObject(1, UUID.class), rs.getLong(2)));
+			Map<String, Set<Long>> linkedToAddress = new HashMap<>();
+			if (!emails.isEmpty() && (table.equals("orders") || table.equals("invoice"))) {
+				this.jdbc.sql(perAddress(table))
+					.param(emails.toArray(String[]::new))
+					.query((RowCallbackHandler) (rs) -> linkedToAddress
+						.computeIfAbsent(rs.getString(1), (email) -> new HashSet<>())
+						.add(rs.getLong(2)));
 			}
-			counts.put(table, rows);
+			counts.forEach((subject, rows) -> {
+				// an invoice reached through two of the subject's addresses counts once, as in one IN (...)
+				Set<Long> throughAddresses = new HashSet<>();
+				subject.emails().forEach((email) -> throughAddresses.addAll(linkedToAddress.getOrDefault(email, Set.of())));
+				rows.put(table, linkedToAccount.getOrDefault(subject.subjectId(), 0L) + throughAddresses.size());
+			});
 		}
 		return counts;
 	}
@@ -102,6 +138,38 @@ public class ResidualData {
 			counts.put(table, rows);
 		}
 		return counts;
+	}
+
+	/**
+	 * Residual rows of one table per account, for the accounts in the statement's one array
+	 * parameter: {@code = ANY(?)} on an indexed column is an index lookup per element, and one
+	 * statement text whatever the group's size.
+	 */
+	private static String perAccount(String table) {
+		return switch (table) {
+			case "customer" -> "SELECT id, COUNT(*) FROM customer WHERE id = ANY(?) GROUP BY id";
+			// an unrestricted invoice of the subject, found through its still-linked orders
+			case "invoice" -> """
+					SELECT o.customer_id, COUNT(DISTINCT i.id) FROM orders o JOIN invoice i ON i.id = o.invoice_id
+					WHERE i.restricted = FALSE AND o.customer_id = ANY(?) GROUP BY o.customer_id""";
+			default -> "SELECT customer_id, COUNT(*) FROM " + table + " WHERE customer_id = ANY(?) GROUP BY customer_id";
+		};
+	}
+
+	/**
+	 * The ids of a table's rows linked to the addresses in the statement's one array parameter
+	 * and to no account, with the address: orders, or the unrestricted invoices of those orders.
+	 */
+	private static String perAddress(String table) {
+		return switch (table) {
+			case "orders" -> """
+					SELECT contact_email_normalized, id FROM orders
+					WHERE customer_id IS NULL AND contact_email_normalized = ANY(?)""";
+			case "invoice" -> """
+					SELECT DISTINCT o.contact_email_normalized, i.id FROM orders o JOIN invoice i ON i.id = o.invoice_id
+					WHERE i.restricted = FALSE AND o.customer_id IS NULL AND o.contact_email_normalized = ANY(?)""";
+			default -> throw new IllegalArgumentException(table);
+		};
 	}
 
 	private static String linkedToAccount(String table) {

@@ -3,6 +3,7 @@ package io.github.batchpushgateway.example.gdpr.verification;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.Mockito.mock;
 
@@ -43,25 +45,25 @@ class ErasureVerificationTaskletTests {
 
 	@Test
 	void aVerificationStoppedByACrashKeepsTheGroupsItCommittedEachWithItsConfirmation() {
-		// given: five completed requests, verified two per transaction, the third check failing
+		// given: five completed requests, verified two per transaction, the second group's check failing
 		for (int i = 0; i < 5; i++) {
 			completedRequest(UUID.randomUUID());
 		}
 		AtomicInteger checked = new AtomicInteger();
-		ResidualData failingThird = new ResidualData(this.jdbc) {
+		ResidualData failingSecondGroup = new ResidualData(this.jdbc) {
 
 			@Override
-			public Map<String, Long> ofSubject(SubjectIdentifiers subject) {
-				if (checked.incrementAndGet() == 3) {
+			public Map<SubjectIdentifiers, Map<String, Long>> ofSubjects(Collection<SubjectIdentifiers> subjects) {
+				if (checked.incrementAndGet() == 2) {
 					throw new IllegalStateException("the process dies");
 				}
-				return super.ofSubject(subject);
+				return super.ofSubjects(subjects);
 			}
 
 		};
 
 		// when
-		assertThatIllegalStateException().isThrownBy(() -> verify(failingThird));
+		assertThatIllegalStateException().isThrownBy(() -> verify(failingSecondGroup));
 
 		// then: the first group is verified and confirmed, nothing after it
 		List<Long> requests = this.jdbc.sql("SELECT id FROM erasure_request ORDER BY id").query(Long.class).list();
@@ -74,11 +76,40 @@ class ErasureVerificationTaskletTests {
 		assertThat(confirmed()).containsExactlyInAnyOrderElementsOf(requests);
 	}
 
+	@Test
+	void aSubjectWithDataLeftFailsAloneAndTheOthersOfItsGroupAreVerifiedAndConfirmed() {
+		// given: three completed requests in one group, the second subject's account still there
+		UUID left = UUID.randomUUID();
+		this.jdbc.sql("INSERT INTO customer (id, email, name, created_at) VALUES (?, 'left@example.org', 'Left', LOCALTIMESTAMP)")
+			.param(left)
+			.update();
+		completedRequest(UUID.randomUUID());
+		completedRequest(left);
+		completedRequest(UUID.randomUUID());
+		List<Long> requests = this.jdbc.sql("SELECT id FROM erasure_request ORDER BY id").query(Long.class).list();
+
+		// when
+		assertThatExceptionOfType(ResidualDataException.class).isThrownBy(() -> verify(new ResidualData(this.jdbc), 3))
+			.withMessageContaining("after 1 erasure(s)")
+			.withMessageContaining("customer=1");
+
+		// then
+		assertThat(this.jdbc.sql("SELECT id FROM erasure_request WHERE status = 'FAILED' AND error_code = 'RESIDUAL_DATA'")
+			.query(Long.class)
+			.list()).containsExactly(requests.get(1));
+		assertThat(verified()).containsExactlyInAnyOrder(requests.get(0), requests.get(2));
+		assertThat(confirmed()).containsExactlyInAnyOrder(requests.get(0), requests.get(2));
+	}
+
 	private void verify(ResidualData residualData) {
+		verify(residualData, 2);
+	}
+
+	private void verify(ResidualData residualData, int requestsPerTransaction) {
 		StepExecution step = MetaDataInstanceFactory.createStepExecution();
 		new ErasureVerificationTasklet(this.jdbc, residualData, new JdbcTransactionManager(this.dataSource),
 				new ErasureRunStatistics(), this.clock, new NotificationQueue(this.jdbc, this.clock), "mailto:replies",
-				mock(JobRepository.class), 2)
+				mock(JobRepository.class), requestsPerTransaction)
 			.execute(new StepContribution(step), new ChunkContext(new StepContext(step)));
 	}
 
