@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.apache.commons.logging.Log;
@@ -47,6 +48,13 @@ public final class JobMetricsSnapshotFactory {
 
 	/** The job's status labels, by {@link BatchStatus#ordinal()}. */
 	private static final Labels[] JOB_STATUS = statusLabels(Labels.EMPTY);
+
+	/**
+	 * Each family's name and help, by name. Made by a snapshot's builder at every push, they were
+	 * validated anew each time (some 25 per push of a job with steps); the starter's families are
+	 * fixed, so each is made once per JVM.
+	 */
+	private static final Map<String, MetricMetadata> METADATA = new ConcurrentHashMap<>();
 
 	private final Supplier<? extends Collection<JobMetricsContributor>> contributors;
 
@@ -157,11 +165,8 @@ public final class JobMetricsSnapshotFactory {
 					"Last time an execution of the job made progress (a step started or ended, or a count moved), in seconds since the epoch.",
 					seconds(state.lastProgress())));
 		}
-		metrics.add(InfoSnapshot.builder()
-			.name("batch_job_exit")
-			.help("Exit code of the running or last shown execution.")
-			.dataPoint(InfoDataPointSnapshot.builder().labels(Labels.of("exit_code", exitCode)).build())
-			.build());
+		metrics.add(new InfoSnapshot(metadata("batch_job_exit", "Exit code of the running or last shown execution."),
+				List.of(InfoDataPointSnapshot.builder().labels(Labels.of("exit_code", exitCode)).build())));
 		JobSchedule schedule = state.schedule();
 		metrics.add(gauge("batch_job_progress_interval_seconds",
 				"How often a running execution pushes its state (its heartbeat).", seconds(schedule.progressInterval())));
@@ -217,18 +222,14 @@ public final class JobMetricsSnapshotFactory {
 		if (steps.isEmpty()) {
 			return;
 		}
-		GaugeSnapshot.Builder status = GaugeSnapshot.builder()
-			.name("batch_step_status")
-			.help("Status of each step of the current or last execution: 1 for its status, 0 for the others.");
-		GaugeSnapshot.Builder duration = GaugeSnapshot.builder()
-			.name("batch_step_duration_seconds")
-			.help("Duration of each step of the current or last execution, so far while it runs.");
-		CounterSnapshot.Builder read = counter("batch_step_read_items", "Items read by each step of the current execution.");
-		CounterSnapshot.Builder written = counter("batch_step_written_items", "Items written by each step of the current execution.");
-		CounterSnapshot.Builder filtered = counter("batch_step_filtered_items", "Items filtered out by the processor of each step of the current execution.");
-		CounterSnapshot.Builder skipped = counter("batch_step_skipped_items", "Items skipped by each step of the current execution, by phase (read, process, write).");
-		CounterSnapshot.Builder commits = counter("batch_step_commits", "Transactions committed by each step of the current execution.");
-		CounterSnapshot.Builder rollbacks = counter("batch_step_rollbacks", "Transactions rolled back by each step of the current execution.");
+		List<GaugeDataPointSnapshot> status = new ArrayList<>(steps.size() * BatchStatus.values().length);
+		List<GaugeDataPointSnapshot> duration = new ArrayList<>(steps.size());
+		List<CounterDataPointSnapshot> read = new ArrayList<>(steps.size());
+		List<CounterDataPointSnapshot> written = new ArrayList<>(steps.size());
+		List<CounterDataPointSnapshot> filtered = new ArrayList<>(steps.size());
+		List<CounterDataPointSnapshot> skipped = new ArrayList<>(steps.size() * 3);
+		List<CounterDataPointSnapshot> commits = new ArrayList<>(steps.size());
+		List<CounterDataPointSnapshot> rollbacks = new ArrayList<>(steps.size());
 		Instant now = Instant.now();
 		for (StepSample step : steps) {
 			StepLabels stepLabels = stepLabels(step.name());
@@ -237,28 +238,36 @@ public final class JobMetricsSnapshotFactory {
 			LocalDateTime start = step.start();
 			if (start != null) {
 				Instant end = (step.end() != null) ? instant(step.end()) : now;
-				duration.dataPoint(GaugeDataPointSnapshot.builder()
+				duration.add(GaugeDataPointSnapshot.builder()
 					.labels(labels)
 					.value(seconds(Duration.between(instant(start), end)))
 					.build());
 			}
-			read.dataPoint(counterPoint(labels, step.read()));
-			written.dataPoint(counterPoint(labels, step.written()));
-			filtered.dataPoint(counterPoint(labels, step.filtered()));
-			skipped.dataPoint(counterPoint(stepLabels.readSkips(), step.readSkips()));
-			skipped.dataPoint(counterPoint(stepLabels.processSkips(), step.processSkips()));
-			skipped.dataPoint(counterPoint(stepLabels.writeSkips(), step.writeSkips()));
-			commits.dataPoint(counterPoint(labels, step.commits()));
-			rollbacks.dataPoint(counterPoint(labels, step.rollbacks()));
+			read.add(counterPoint(labels, step.read()));
+			written.add(counterPoint(labels, step.written()));
+			filtered.add(counterPoint(labels, step.filtered()));
+			skipped.add(counterPoint(stepLabels.readSkips(), step.readSkips()));
+			skipped.add(counterPoint(stepLabels.processSkips(), step.processSkips()));
+			skipped.add(counterPoint(stepLabels.writeSkips(), step.writeSkips()));
+			commits.add(counterPoint(labels, step.commits()));
+			rollbacks.add(counterPoint(labels, step.rollbacks()));
 		}
-		metrics.add(status.build());
-		metrics.add(duration.build());
-		metrics.add(read.build());
-		metrics.add(written.build());
-		metrics.add(filtered.build());
-		metrics.add(skipped.build());
-		metrics.add(commits.build());
-		metrics.add(rollbacks.build());
+		metrics.add(new GaugeSnapshot(metadata("batch_step_status",
+				"Status of each step of the current or last execution: 1 for its status, 0 for the others."), status));
+		metrics.add(new GaugeSnapshot(metadata("batch_step_duration_seconds",
+				"Duration of each step of the current or last execution, so far while it runs."), duration));
+		metrics.add(new CounterSnapshot(metadata("batch_step_read_items",
+				"Items read by each step of the current execution."), read));
+		metrics.add(new CounterSnapshot(metadata("batch_step_written_items",
+				"Items written by each step of the current execution."), written));
+		metrics.add(new CounterSnapshot(metadata("batch_step_filtered_items",
+				"Items filtered out by the processor of each step of the current execution."), filtered));
+		metrics.add(new CounterSnapshot(metadata("batch_step_skipped_items",
+				"Items skipped by each step of the current execution, by phase (read, process, write)."), skipped));
+		metrics.add(new CounterSnapshot(metadata("batch_step_commits",
+				"Transactions committed by each step of the current execution."), commits));
+		metrics.add(new CounterSnapshot(metadata("batch_step_rollbacks",
+				"Transactions rolled back by each step of the current execution."), rollbacks));
 		addPartitionMetrics(metrics, shown.partitions());
 	}
 
@@ -350,14 +359,15 @@ public final class JobMetricsSnapshotFactory {
 	}
 
 	private static GaugeSnapshot statusGauge(String name, String help, Labels[] byStatus, BatchStatus current) {
-		GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
-		addStatusDataPoints(builder, byStatus, current);
-		return builder.build();
+		List<GaugeDataPointSnapshot> points = new ArrayList<>(byStatus.length);
+		addStatusDataPoints(points, byStatus, current);
+		return new GaugeSnapshot(metadata(name, help), points);
 	}
 
-	private static void addStatusDataPoints(GaugeSnapshot.Builder builder, Labels[] byStatus, BatchStatus current) {
+	private static void addStatusDataPoints(List<GaugeDataPointSnapshot> points, Labels[] byStatus,
+			BatchStatus current) {
 		for (BatchStatus status : BatchStatus.values()) {
-			builder.dataPoint(GaugeDataPointSnapshot.builder()
+			points.add(GaugeDataPointSnapshot.builder()
 				.labels(byStatus[status.ordinal()])
 				.value((status == current) ? 1 : 0)
 				.build());
@@ -375,15 +385,19 @@ public final class JobMetricsSnapshotFactory {
 	}
 
 	private static GaugeSnapshot gauge(String name, String help, double value) {
-		return GaugeSnapshot.builder()
-			.name(name)
-			.help(help)
-			.dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
-			.build();
+		return new GaugeSnapshot(metadata(name, help), List.of(GaugeDataPointSnapshot.builder().value(value).build()));
 	}
 
-	private static CounterSnapshot.Builder counter(String name, String help) {
-		return CounterSnapshot.builder().name(name).help(help);
+	/**
+	 * A family's name and help, made at its first push. Only for the starter's own families,
+	 * whose help is fixed with their name.
+	 */
+	static MetricMetadata metadata(String name, String help) {
+		MetricMetadata metadata = METADATA.get(name);
+		if (metadata == null) {
+			metadata = METADATA.computeIfAbsent(name, (key) -> new MetricMetadata(key, help));
+		}
+		return metadata;
 	}
 
 	private static CounterDataPointSnapshot counterPoint(Labels labels, long value) {

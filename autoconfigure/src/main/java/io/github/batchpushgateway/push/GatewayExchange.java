@@ -1,9 +1,6 @@
 package io.github.batchpushgateway.push;
 
 import java.io.IOException;
-import java.net.URI;
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,14 +13,13 @@ interface GatewayExchange {
 
 	/**
 	 * Sends a request and reads its whole answer, whatever its status.
-	 * @param method the HTTP method
-	 * @param uri where to send it
-	 * @param headers the request's headers
-	 * @param body the request's body, {@code null} for none
+	 * @param request the request's method, address and headers
+	 * @param body the request's body, {@code null} for none; lent for the exchange only
+	 * @param length how many of the body's first bytes are sent
 	 * @return the answer
 	 * @throws IOException when no whole answer came within the read timeout, or the connection failed
 	 */
-	Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body) throws IOException;
+	Answer send(GatewayRequest request, byte @Nullable [] body, int length) throws IOException;
 
 	/**
 	 * An answer.

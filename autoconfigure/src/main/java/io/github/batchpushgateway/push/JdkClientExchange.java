@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Map;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -95,15 +94,14 @@ final class JdkClientExchange implements GatewayExchange {
 	 * waits for the answer, which the selector thread hands it directly.
 	 */
 	@Override
-	public Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body)
-			throws IOException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofByteArray(body)
+	public Answer send(GatewayRequest request, byte @Nullable [] body, int length) throws IOException {
+		HttpRequest.Builder http = HttpRequest.newBuilder(request.uri())
+			.method(request.method(), (body != null) ? HttpRequest.BodyPublishers.ofByteArray(body, 0, length)
 					: HttpRequest.BodyPublishers.noBody());
-		headers.forEach(request::header);
+		request.headers().forEach(http::header);
 		ExchangeDeadline deadline = ExchangeDeadline.start(this.readTimeout);
 		try {
-			HttpResponse<byte[]> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			HttpResponse<byte[]> response = this.http.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
 			return new Answer(response.statusCode(), response.body());
 		}
 		catch (InterruptedException ex) {

@@ -1,7 +1,6 @@
 package io.github.batchpushgateway.push;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -15,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,23 +47,36 @@ public final class PushgatewayHttpClient implements PushClient {
 	/** The start in the status API's answer; a JSON parser would be a dependency for one field. */
 	private static final Pattern START_TIME = Pattern.compile("\"start_time\"\\s*:\\s*\"([^\"]+)\"");
 
-	private final URI base;
-
 	private final String description;
-
-	private final Map<String, String> headers;
 
 	private final ExpositionFormatWriter writer;
 
 	private final GatewayExchange exchange;
 
+	/** Each group's push, made once: its path, address and headers never change. */
+	private final GroupRequests pushes;
+
+	private final GatewayRequest metricsRead;
+
+	private final GatewayRequest statusRead;
+
+	/**
+	 * The body buffer of the last push, to write the next one into; taken while a push writes
+	 * and sends, so pushes made at once (a scheduler of the application's with several threads)
+	 * never share one.
+	 */
+	private final AtomicReference<@Nullable PayloadBuffer> spareBody = new AtomicReference<>();
+
 	private PushgatewayHttpClient(Builder builder) {
-		this.base = builder.base;
 		this.description = builder.base.toString();
-		this.headers = Map.copyOf(builder.headers);
 		this.writer = (builder.format == Format.TEXT) ? PrometheusTextFormatWriter.create()
 				: new PrometheusProtobufWriter();
 		this.exchange = exchange(builder, this.description);
+		this.pushes = new GroupRequests(builder.base, builder.headers,
+				Map.of("Content-Type", this.writer.getContentType()));
+		this.metricsRead = GatewayRequest.of("GET", URI.create(builder.base + "/metrics"), builder.headers,
+				Map.of("Accept", "text/plain; version=0.0.4"));
+		this.statusRead = GatewayRequest.of("GET", URI.create(builder.base + "/api/v1/status"), builder.headers, Map.of());
 	}
 
 	/**
@@ -85,6 +98,11 @@ public final class PushgatewayHttpClient implements PushClient {
 		return this.exchange;
 	}
 
+	/** The body buffer kept for the next push, for tests that it is kept. */
+	@Nullable PayloadBuffer spareBody() {
+		return this.spareBody.get();
+	}
+
 	/**
 	 * Starts a client for the gateway at the given base URL.
 	 * @param base the gateway's URL, such as {@code http://localhost:9091}, without credentials
@@ -96,10 +114,16 @@ public final class PushgatewayHttpClient implements PushClient {
 
 	@Override
 	public void push(PushGroup group, MetricSnapshots metrics) throws IOException {
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		PayloadBuffer body = this.spareBody.getAndSet(null);
+		if (body == null) {
+			body = new PayloadBuffer();
+		}
+		body.reset();
 		this.writer.write(body, metrics);
-		exchange("PUT", GroupPath.of(group), Map.of("Content-Type", this.writer.getContentType()), body.toByteArray(),
-				"the push of " + group);
+		exchange(this.pushes.pushOf(group), body, "the push of ", group);
+		if (body.keep()) {
+			this.spareBody.set(body);
+		}
 	}
 
 	@Override
@@ -113,7 +137,7 @@ public final class PushgatewayHttpClient implements PushClient {
 	 */
 	@Override
 	public @Nullable Instant startTime() throws IOException {
-		byte[] answer = exchange("GET", "/api/v1/status", Map.of(), null, "the read of its status");
+		byte[] answer = exchange(this.statusRead, null, "the read of its status", "");
 		Matcher start = START_TIME.matcher(new String(answer, StandardCharsets.UTF_8));
 		try {
 			return start.find() ? OffsetDateTime.parse(start.group(1)).toInstant() : null;
@@ -133,26 +157,27 @@ public final class PushgatewayHttpClient implements PushClient {
 	 * @param purpose what the read is for, as named in the error of an answer that is not 2xx
 	 */
 	private Reader exposition(String purpose) throws IOException {
-		byte[] answer = exchange("GET", "/metrics", Map.of("Accept", "text/plain; version=0.0.4"), null, purpose);
+		byte[] answer = exchange(this.metricsRead, null, purpose, "");
 		return new InputStreamReader(new ByteArrayInputStream(answer), StandardCharsets.UTF_8);
 	}
 
 	/**
-	 * Sends a request with the configured headers and returns the answer's body, or throws a
-	 * {@link PushRejectedException} with its status when it is not 2xx.
-	 * @param path the path under the gateway's URL
-	 * @param headers the request's own headers
-	 * @param purpose what the request is for, as the error names it ("the push of job=…")
+	 * Sends a request and returns the answer's body, or throws a {@link PushRejectedException}
+	 * with its status when it is not 2xx.
+	 * @param request the request, with the configured headers
+	 * @param body its body, {@code null} for none
+	 * @param purpose what the request is for, as the error names it ("the push of "), followed
+	 * by {@code subject}: joined only when there is an error to name
+	 * @param subject what the request is about, such as its group
 	 */
-	private byte[] exchange(String method, String path, Map<String, String> headers, byte @Nullable [] body,
-			String purpose) throws IOException {
-		Map<String, String> all = new LinkedHashMap<>(this.headers);
-		all.putAll(headers);
-		GatewayExchange.Answer answer = this.exchange.send(method, URI.create(this.base + path), all, body);
+	private byte[] exchange(GatewayRequest request, @Nullable PayloadBuffer body, String purpose, Object subject)
+			throws IOException {
+		GatewayExchange.Answer answer = (body != null) ? this.exchange.send(request, body.bytes(), body.size())
+				: this.exchange.send(request, null, 0);
 		int status = answer.status();
 		if (status / 100 != 2) {
-			throw new PushRejectedException(status,
-					"Pushgateway answered " + status + " to " + purpose + ": " + answer(answer.body()));
+			throw new PushRejectedException(status, "Pushgateway answered " + status + " to " + purpose + subject
+					+ ": " + answer(answer.body()));
 		}
 		return answer.body();
 	}

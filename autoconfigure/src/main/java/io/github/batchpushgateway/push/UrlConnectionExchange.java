@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,10 +65,9 @@ final class UrlConnectionExchange implements GatewayExchange {
 	 * at most one read timeout after the deadline.
 	 */
 	@Override
-	public Answer send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body)
-			throws IOException {
-		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-		connection.setRequestMethod(method);
+	public Answer send(GatewayRequest request, byte @Nullable [] body, int length) throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) request.url().openConnection();
+		connection.setRequestMethod(request.method());
 		connection.setConnectTimeout(this.connectTimeoutMillis);
 		connection.setReadTimeout(millis(this.readTimeout));
 		connection.setInstanceFollowRedirects(false);
@@ -80,7 +78,7 @@ final class UrlConnectionExchange implements GatewayExchange {
 			// the application's own requests to the same host close each other's connections.
 			connection.setAuthenticator(NO_CREDENTIALS);
 		}
-		for (Map.Entry<String, String> header : headers.entrySet()) {
+		for (Map.Entry<String, String> header : request.headers().entrySet()) {
 			connection.setRequestProperty(header.getKey(), header.getValue());
 		}
 		connection.setDoOutput(body != null);
@@ -98,7 +96,7 @@ final class UrlConnectionExchange implements GatewayExchange {
 				// Buffered by the connection, not streamed: a kept-alive connection that the gateway
 				// closed meanwhile is then replaced and the request sent again, as a PUT may be.
 				try (OutputStream out = connection.getOutputStream()) {
-					out.write(body);
+					out.write(body, 0, length);
 				}
 			}
 			status = connection.getResponseCode();

@@ -227,6 +227,25 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(this.factory.cachedSteps()).isEqualTo(JobMetricsSnapshotFactory.CACHED_STEPS);
 	}
 
+	@Test
+	void eachFamilysNameAndHelpAreMadeOnceAndSharedByEveryPush() {
+		// given a running execution with a step
+		JobExecution running = PartitionedExecutions.running();
+		PartitionedExecutions.manager(running, "load", 0);
+
+		// when it is pushed twice
+		MetricSnapshots first = this.factory.create(new JobState(1, running, JobHistory.EMPTY, null, this.schedule));
+		MetricSnapshots second = this.factory.create(new JobState(1, running, JobHistory.EMPTY, null, this.schedule));
+
+		// then each family of the second push carries the first push's metadata, not a copy
+		assertThat(first.size()).isEqualTo(second.size()).isGreaterThan(10);
+		for (int i = 0; i < first.size(); i++) {
+			assertThat(second.get(i).getMetadata()).isSameAs(first.get(i).getMetadata());
+		}
+		assertThat(find(second, "batch_step_read_items").getMetadata().getHelp())
+			.isEqualTo("Items read by each step of the current execution.");
+	}
+
 	/** A run of one step that read and wrote the given number of items. */
 	private static FinishedRun finished(BatchStatus status, long items) {
 		JobExecution execution = PartitionedExecutions.running();

@@ -1,5 +1,6 @@
 package io.github.batchpushgateway.push;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -24,8 +25,10 @@ import javax.net.ssl.SSLContext;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.batchpushgateway.testsupport.PushgatewayServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -311,6 +314,39 @@ class PushgatewayHttpClientTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource
+	void eachPushSendsExactlyItsOwnPayloadFromTheBufferKeptSinceTheLastPush(Exchange way) throws Exception {
+		// The buffer is lent to the exchange, not copied: a smaller payload after a larger one
+		// must not carry the larger one's tail.
+		List<byte[]> bodies = new CopyOnWriteArrayList<>();
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", (exchange) -> {
+			bodies.add(exchange.getRequestBody().readAllBytes());
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		server.start();
+		try {
+			PushgatewayHttpClient client = client(server, Duration.ofSeconds(5), way);
+			MetricSnapshots large = samples(500);
+			MetricSnapshots small = lastSuccess(2);
+
+			client.push(PushGroup.of("job"), large);
+			PayloadBuffer kept = client.spareBody();
+			client.push(PushGroup.of("job"), small);
+
+			assertThat(kept).isNotNull();
+			assertThat(client.spareBody()).isSameAs(kept);
+			assertThat(bodies).hasSize(2);
+			assertThat(new String(bodies.get(0), StandardCharsets.UTF_8)).isEqualTo(text(large));
+			assertThat(new String(bodies.get(1), StandardCharsets.UTF_8)).isEqualTo(text(small));
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
 	@Test
 	void theJdkClientHandlesTheAnswerWithoutAThreadOfItsOwn() throws Exception {
 		// The JDK's client hands each answer from its selector thread to a pool thread of its own
@@ -404,6 +440,20 @@ class PushgatewayHttpClientTests {
 			return (this == URL_CONNECTION) ? builder : builder.header("X-Pushed-By", "test");
 		}
 
+	}
+
+	private static MetricSnapshots samples(int count) {
+		GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("test_sample");
+		for (int i = 0; i < count; i++) {
+			gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("i", Integer.toString(i))).value(i).build());
+		}
+		return new MetricSnapshots(gauge.build());
+	}
+
+	private static String text(MetricSnapshots metrics) throws IOException {
+		ByteArrayOutputStream text = new ByteArrayOutputStream();
+		PrometheusTextFormatWriter.create().write(text, metrics);
+		return text.toString(StandardCharsets.UTF_8);
 	}
 
 	private static MetricSnapshots lastSuccess(double value) {

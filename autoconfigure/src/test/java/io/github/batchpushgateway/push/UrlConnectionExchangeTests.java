@@ -53,7 +53,7 @@ class UrlConnectionExchangeTests {
 		});
 		start(401, Map.of("WWW-Authenticate", "Basic realm=\"gateway\""));
 
-		GatewayExchange.Answer answer = exchange().send("PUT", groupUri(), Map.of(), body());
+		GatewayExchange.Answer answer = exchange().send(put(), body(), body().length);
 
 		assertThat(answer.status()).isEqualTo(401);
 		assertThat(asked).hasValue(0);
@@ -66,9 +66,9 @@ class UrlConnectionExchangeTests {
 		start(200, Map.of());
 		UrlConnectionExchange exchange = exchange();
 
-		exchange.send("PUT", groupUri(), Map.of(), body());
+		exchange.send(put(), body(), body().length);
 		applicationRequest();
-		exchange.send("PUT", groupUri(), Map.of(), body());
+		exchange.send(put(), body(), body().length);
 		applicationRequest();
 
 		assertThat(this.clientPorts).hasSize(4);
@@ -89,6 +89,10 @@ class UrlConnectionExchangeTests {
 
 	private UrlConnectionExchange exchange() {
 		return new UrlConnectionExchange("the test's gateway", Duration.ofSeconds(5), Duration.ofSeconds(5));
+	}
+
+	private GatewayRequest put() {
+		return GatewayRequest.of("PUT", groupUri(), Map.of(), Map.of());
 	}
 
 	private URI groupUri() {
