@@ -29,7 +29,8 @@ class FirstPushPathTests {
 	void theSenderTheExchangeItsDeadlinesTheHistorysReadsAndTheFirstEventsSpinNoLambda() throws Exception {
 		List<String> lambdas = new ArrayList<>();
 		for (String type : List.of(GroupSender.class.getName(), "io.github.batchpushgateway.push.ExchangeWatchdog",
-				"io.github.batchpushgateway.push.UrlConnectionExchange",
+				"io.github.batchpushgateway.push.UrlConnectionExchange", "io.github.batchpushgateway.push.PushgatewayHttpClient",
+				"io.github.batchpushgateway.push.GroupRequests", "io.github.batchpushgateway.push.PayloadBuffer",
 				"io.github.batchpushgateway.batch.JdbcJobExecutions", "io.github.batchpushgateway.batch.JobEventRecorder",
 				"io.github.batchpushgateway.batch.PushGroupResolver")) {
 			Class<?> outer = Class.forName(type);
