@@ -229,7 +229,7 @@ CREATE TRIGGER IF NOT EXISTS erasure_request_status_count AFTER INSERT, UPDATE, 
 CREATE TRIGGER IF NOT EXISTS notification_outbox_status_count AFTER INSERT, UPDATE, DELETE ON notification_outbox
 	FOR EACH ROW CALL 'io.github.batchpushgateway.example.gdpr.metrics.StatusCountTrigger';
 
--- ---- Requester addresses kept after the reply, counted with the rows (issue 18, item 3) ----
+-- The requester addresses kept after the reply, counted with the rows.
 -- gdpr_retention_expired_records{table="erasure_request"} counts the answered requests still holding the
 -- requester's address with a reply out. As an index range (erasure_request_holds_requester_email_replies_out) that
 -- read, at each push between a run's confirmations and its retention sweep, every request the run answered (45,000
@@ -251,7 +251,6 @@ INSERT INTO status_count (table_name, status, qualifier, n)
 	LEFT JOIN erasure_request r ON r.holds_requester_email = TRUE AND r.requester_replies_out >= 1
 	WHERE r.id IS NOT NULL
 	GROUP BY r.status;
--- ---- end of the requester addresses' count ----
 
 -- Accountability (GDPR Art. 5(2), 30) without personal data: what was done to how many rows, why and when.
 CREATE TABLE IF NOT EXISTS erasure_audit (
@@ -265,7 +264,7 @@ CREATE TABLE IF NOT EXISTS erasure_audit (
 	job_execution_id BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS erasure_audit_request ON erasure_audit (request_id);
--- No index on job_execution_id (issue 18, item 3): the run's records are read from erasure_audit_total (below), and
+-- No index on job_execution_id: the run's records are read from erasure_audit_total (below), and
 -- the one query left that names an execution (verification's, of a request's audit rows in this run) is planned
 -- through erasure_audit_request, with or without it (EXPLAIN, SchemaTests). Dropped where an earlier schema made it:
 -- one index entry less for each of the some nine audit rows an erased subject writes.
