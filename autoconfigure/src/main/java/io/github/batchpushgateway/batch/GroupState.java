@@ -285,21 +285,13 @@ final class GroupState {
 	}
 
 	/**
-	 * Merges the outcomes a target holds for the group into its history, as {@link #absorb(GroupOutcomes)}
-	 * does; a history seeded for it counts as read from the repository at {@code now}.
-	 * @param held what the target holds
-	 * @param now the time of the read-back
-	 * @return the updated history
-	 */
-	synchronized JobHistory absorb(GroupOutcomes held, Instant now) {
-		this.history = seededHistory(now).with(held);
-		return this.history;
-	}
-
-	/**
-	 * The history, seeded from the repository on first use. A seed that read the job's newest
-	 * instances (and more) counts as the refresh of {@code now}: a group's first push does not
-	 * read the same rows again moments later.
+	 * The history, seeded from the repository on first use. A seed made here, as a push's state
+	 * is built, that read the job's newest instances (and more) counts as the refresh of
+	 * {@code now}: the same push does not read the same rows again. A seed made earlier, at the
+	 * read-back ahead of the group's first push ({@link #absorb}), does not: that read-back runs as
+	 * the job's start is held, and a short job's end pushed within the progress interval would
+	 * otherwise replace the group with a history from before its start, leaving out a run
+	 * another JVM sharing the repository ended meanwhile.
 	 */
 	private JobHistory seededHistory(Instant now) {
 		if (this.history == null) {

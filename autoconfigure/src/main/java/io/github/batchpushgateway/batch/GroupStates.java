@@ -162,7 +162,7 @@ final class GroupStates implements GroupStateSource {
 	public void absorb(PushGroup group, GroupOutcomes held) {
 		GroupState state = this.groups.get(group);
 		if (state != null) {
-			state.absorb(held, this.clock.instant());
+			state.absorb(held);
 		}
 	}
 
