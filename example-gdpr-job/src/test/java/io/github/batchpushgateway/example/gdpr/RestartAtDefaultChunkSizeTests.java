@@ -53,7 +53,13 @@ class RestartAtDefaultChunkSizeTests extends ErasureJobTestSupport {
 			.extracting((row) -> row.get("ID"))
 			.containsExactlyElementsOf(requests.subList(0, CHUNK_SIZE));
 		assertThat(this.shop.count("SELECT COUNT(DISTINCT request_id) FROM erasure_audit")).isEqualTo(CHUNK_SIZE);
-		assertThat(this.shop.count("SELECT COUNT(*) FROM notification_outbox")).isEqualTo(CHUNK_SIZE);
+		assertThat(this.shop.count("SELECT COUNT(*) FROM notification_outbox WHERE message = 'ERASURE_NOTICE'"))
+			.isEqualTo(CHUNK_SIZE);
+		// verified with their chunk, each confirmation committed with its erasure
+		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_request WHERE verified_at IS NOT NULL"))
+			.isEqualTo(CHUNK_SIZE);
+		assertThat(this.shop.count("SELECT COUNT(*) FROM notification_outbox WHERE message = 'ERASURE_CONFIRMATION'"))
+			.isEqualTo(CHUNK_SIZE);
 		assertThat(this.shop.count("SELECT COUNT(*) FROM customer")).isEqualTo(subjects - CHUNK_SIZE);
 
 		// when
@@ -73,6 +79,10 @@ class RestartAtDefaultChunkSizeTests extends ErasureJobTestSupport {
 		assertThat(this.shop.count(
 				"SELECT COUNT(*) FROM notification_outbox WHERE message = 'ERASURE_NOTICE' AND status = 'SENT'"))
 			.isEqualTo(subjects);
+		assertThat(this.shop.count(
+				"SELECT COUNT(*) FROM notification_outbox WHERE message = 'ERASURE_CONFIRMATION' AND status = 'SENT'"))
+			.isEqualTo(subjects);
+		assertThat(this.shop.count("SELECT COUNT(*) FROM erasure_request WHERE verified_at IS NULL")).isZero();
 	}
 
 }

@@ -25,8 +25,9 @@ import org.springframework.util.Assert;
 /**
  * Writer of the erase step: processes the requests of the chunk through {@link ChunkEraser},
  * all of them in the chunk's transaction (one commit per chunk, {@code gdpr.erasure.chunk-size}
- * subjects, the common case erased together with a few statements per table), their audit
- * rows inserted as one JDBC batch at the end of the chunk
+ * subjects, the common case erased together with a few statements per table), then the chunk's
+ * completed erasures verified ({@link ChunkVerification}) while their pages are in the
+ * database's cache, their audit rows inserted as one JDBC batch at the end of the chunk
  * ({@link ErasureAudit#batched(Runnable)}), inside one savepoint so that a failed attempt
  * leaves nothing of the chunk behind before it is retried: a retry starts from the state
  * before the chunk, and a subject erased
@@ -48,6 +49,8 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private final ChunkEraser eraser;
 
+	private final ChunkVerification verification;
+
 	private final ErasureAudit audit;
 
 	private final TransactionTemplate savepoint;
@@ -62,14 +65,16 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private @Nullable StepExecution stepExecution;
 
-	public SubjectErasureWriter(ChunkEraser eraser, ErasureAudit audit,
+	public SubjectErasureWriter(ChunkEraser eraser, ChunkVerification verification, ErasureAudit audit,
 			PlatformTransactionManager transactionManager, ErasureRunStatistics statistics, BatchMeters meters) {
 		Assert.notNull(eraser, "'eraser' must not be null");
+		Assert.notNull(verification, "'verification' must not be null");
 		Assert.notNull(audit, "'audit' must not be null");
 		Assert.notNull(transactionManager, "'transactionManager' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
 		Assert.notNull(meters, "'meters' must not be null");
 		this.eraser = eraser;
+		this.verification = verification;
 		this.audit = audit;
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
@@ -100,7 +105,11 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private List<ErasureOutcome> erase(List<Long> requestIds, long jobExecutionId) {
 		try {
-			return this.eraser.erase(requestIds, jobExecutionId);
+			List<ErasureOutcome> outcomes = this.eraser.erase(requestIds, jobExecutionId);
+			// in the chunk's savepoint, its errors taken as the erasure's: a chunk retried or
+			// written again one request at a time is verified again
+			this.verification.verifyCompleted(requestIds);
+			return outcomes;
 		}
 		catch (TransientDataAccessException ex) {
 			throw new TransientErasureException(requestIds, ErrorCodes.of(ex));
@@ -124,8 +133,9 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 		for (Processed processed : this.uncommitted) {
 			this.statistics.count(processed.outcome());
 			Timer.builder(DURATION_METER)
-				.description("Time this execution took to process one erasure request (checks, then erasure, hold "
-						+ "or refusal; its chunk's time divided by its requests), for requests whose chunk committed.")
+				.description("Time this execution took to process one erasure request (checks, then erasure and its "
+						+ "verification, hold or refusal; its chunk's time divided by its requests), for requests whose "
+						+ "chunk committed.")
 				.register(this.meters.registry())
 				.record(processed.nanos(), TimeUnit.NANOSECONDS);
 		}

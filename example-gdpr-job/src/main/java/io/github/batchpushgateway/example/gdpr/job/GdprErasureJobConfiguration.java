@@ -33,6 +33,7 @@ import io.github.batchpushgateway.example.gdpr.notification.TransientDeliveryExc
 import io.github.batchpushgateway.example.gdpr.notification.UndeliverableNotifications;
 import io.github.batchpushgateway.example.gdpr.retention.RetentionSweepTasklet;
 import io.github.batchpushgateway.example.gdpr.verification.ErasureVerificationTasklet;
+import io.github.batchpushgateway.example.gdpr.verification.ErasureVerifier;
 import io.github.batchpushgateway.example.gdpr.verification.ResidualData;
 import io.github.batchpushgateway.micrometer.BatchMeters;
 
@@ -116,17 +117,20 @@ public class GdprErasureJobConfiguration {
 	 * the retries, is isolated by writing the chunk again one subject per transaction, and skipped
 	 * (its request set to FAILED with an error code, tried again by later runs up to the attempts
 	 * cap) while the others go on; any other error fails the step, the chunk rolled back as a
-	 * whole, and a restart continues with the requests still waiting.
+	 * whole, and a restart continues with the requests still waiting. Each chunk's completed
+	 * erasures are verified in its transaction ({@link ErasureVerifier}), while its pages are
+	 * in the database's cache.
 	 */
 	@Bean
 	Step eraseSubjects(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcCursorItemReader<Long> erasureRequestReader, ChunkEraser eraser, ErasureAudit audit, JdbcClient jdbc,
-			ErasureRunStatistics statistics, GdprProperties properties, BatchMeters meters) {
+			JdbcCursorItemReader<Long> erasureRequestReader, ChunkEraser eraser, ErasureVerifier verifier,
+			ErasureAudit audit, JdbcClient jdbc, ErasureRunStatistics statistics, GdprProperties properties,
+			BatchMeters meters) {
 		GdprProperties.Erasure erasure = properties.getErasure();
 		return new StepBuilder("eraseSubjects", jobRepository).<Long, Long>chunk(erasure.getChunkSize())
 			.transactionManager(transactionManager)
 			.reader(erasureRequestReader)
-			.writer(new SubjectErasureWriter(eraser, audit, transactionManager, statistics, meters))
+			.writer(new SubjectErasureWriter(eraser, verifier, audit, transactionManager, statistics, meters))
 			.faultTolerant()
 			.retryPolicy(RetryPolicy.builder()
 				.includes(TransientDataAccessException.class)
@@ -178,10 +182,13 @@ public class GdprErasureJobConfiguration {
 	}
 
 	/**
-	 * Delivers the requesters' erasure confirmations, which {@code verifyErasure} queues only for
-	 * erasures it found complete: nobody is told "erased" while data of theirs is still there.
-	 * When verification fails the job stops before this step; the confirmations of the requests
-	 * it did verify go out with the next run's {@code notifyRecipients}.
+	 * Delivers the requesters' erasure confirmations queued since {@code notifyRecipients} ran.
+	 * Verification queues one only for an erasure it found complete, so nobody is told "erased"
+	 * while data of theirs is still there: the erase step's verifications, whose confirmations
+	 * {@code notifyRecipients} delivers with the recipients' notifications, and
+	 * {@code verifyErasure}'s, delivered here. When {@code verifyErasure} fails the job stops
+	 * before this step; the confirmations of the requests it did verify go out with the next
+	 * run's {@code notifyRecipients}.
 	 */
 	@Bean
 	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -235,16 +242,25 @@ public class GdprErasureJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * Verifies what the erase step left unverified: erasures with personal data left, which it
+	 * fails with the job, and those a crash left completed between the erase step's chunks and
+	 * their verification.
+	 */
 	@Bean
 	Step verifyErasure(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			ResidualData residualData, ErasureRunStatistics statistics, Clock clock, NotificationQueue notificationQueue,
-			GdprProperties properties) {
+			ErasureVerifier verifier, ErasureRunStatistics statistics, GdprProperties properties) {
 		return new StepBuilder("verifyErasure", jobRepository)
-			.tasklet(new ErasureVerificationTasklet(jdbc, residualData, transactionManager, statistics, clock,
-					notificationQueue, properties.getNotifications().getRequesterEndpoint(), jobRepository,
-					properties.getErasure().getChunkSize()),
-					transactionManager)
+			.tasklet(new ErasureVerificationTasklet(jdbc, verifier, transactionManager, statistics, jobRepository,
+					properties.getErasure().getChunkSize()), transactionManager)
 			.build();
+	}
+
+	@Bean
+	ErasureVerifier erasureVerifier(JdbcClient jdbc, ResidualData residualData, Clock clock,
+			NotificationQueue notificationQueue, GdprProperties properties) {
+		return new ErasureVerifier(jdbc, residualData, clock, notificationQueue,
+				properties.getNotifications().getRequesterEndpoint());
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -37,6 +38,8 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -51,7 +54,9 @@ class SubjectErasureWriterTests {
 
 	private final BatchMeters meters = new BatchMeters((execution) -> true);
 
-	private final SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser,
+	private final ChunkVerification verification = mock(ChunkVerification.class);
+
+	private final SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, this.verification,
 			new ErasureAudit(new JdbcTemplate(), Clock.systemUTC()),
 			new ResourcelessTransactionManager(), this.statistics, this.meters);
 
@@ -82,6 +87,45 @@ class SubjectErasureWriterTests {
 	}
 
 	@Test
+	void theChunksRequestsAreVerifiedAfterTheirErasureEachTimeTheChunkIsWritten() {
+		// given
+		startStep(1);
+		given(this.eraser.erase(eq(List.of(11L, 12L)), anyLong()))
+			.willReturn(List.of(ErasureOutcome.COMPLETED, ErasureOutcome.ON_HOLD));
+
+		// when: written, rolled back by a retry, written again
+		this.writer.beforeChunk(Chunk.of(11L, 12L));
+		this.writer.write(Chunk.of(11L, 12L));
+		this.writer.write(Chunk.of(11L, 12L));
+
+		// then
+		InOrder inOrder = inOrder(this.eraser, this.verification);
+		for (int write = 0; write < 2; write++) {
+			inOrder.verify(this.eraser).erase(eq(List.of(11L, 12L)), anyLong());
+			inOrder.verify(this.verification).verifyCompleted(List.of(11L, 12L));
+		}
+	}
+
+	@Test
+	void aFailedVerificationFailsTheChunkAsAFailedErasureDoes() {
+		// given
+		StepExecution run = startStep(1);
+		given(this.eraser.erase(eq(List.of(11L)), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
+		willThrow(new TransientDataAccessResourceException("lock")).given(this.verification)
+			.verifyCompleted(List.of(11L));
+
+		// when
+		this.writer.beforeChunk(Chunk.of(11L));
+		assertThatExceptionOfType(TransientErasureException.class).isThrownBy(() -> this.writer.write(Chunk.of(11L)))
+			.withMessageNotContaining("lock");
+		this.writer.onChunkError(new TransientErasureException(List.of(11L), "lock"), Chunk.of(11L));
+
+		// then
+		assertThat(durations(run)).isNull();
+		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 0L);
+	}
+
+	@Test
 	void requestOfAFailedChunkIsNeitherCountedNorTimed() {
 		// given
 		StepExecution run = startStep(1);
@@ -105,7 +149,7 @@ class SubjectErasureWriterTests {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		jdbc.execute("CREATE TABLE erased (request_id BIGINT)");
 		JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
-		SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, audit(jdbc), transactionManager,
+		SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, this.verification, audit(jdbc), transactionManager,
 				this.statistics, this.meters);
 		StepExecution run = new StepExecution("eraseSubjects",
 				new JobExecution(1L, new JobInstance(1L, "gdprErasureJob"), new JobParameters()));
@@ -172,7 +216,7 @@ class SubjectErasureWriterTests {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
 		ErasureAudit audit = audit(jdbc);
-		SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, audit, transactionManager,
+		SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, this.verification, audit, transactionManager,
 				this.statistics, this.meters);
 		StepExecution run = new StepExecution("eraseSubjects",
 				new JobExecution(1L, new JobInstance(1L, "gdprErasureJob"), new JobParameters()));

@@ -107,9 +107,10 @@ class ErasureVerificationTaskletTests {
 
 	private void verify(ResidualData residualData, int requestsPerTransaction) {
 		StepExecution step = MetaDataInstanceFactory.createStepExecution();
-		new ErasureVerificationTasklet(this.jdbc, residualData, new JdbcTransactionManager(this.dataSource),
-				new ErasureRunStatistics(), this.clock, new NotificationQueue(this.jdbc, this.clock), "mailto:replies",
-				mock(JobRepository.class), requestsPerTransaction)
+		ErasureVerifier verifier = new ErasureVerifier(this.jdbc, residualData, this.clock,
+				new NotificationQueue(this.jdbc, this.clock), "mailto:replies");
+		new ErasureVerificationTasklet(this.jdbc, verifier, new JdbcTransactionManager(this.dataSource),
+				new ErasureRunStatistics(), mock(JobRepository.class), requestsPerTransaction)
 			.execute(new StepContribution(step), new ChunkContext(new StepContext(step)));
 	}
 
