@@ -100,8 +100,10 @@ def medians():
 
     print()
     print("Per step (median seconds, and milliseconds per unit of the step's work; \"x first\" compares"
-          " the time per unit with the smallest size of the same build: flat is 1.0)")
-    print("  %-16s %9s %-19s %9s %8s %-17s %9s %8s" % ("build", "customers", "step", "s", "units", "unit", "ms/unit", "x first"))
+          " the time per unit with the smallest size of the same build: flat is 1.0; \"runs\" is the lowest"
+          " and highest time per unit of the runs, what one run of that size can move)")
+    print("  %-16s %9s %-19s %9s %8s %-17s %9s %8s  %s"
+          % ("build", "customers", "step", "s", "units", "unit", "ms/unit", "x first", "runs"))
     for build in builds:
         sizes = sorted(c for b, c in groups if b == build)
         first = {}
@@ -116,16 +118,22 @@ def medians():
                     seconds = median(r[key] for r in pushes)
                     units = median(r["pushes"] for r in pushes)
                     unit = "push"
+                    each = [1000 * r[key] / r["pushes"] for r in pushes if r["pushes"]]
                 else:
                     seconds = median(r["steps"][step]["seconds"] for r in runs)
                     units = median(r["steps"][step]["units"] for r in runs)
+                    each = [1000 * r["steps"][step]["seconds"] / r["steps"][step]["units"] for r in runs
+                            if r["steps"][step]["units"]]
                 per_unit = 1000 * seconds / units if unit and units else None
+                # a short step's time per unit moves with what lands in it (a collection of the heap
+                # takes a third of verification's second at 100,000 customers in one run, none in the next)
+                spread = "%.2f-%.2f" % (min(each), max(each)) if unit and len(each) > 1 else ""
                 if per_unit is not None:
                     first.setdefault(step, per_unit)
                 ratio = "%.2f" % (per_unit / first[step]) if per_unit is not None and first[step] else "-"
-                print("  %-16s %9d %-19s %9.2f %8s %-17s %9s %8s" % (
+                print("  %-16s %9d %-19s %9.2f %8s %-17s %9s %8s  %s" % (
                     build, customers, step, seconds, "-" if not unit else "%d" % units, unit or "-",
-                    "-" if per_unit is None else "%.2f" % per_unit, ratio))
+                    "-" if per_unit is None else "%.2f" % per_unit, ratio, spread))
 
 
 if __name__ == "__main__":
