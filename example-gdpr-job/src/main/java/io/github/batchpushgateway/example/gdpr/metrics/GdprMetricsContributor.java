@@ -32,8 +32,8 @@ import org.springframework.util.Assert;
 /**
  * Adds the data-protection metrics to the erasure job's Pushgateway group, at every push the
  * starter makes (job start, step ends, progress, job end). Each value is a count kept per
- * status in the database, an indexed {@code COUNT}/{@code MIN} or a count the steps kept, so
- * a push stays cheap however large the tables are.
+ * status or per due day in the database, an indexed {@code COUNT} or first index entry, or a
+ * count the steps kept, so a push stays cheap however large the tables are.
  *
  * <p>Times are exported as timestamps, not ages: the gateway keeps the last pushed value, so
  * an age would stop growing when the job stops running and a deadline alert would never fire,
