@@ -76,14 +76,16 @@ abstract class ErasureJobTestSupport {
 	/**
 	 * Whatever the test did (a failed chunk, a restart, a skip, a message given up, another
 	 * system's write), the counts the metrics read are the rows', each request's replies
-	 * out, which the retention sweep and its metric read, are its messages', and the audit
-	 * totals the metrics read are the audit rows'.
+	 * out, which the retention sweep and its metric read, are its messages', the audit
+	 * totals the metrics read are the audit rows', and the overdue requests and restricted
+	 * invoices counted per due day are the rows'.
 	 */
 	@AfterEach
 	void statusCountsAreTheRows() {
 		KeptStatusCounts.assertEqualToRows(this.jdbc);
 		KeptRequesterReplies.assertEqualToOutbox(this.jdbc);
 		KeptAuditTotals.assertEqualToAuditRows(this.jdbc);
+		KeptDueCounts.assertEqualToRows(this.jdbc);
 	}
 
 	/**

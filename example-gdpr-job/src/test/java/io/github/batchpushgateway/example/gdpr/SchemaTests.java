@@ -183,6 +183,46 @@ class SchemaTests {
 	}
 
 	@Test
+	void startReadsNoRequestAndNoInvoiceOnceTheDueCountsAreKept() throws IOException {
+		// given: the counts per due day kept, and open requests and restricted invoices due
+		JdbcClient jdbc = schemaOnly();
+		for (int i = 0; i < 50; i++) {
+			jdbc.sql("""
+					INSERT INTO erasure_request (subject_id, ground, received_at, due_on, status)
+					VALUES (RANDOM_UUID(), 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, CURRENT_DATE, 'VERIFIED')""").update();
+			jdbc.sql("""
+					INSERT INTO invoice (number, issued_on, billing_name, billing_street, billing_postal_code, billing_city,
+					billing_country, total_cents, retain_until, restricted)
+					VALUES (?, CURRENT_DATE, 'A. Name', '1 Street', '12345', 'Berlin', 'DE', 1000, CURRENT_DATE, TRUE)""")
+				.param("INV-" + i)
+				.update();
+		}
+		List<String> migrations = Arrays.stream(new ClassPathResource("schema.sql").getContentAsString(StandardCharsets.UTF_8)
+			.split(";"))
+			.map(String::strip)
+			.filter((statement) -> statement.contains("INSERT INTO due_count"))
+			.map((statement) -> statement.substring(statement.indexOf("INSERT INTO")))
+			.toList();
+
+		// when: the counts made at a start with the triggers there (EXPLAIN ANALYZE runs each statement), and
+		// at the first start of a database from before them
+		List<String> kept = migrations.stream().map((migration) -> analyzed(jdbc, migration)).toList();
+		KeptDueCounts.assertEqualToRows(jdbc);
+		jdbc.sql("DROP TRIGGER erasure_request_due_count").update();
+		jdbc.sql("DROP TRIGGER invoice_due_count").update();
+		jdbc.sql("DELETE FROM due_count").update();
+		List<String> before = migrations.stream().map((migration) -> analyzed(jdbc, migration)).toList();
+
+		// then: with the triggers there, no request and no invoice is read; before them, each is read once
+		assertThat(kept).hasSize(2);
+		assertThat(kept.get(0)).contains("(\"R\".\"DUE_ON\" IS NOT NULL) WHERE");
+		assertThat(kept.get(1)).contains("(\"I\".\"RETAIN_UNTIL\" IS NOT NULL) WHERE");
+		assertThat(before.get(0)).contains("(\"R\".\"DUE_ON\" IS NOT NULL) /* scanCount: 51 */ WHERE");
+		assertThat(before.get(1)).contains("(\"I\".\"RETAIN_UNTIL\" IS NOT NULL) /* scanCount: 51 */ WHERE");
+		KeptDueCounts.assertEqualToRows(jdbc);
+	}
+
+	@Test
 	void auditRowsAreNotIndexedByExecutionAndVerificationFindsARequestsRowsByTheRequest() {
 		// given: a database an earlier schema made, with its index on the audit's execution, and two runs' audit rows
 		JdbcDataSource dataSource = new JdbcDataSource();

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.batchpushgateway.example.gdpr.metrics.DueCountTrigger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code status_count} and the requests' replies out after a process is killed
+ * {@code status_count}, {@code due_count} and the requests' replies out after a process is killed
  * ({@code SIGKILL}) in the middle of a transaction that changed statuses, with its uncommitted
  * changes already in the H2 file: the database takes the counts' changes back with the rows'
  * when it opens again.
@@ -60,6 +63,9 @@ class StatusCountsAfterKillTests {
 		assertThat(jdbc.sql("SELECT COUNT(*) FROM erasure_request WHERE requester_replies_out > 0").query(Long.class).single())
 			.isZero();
 		KeptRequesterReplies.assertEqualToOutbox(jdbc);
+		assertThat(KeptDueCounts.kept(jdbc)).containsOnly(
+				Map.entry(List.of(DueCountTrigger.OPEN_REQUEST, LocalDate.of(2026, 12, 31)), (long) REQUESTS));
+		KeptDueCounts.assertEqualToRows(jdbc);
 	}
 
 	/**
@@ -76,8 +82,9 @@ class StatusCountsAfterKillTests {
 			new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
 			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 				statement.executeUpdate("""
-						INSERT INTO erasure_request (subject_id, ground, received_at, status)
-						SELECT RANDOM_UUID(), 'CONSENT_WITHDRAWN', CURRENT_TIMESTAMP, 'VERIFIED' FROM SYSTEM_RANGE(1, %d)"""
+						INSERT INTO erasure_request (subject_id, ground, received_at, due_on, status)
+						SELECT RANDOM_UUID(), 'CONSENT_WITHDRAWN', CURRENT_TIMESTAMP, DATE '2026-12-31', 'VERIFIED'
+						FROM SYSTEM_RANGE(1, %d)"""
 					.formatted(REQUESTS));
 				statement.executeUpdate("""
 						INSERT INTO notification_outbox (request_id, recipient_key, message, endpoint, status, created_at)

@@ -32,8 +32,8 @@ import org.springframework.util.Assert;
 /**
  * Adds the data-protection metrics to the erasure job's Pushgateway group, at every push the
  * starter makes (job start, step ends, progress, job end). Each value is a count kept per
- * status in the database, an indexed {@code COUNT}/{@code MIN} or a count the steps kept, so
- * a push stays cheap however large the tables are.
+ * status or per due day in the database, an indexed {@code COUNT} or first index entry, or a
+ * count the steps kept, so a push stays cheap however large the tables are.
  *
  * <p>Times are exported as timestamps, not ages: the gateway keeps the last pushed value, so
  * an age would stop growing when the job stops running and a deadline alert would never fire,
@@ -53,9 +53,10 @@ import org.springframework.util.Assert;
  * is gone), not for every subject of the run; the run's audited records are read from the
  * totals per execution kept with the audit rows ({@link RunAuditTotals}); the
  * {@link IntegrityCensus} takes one index lookup per distinct status; the deadlines are the
- * first index entry per open status ({@link OpenRequestDeadlines}). What is left grows with
- * backlogs a healthy shop keeps near zero, not with its size: the overdue requests and the
- * expired invoices not swept yet, each an index range of those rows alone.
+ * first index entry per open status ({@link OpenRequestDeadlines}); the overdue requests and
+ * the expired invoices not swept yet are read from the counts per due day
+ * {@link DueCountTrigger} keeps with the rows ({@link DueCounts}): the days before today that
+ * some row is due on, not the rows themselves.
  *
  * <p>What a run does as it happens, and only for its current execution (notifications by
  * recipient and outcome, time per request), the writers record through the starter's
@@ -102,6 +103,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private final OpenRequestDeadlines deadlines;
 
+	private final DueCounts dueCounts;
+
 	public GdprMetricsContributor(String jobName, JdbcClient jdbc, ResidualData residualData,
 			ErasureRunStatistics statistics, Clock clock, SuppressionKeys suppressionKeys, IntegrityCensus census) {
 		Assert.hasText(jobName, "'jobName' must not be empty");
@@ -120,6 +123,7 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 		this.census = census;
 		this.auditTotals = new RunAuditTotals(jdbc);
 		this.deadlines = new OpenRequestDeadlines(jdbc);
+		this.dueCounts = new DueCounts(jdbc);
 	}
 
 	@Override
@@ -189,8 +193,8 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 
 	private MetricSnapshot retentionExpired(StatusCounts counts) {
 		Map<String, Long> byTable = new LinkedHashMap<>();
-		byTable.put("invoice", count("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?",
-				LocalDate.now(this.clock)));
+		// counted per retention day with the rows: the days before today, not every expired invoice
+		byTable.put("invoice", this.dueCounts.before(DueCountTrigger.RESTRICTED_INVOICE, LocalDate.now(this.clock)));
 		// counted with the rows: as an index range, the run's answered requests between its
 		// confirmations and its retention sweep (45,000 at 1,000,000 demo customers) at each push
 		long contacts = 0;
@@ -224,10 +228,6 @@ public class GdprMetricsContributor implements JobMetricsContributor {
 			.value(records)
 			.build()));
 		return gauge.build();
-	}
-
-	private long count(String sql, Object... params) {
-		return this.jdbc.sql(sql).params(params).query(Long.class).single();
 	}
 
 	private double epochSeconds(LocalDateTime time) {

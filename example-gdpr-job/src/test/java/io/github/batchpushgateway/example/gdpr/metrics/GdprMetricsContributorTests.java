@@ -1,6 +1,7 @@
 package io.github.batchpushgateway.example.gdpr.metrics;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.UUID;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What {@link GdprMetricsContributor} reports about its own cost (every push of an execution
  * counted, in wall and in CPU time, whichever object of the execution the push hands over), and
- * the requester addresses kept after the reply, read from the counts kept with the rows.
+ * the requester addresses kept after the reply, the overdue requests and the expired invoices,
+ * read from the counts kept with the rows.
  */
 class GdprMetricsContributorTests {
 
@@ -82,6 +84,64 @@ class GdprMetricsContributorTests {
 
 		// then
 		assertThat(gauge(metrics, "gdpr_retention_expired_records", "erasure_request")).isEqualTo(2);
+	}
+
+	@Test
+	void overdueRequestsAndExpiredInvoicesAreTheRowsPastTheirDayCountedWithTheRows() {
+		// given: open requests overdue, due today and later, an answered one overdue; restricted invoices
+		// past retention, ending today and later, and one past retention that is not restricted
+		LocalDate today = LocalDate.now();
+		dueRequest("RECEIVED", today.minusDays(3));
+		dueRequest("VERIFIED", today.minusDays(3));
+		dueRequest("FAILED", today.minusDays(1));
+		dueRequest("VERIFIED", today);
+		dueRequest("VERIFIED", today.plusDays(9));
+		dueRequest("COMPLETED", today.minusDays(30));
+		invoice(true, today.minusYears(1));
+		invoice(true, today.minusDays(1));
+		invoice(true, today);
+		invoice(false, today.minusYears(1));
+
+		// when
+		Collection<MetricSnapshot> metrics = this.contributor.contribute(execution(1, CREATED));
+
+		// then: what counting the rows says
+		assertThat(gauge(metrics, "gdpr_erasure_requests_overdue")).isEqualTo(3)
+			.isEqualTo(counted("SELECT COUNT(*) FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'FAILED') AND due_on < ?", today));
+		assertThat(gauge(metrics, "gdpr_retention_expired_records", "invoice")).isEqualTo(2)
+			.isEqualTo(counted("SELECT COUNT(*) FROM invoice WHERE restricted = TRUE AND retain_until < ?", today));
+	}
+
+	private double counted(String sql, LocalDate today) {
+		return this.jdbc.sql(sql).param(today).query(Long.class).single();
+	}
+
+	private void dueRequest(String status, LocalDate dueOn) {
+		this.jdbc.sql("""
+				INSERT INTO erasure_request (subject_id, ground, received_at, due_on, status)
+				VALUES (RANDOM_UUID(), 'CONSENT_WITHDRAWN', LOCALTIMESTAMP, ?, ?)""")
+			.params(dueOn, status)
+			.update();
+	}
+
+	private void invoice(boolean restricted, LocalDate retainUntil) {
+		this.jdbc.sql("""
+				INSERT INTO invoice (number, issued_on, billing_name, billing_street, billing_postal_code, billing_city,
+				billing_country, total_cents, retain_until, restricted)
+				VALUES (LEFT(CAST(RANDOM_UUID() AS VARCHAR), 30), CURRENT_DATE, 'A. Name', '1 Street', '12345', 'Berlin', 'DE', 1000, ?, ?)""")
+			.params(retainUntil, restricted)
+			.update();
+	}
+
+	private static double gauge(Collection<MetricSnapshot> metrics, String name) {
+		return metrics.stream()
+			.filter((metric) -> metric.getMetadata().getPrometheusName().equals(name))
+			.map(GaugeSnapshot.class::cast)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no " + name))
+			.getDataPoints()
+			.get(0)
+			.getValue();
 	}
 
 	private long request(String status, String replyStatus) {

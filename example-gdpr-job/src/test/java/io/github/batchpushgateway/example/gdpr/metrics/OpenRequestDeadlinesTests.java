@@ -17,8 +17,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deadline metrics' values, read one open status at a time, and what H2 reads for them:
- * the first index entry per status, or the overdue requests alone, however many requests wait.
+ * The deadline metrics' values, and what H2 reads for them: the first index entry per open
+ * status, or the overdue requests' due days, however many requests wait.
  */
 class OpenRequestDeadlinesTests {
 
@@ -64,7 +64,27 @@ class OpenRequestDeadlinesTests {
 		// when, then
 		assertThat(scanned(OpenRequestDeadlines.OLDEST_RECEIVED, "'VERIFIED'")).isOne();
 		assertThat(scanned(OpenRequestDeadlines.NEXT_DUE, "'VERIFIED'", "DATE '" + TODAY + "'")).isOne();
-		assertThat(scanned(OpenRequestDeadlines.OVERDUE, "'VERIFIED'", "DATE '" + TODAY + "'")).isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void overdueRequestsAreReadAsTheirDueDaysNotOneByOne() {
+		// given: a backlog of 300 overdue requests due on three days, and requests due later
+		for (int i = 0; i < 300; i++) {
+			request(OpenRequestDeadlines.OPEN.get(i % 3), TODAY.minusDays(40).atStartOfDay(), TODAY.minusDays(1 + i % 3));
+			request("VERIFIED", TODAY.minusDays(5).atStartOfDay(), TODAY.plusDays(20 + i % 7));
+		}
+
+		// when
+		long overdue = this.deadlines.overdue(TODAY);
+
+		// then: the three days' counts (and the first day not counted), the same number as counting the rows
+		assertThat(overdue).isEqualTo(300)
+			.isEqualTo(this.jdbc.sql("SELECT COUNT(*) FROM erasure_request WHERE status IN ('RECEIVED', 'VERIFIED', 'FAILED') AND due_on < ?")
+				.param(TODAY)
+				.query(Long.class)
+				.single());
+		assertThat(scanned(DueCounts.BEFORE, "'" + DueCountTrigger.OPEN_REQUEST + "'", "DATE '" + TODAY + "'"))
+			.isLessThanOrEqualTo(4);
 	}
 
 	/**
