@@ -46,8 +46,29 @@ public final class JobMetricsSnapshotFactory {
 	 */
 	static final int CACHED_STEPS = 256;
 
+	/**
+	 * How many exit codes' families are kept: a job ends with a few exit codes; one that makes a
+	 * new exit code at every run gets its family built at every push rather than a growing map.
+	 */
+	static final int CACHED_EXIT_CODES = 64;
+
+	/**
+	 * How many jobs' step status families are kept, the last one of each: beyond that number a
+	 * job's family is built at every push.
+	 */
+	static final int CACHED_JOBS = 256;
+
 	/** The job's status labels, by {@link BatchStatus#ordinal()}. */
 	private static final Labels[] JOB_STATUS = statusLabels(Labels.EMPTY);
+
+	/**
+	 * The {@code batch_job_status} family for each status, by {@link BatchStatus#ordinal()}, made
+	 * at the first push that shows it. The family sorts and checks its nine samples' labels each
+	 * time it is made; there are only nine of them, and a snapshot cannot change once made. Filled
+	 * without a lock: two threads that make the same family at once make equal ones, and a
+	 * snapshot's fields are final, so another thread sees either one whole.
+	 */
+	private static final GaugeSnapshot[] JOB_STATUS_FAMILIES = new GaugeSnapshot[BatchStatus.values().length];
 
 	/**
 	 * Each family's name and help, by name. Made by a snapshot's builder at every push, they were
@@ -65,6 +86,20 @@ public final class JobMetricsSnapshotFactory {
 	 * not pay for.
 	 */
 	private final Map<String, StepLabels> stepLabels = new ConcurrentHashMap<>();
+
+	/**
+	 * The {@code batch_job_exit} family of each exit code. Its label is checked and sorted each
+	 * time it is made, the largest of the job's own pieces of a push's metrics; a job ends with
+	 * the same few exit codes.
+	 */
+	private final Map<String, InfoSnapshot> exitFamilies = new ConcurrentHashMap<>();
+
+	/**
+	 * The last {@code batch_step_status} family of each job, with the steps and statuses it shows:
+	 * a push whose steps show the same statuses as that family (a job whose steps complete, at
+	 * each end) shares it rather than make and sort nine samples per step again.
+	 */
+	private final Map<String, StepStatusFamily> stepStatusFamilies = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a factory that adds the metrics of the given contributors to every snapshot.
@@ -88,7 +123,7 @@ public final class JobMetricsSnapshotFactory {
 		addJobMetrics(metrics, state);
 		addEmptyRunMetric(metrics, state, steps);
 		if (shown != null && steps != null) {
-			addStepMetrics(metrics, steps);
+			addStepMetrics(metrics, steps, shown.getJobInstance().getJobName());
 			addContributedMetrics(metrics, shown);
 		}
 		return new MetricSnapshots(metrics);
@@ -138,9 +173,7 @@ public final class JobMetricsSnapshotFactory {
 			exitCode = "UNKNOWN";
 			start = null;
 		}
-		metrics.add(statusGauge("batch_job_status",
-				"Status of the running or last shown execution: 1 for its status, 0 for the others.", JOB_STATUS,
-				status));
+		metrics.add(jobStatusFamily(status));
 		metrics.add(gauge("batch_job_running", "Number of executions of the job running now.", state.running()));
 		if (start != null) {
 			metrics.add(gauge("batch_job_start_timestamp_seconds",
@@ -165,8 +198,7 @@ public final class JobMetricsSnapshotFactory {
 					"Last time an execution of the job made progress (a step started or ended, or a count moved), in seconds since the epoch.",
 					seconds(state.lastProgress())));
 		}
-		metrics.add(new InfoSnapshot(metadata("batch_job_exit", "Exit code of the running or last shown execution."),
-				List.of(InfoDataPointSnapshot.builder().labels(Labels.of("exit_code", exitCode)).build())));
+		metrics.add(exitFamily(exitCode));
 		JobSchedule schedule = state.schedule();
 		metrics.add(gauge("batch_job_progress_interval_seconds",
 				"How often a running execution pushes its state (its heartbeat).", seconds(schedule.progressInterval())));
@@ -217,12 +249,17 @@ public final class JobMetricsSnapshotFactory {
 				empty ? 1 : 0));
 	}
 
-	private void addStepMetrics(List<MetricSnapshot> metrics, ExecutionSteps shown) {
+	private void addStepMetrics(List<MetricSnapshot> metrics, ExecutionSteps shown, String jobName) {
 		List<StepSample> steps = shown.steps();
 		if (steps.isEmpty()) {
 			return;
 		}
-		List<GaugeDataPointSnapshot> status = new ArrayList<>(steps.size() * BatchStatus.values().length);
+		StepLabels[] labelsOfSteps = new StepLabels[steps.size()];
+		BatchStatus[] statuses = new BatchStatus[steps.size()];
+		for (int i = 0; i < labelsOfSteps.length; i++) {
+			labelsOfSteps[i] = stepLabels(steps.get(i).name());
+			statuses[i] = steps.get(i).status();
+		}
 		List<GaugeDataPointSnapshot> duration = new ArrayList<>(steps.size());
 		List<CounterDataPointSnapshot> read = new ArrayList<>(steps.size());
 		List<CounterDataPointSnapshot> written = new ArrayList<>(steps.size());
@@ -231,10 +268,10 @@ public final class JobMetricsSnapshotFactory {
 		List<CounterDataPointSnapshot> commits = new ArrayList<>(steps.size());
 		List<CounterDataPointSnapshot> rollbacks = new ArrayList<>(steps.size());
 		Instant now = Instant.now();
-		for (StepSample step : steps) {
-			StepLabels stepLabels = stepLabels(step.name());
+		for (int i = 0; i < labelsOfSteps.length; i++) {
+			StepSample step = steps.get(i);
+			StepLabels stepLabels = labelsOfSteps[i];
 			Labels labels = stepLabels.step();
-			addStatusDataPoints(status, stepLabels.byStatus(), step.status());
 			LocalDateTime start = step.start();
 			if (start != null) {
 				Instant end = (step.end() != null) ? instant(step.end()) : now;
@@ -252,8 +289,7 @@ public final class JobMetricsSnapshotFactory {
 			commits.add(counterPoint(labels, step.commits()));
 			rollbacks.add(counterPoint(labels, step.rollbacks()));
 		}
-		metrics.add(new GaugeSnapshot(metadata("batch_step_status",
-				"Status of each step of the current or last execution: 1 for its status, 0 for the others."), status));
+		metrics.add(stepStatusFamily(jobName, labelsOfSteps, statuses));
 		metrics.add(new GaugeSnapshot(metadata("batch_step_duration_seconds",
 				"Duration of each step of the current or last execution, so far while it runs."), duration));
 		metrics.add(new CounterSnapshot(metadata("batch_step_read_items",
@@ -341,6 +377,53 @@ public final class JobMetricsSnapshotFactory {
 		}
 	}
 
+	/** The {@code batch_job_status} family showing the given status, made once per status. */
+	private static GaugeSnapshot jobStatusFamily(BatchStatus status) {
+		GaugeSnapshot family = JOB_STATUS_FAMILIES[status.ordinal()];
+		if (family == null) {
+			family = statusGauge("batch_job_status",
+					"Status of the running or last shown execution: 1 for its status, 0 for the others.", JOB_STATUS,
+					status);
+			JOB_STATUS_FAMILIES[status.ordinal()] = family;
+		}
+		return family;
+	}
+
+	/** The {@code batch_job_exit} family of the exit code, kept for the first {@value #CACHED_EXIT_CODES}. */
+	private InfoSnapshot exitFamily(String exitCode) {
+		InfoSnapshot family = this.exitFamilies.get(exitCode);
+		if (family == null) {
+			family = new InfoSnapshot(metadata("batch_job_exit", "Exit code of the running or last shown execution."),
+					List.of(InfoDataPointSnapshot.builder().labels(Labels.of("exit_code", exitCode)).build()));
+			if (this.exitFamilies.size() < CACHED_EXIT_CODES) {
+				this.exitFamilies.putIfAbsent(exitCode, family);
+			}
+		}
+		return family;
+	}
+
+	/**
+	 * The {@code batch_step_status} family of the given steps and statuses: the job's last one
+	 * when it shows the same, else made and kept as the job's last (for the first
+	 * {@value #CACHED_JOBS} jobs).
+	 */
+	private GaugeSnapshot stepStatusFamily(String jobName, StepLabels[] steps, BatchStatus[] statuses) {
+		StepStatusFamily last = this.stepStatusFamilies.get(jobName);
+		if (last != null && last.shows(steps, statuses)) {
+			return last.family();
+		}
+		List<GaugeDataPointSnapshot> points = new ArrayList<>(steps.length * BatchStatus.values().length);
+		for (int i = 0; i < steps.length; i++) {
+			addStatusDataPoints(points, steps[i].byStatus(), statuses[i]);
+		}
+		GaugeSnapshot family = new GaugeSnapshot(metadata("batch_step_status",
+				"Status of each step of the current or last execution: 1 for its status, 0 for the others."), points);
+		if (last != null || this.stepStatusFamilies.size() < CACHED_JOBS) {
+			this.stepStatusFamilies.put(jobName, new StepStatusFamily(steps, statuses, family));
+		}
+		return family;
+	}
+
 	/** The step's labels, kept for the first {@value #CACHED_STEPS} step names. */
 	private StepLabels stepLabels(String step) {
 		StepLabels labels = this.stepLabels.get(step);
@@ -420,6 +503,30 @@ public final class JobMetricsSnapshotFactory {
 	private static double seconds(@Nullable Duration duration) {
 		Assert.notNull(duration, "'duration' must not be null");
 		return duration.toNanos() / 1e9;
+	}
+
+	/**
+	 * A {@code batch_step_status} family and what it shows.
+	 *
+	 * @param steps each step's labels, in the family's order: kept ones, so a step is told by identity
+	 * @param statuses each step's status
+	 * @param family the family
+	 */
+	private record StepStatusFamily(StepLabels[] steps, BatchStatus[] statuses, GaugeSnapshot family) {
+
+		/** Whether the family shows these steps in this order with these statuses. */
+		boolean shows(StepLabels[] steps, BatchStatus[] statuses) {
+			if (steps.length != this.steps.length) {
+				return false;
+			}
+			for (int i = 0; i < steps.length; i++) {
+				if (steps[i] != this.steps[i] || statuses[i] != this.statuses[i]) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	/**

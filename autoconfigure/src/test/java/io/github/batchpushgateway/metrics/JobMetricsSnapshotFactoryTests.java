@@ -246,6 +246,71 @@ class JobMetricsSnapshotFactoryTests {
 			.isEqualTo("Items read by each step of the current execution.");
 	}
 
+	@Test
+	void pushesShowingTheSameJobStatusExitCodeAndStepStatusesShareThoseFamiliesAndOthersShowTheirOwn() {
+		// given a finished run and a running execution of two steps, one completed, one failed
+		JobHistory history = JobHistory.EMPTY.with(finished(BatchStatus.FAILED, 3));
+		JobExecution running = PartitionedExecutions.running();
+		StepExecution load = PartitionedExecutions.manager(running, "load", 0);
+		StepExecution report = PartitionedExecutions.manager(running, "report", 1);
+		load.setStatus(BatchStatus.COMPLETED);
+		report.setStatus(BatchStatus.FAILED);
+
+		// when it is pushed twice alike, then once after a step's status changed
+		MetricSnapshots first = this.factory.create(new JobState(1, running, history, null, this.schedule));
+		MetricSnapshots second = this.factory.create(new JobState(1, running, history, null, this.schedule));
+		report.setStatus(BatchStatus.COMPLETED);
+		MetricSnapshots third = this.factory.create(new JobState(1, running, history, null, this.schedule));
+
+		// then pushes that show the same share the families; one that shows another status has its own
+		for (String family : List.of("batch_job_status", "batch_job_exit", "batch_step_status")) {
+			assertThat(find(second, family)).as(family).isSameAs(find(first, family));
+		}
+		assertThat(stepStatuses(second)).containsExactly("load=COMPLETED", "report=FAILED");
+		assertThat(find(third, "batch_step_status")).isNotSameAs(find(second, "batch_step_status"));
+		assertThat(stepStatuses(third)).containsExactly("load=COMPLETED", "report=COMPLETED");
+
+		// and a push that shows another job status or exit code shows its own
+		MetricSnapshots idle = this.factory.create(new JobState(0, null, history, null, this.schedule));
+		assertThat(statusShown(idle)).isEqualTo("FAILED");
+		assertThat(exitCode(idle)).isEqualTo("FAILED");
+		assertThat(statusShown(third)).isEqualTo("STARTED");
+		assertThat(exitCode(third)).isEqualTo("UNKNOWN");
+	}
+
+	@Test
+	void twoJobsPushedInTurnWithStepsOfTheSameNamesEachShowAndKeepTheirOwnStepStatuses() {
+		// given two jobs whose steps have the same names, and different statuses
+		JobExecution grid = PartitionedExecutions.running();
+		PartitionedExecutions.manager(grid, "load", 0).setStatus(BatchStatus.COMPLETED);
+		JobExecution other = new JobExecution(grid.getId() + 1000, new JobInstance(grid.getId() + 1000, "otherJob"),
+				new JobParameters());
+		other.setStartTime(PartitionedExecutions.START);
+		other.setStatus(BatchStatus.STARTED);
+		PartitionedExecutions.manager(other, "load", 0).setStatus(BatchStatus.FAILED);
+
+		// when each is pushed in turn, twice
+		MetricSnapshots gridFirst = this.factory.create(new JobState(1, grid, JobHistory.EMPTY, null, this.schedule));
+		MetricSnapshots otherFirst = this.factory.create(new JobState(1, other, JobHistory.EMPTY, null, this.schedule));
+		MetricSnapshots gridSecond = this.factory.create(new JobState(1, grid, JobHistory.EMPTY, null, this.schedule));
+		MetricSnapshots otherSecond = this.factory.create(new JobState(1, other, JobHistory.EMPTY, null, this.schedule));
+
+		// then each shows its own step's status, and each job's second push shares its first's family
+		assertThat(stepStatuses(otherFirst)).containsExactly("load=FAILED");
+		assertThat(stepStatuses(gridSecond)).containsExactly("load=COMPLETED");
+		assertThat(find(gridSecond, "batch_step_status")).isSameAs(find(gridFirst, "batch_step_status"));
+		assertThat(find(otherSecond, "batch_step_status")).isSameAs(find(otherFirst, "batch_step_status"));
+	}
+
+	/** Each step's status, as {@code step=STATUS}, in the family's order. */
+	private static List<String> stepStatuses(MetricSnapshots metrics) {
+		return ((GaugeSnapshot) find(metrics, "batch_step_status")).getDataPoints()
+			.stream()
+			.filter((point) -> point.getValue() == 1)
+			.map((point) -> point.getLabels().get("step") + "=" + point.getLabels().get("status"))
+			.toList();
+	}
+
 	/** A run of one step that read and wrote the given number of items. */
 	private static FinishedRun finished(BatchStatus status, long items) {
 		JobExecution execution = PartitionedExecutions.running();
