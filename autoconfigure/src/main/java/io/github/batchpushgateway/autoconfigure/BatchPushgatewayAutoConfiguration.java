@@ -2,12 +2,9 @@ package io.github.batchpushgateway.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
@@ -19,11 +16,8 @@ import io.github.batchpushgateway.batch.JdbcStepExecutions;
 import io.github.batchpushgateway.batch.JobNameFilter;
 import io.github.batchpushgateway.batch.PushGroupResolver;
 import io.github.batchpushgateway.batch.PushPipeline;
-import io.github.batchpushgateway.metrics.ItemMinimum;
 import io.github.batchpushgateway.metrics.JobMetricsContributor;
 import io.github.batchpushgateway.metrics.JobMetricsSnapshotFactory;
-import io.github.batchpushgateway.metrics.JobSchedule;
-import io.github.batchpushgateway.metrics.StartSchedule;
 import io.github.batchpushgateway.push.CompositePushListener;
 import io.github.batchpushgateway.push.MicrometerPushListener;
 import io.github.batchpushgateway.push.OutageLogger;
@@ -195,7 +189,7 @@ public final class BatchPushgatewayAutoConfiguration {
 		GracefulStop gracefulStop = (properties.isStopJobsOnShutdown() && repository != null)
 				? new GracefulStop(repository, jobRegistry.getIfUnique()) : null;
 		return new PushPipeline(settings, groups, repository, stepExecutions(repository, dataSource, environment),
-				snapshots, schedules(properties), targets::clients,
+				snapshots, new JobSchedules(properties), targets::clients,
 				() -> retryPolicy(properties.getRetry()), (client) -> {
 					// Each target logs its own outages, naming itself.
 					List<PushListener> all = new ArrayList<>();
@@ -217,52 +211,6 @@ public final class BatchPushgatewayAutoConfiguration {
 			.maxDelay(retry.getMaxDelay())
 			.predicate(PushRejectedException::isWorthRetrying)
 			.build();
-	}
-
-	private static Function<String, JobSchedule> schedules(BatchPushgatewayProperties properties) {
-		Duration progress = properties.getProgressInterval();
-		BatchPushgatewayProperties.Jobs jobs = properties.getJobs();
-		return (jobName) -> {
-			BatchPushgatewayProperties.JobSettings settings = jobs.overridesOf(jobName);
-			return new JobSchedule(progress,
-					setting(settings, BatchPushgatewayProperties.JobSettings::getExpectedInterval,
-							jobs.getExpectedInterval()),
-					setting(settings, BatchPushgatewayProperties.JobSettings::getStallTimeout, jobs.getStallTimeout()),
-					unlessZero(setting(settings, BatchPushgatewayProperties.JobSettings::getMaxDuration,
-							jobs.getMaxDuration())),
-					startSchedule(jobs, settings), itemMinimum(jobs, settings));
-		};
-	}
-
-	/** A minimum of 0 everywhere checks nothing: nothing is pushed, as by default. */
-	private static @Nullable ItemMinimum itemMinimum(BatchPushgatewayProperties.Jobs jobs,
-			BatchPushgatewayProperties.@Nullable JobSettings settings) {
-		long job = (settings != null && settings.getMinItems() != null) ? settings.getMinItems() : jobs.getMinItems();
-		ItemMinimum minimum = new ItemMinimum(job, (settings != null) ? settings.getStepMinItems() : Map.of());
-		return minimum.isChecked() ? minimum : null;
-	}
-
-	private static @Nullable StartSchedule startSchedule(BatchPushgatewayProperties.Jobs jobs,
-			BatchPushgatewayProperties.@Nullable JobSettings settings) {
-		String cron = (settings != null && settings.getSchedule() != null) ? settings.getSchedule() : jobs.getSchedule();
-		if (cron == null || cron.equals(StartSchedule.NONE)) {
-			return null;
-		}
-		ZoneId zone = (settings != null && settings.getTimeZone() != null) ? settings.getTimeZone() : jobs.getTimeZone();
-		Duration grace = setting(settings, BatchPushgatewayProperties.JobSettings::getGracePeriod, jobs.getGracePeriod());
-		return new StartSchedule(cron, (zone != null) ? zone : ZoneId.systemDefault(),
-				(grace != null) ? grace : jobs.getGracePeriod());
-	}
-
-	/** A maximum duration of 0 switches the check off: nothing is pushed, as for no limit. */
-	private static @Nullable Duration unlessZero(@Nullable Duration duration) {
-		return (duration != null && !duration.isZero()) ? duration : null;
-	}
-
-	private static @Nullable Duration setting(BatchPushgatewayProperties.@Nullable JobSettings settings,
-			Function<BatchPushgatewayProperties.JobSettings, @Nullable Duration> value, @Nullable Duration fallback) {
-		Duration own = (settings != null) ? value.apply(settings) : null;
-		return (own != null) ? own : fallback;
 	}
 
 	/**
