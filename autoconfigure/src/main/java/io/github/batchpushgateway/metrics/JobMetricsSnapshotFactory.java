@@ -436,6 +436,11 @@ public final class JobMetricsSnapshotFactory {
 		return labels;
 	}
 
+	/** Returns how many exit codes' families are kept, for tests. */
+	int cachedExitCodes() {
+		return this.exitFamilies.size();
+	}
+
 	/** Returns how many steps' labels are kept, for tests. */
 	int cachedSteps() {
 		return this.stepLabels.size();

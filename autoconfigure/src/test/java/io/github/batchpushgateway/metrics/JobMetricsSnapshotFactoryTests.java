@@ -302,6 +302,24 @@ class JobMetricsSnapshotFactoryTests {
 		assertThat(find(otherSecond, "batch_step_status")).isSameAs(find(otherFirst, "batch_step_status"));
 	}
 
+	@Test
+	void eachRunShowsItsOwnExitCodeWhenItsFamilyIsKeptAndBeyondTheKeptNumber() {
+		// given runs that end with more exit codes than the factory keeps families for
+		int codes = JobMetricsSnapshotFactory.CACHED_EXIT_CODES + 3;
+
+		// when each is pushed, twice
+		for (int i = 0; i < codes; i++) {
+			JobHistory history = JobHistory.EMPTY.with(new FinishedRun(Instant.parse("2026-01-01T02:00:00Z"),
+					Instant.parse("2026-01-01T02:01:00Z"), BatchStatus.COMPLETED, "CODE_" + i, null));
+			this.factory.create(new JobState(0, null, history, null, this.schedule));
+			MetricSnapshots metrics = this.factory.create(new JobState(0, null, history, null, this.schedule));
+
+			// then each push shows its own run's exit code, and the kept families stay bounded
+			assertThat(exitCode(metrics)).isEqualTo("CODE_" + i);
+		}
+		assertThat(this.factory.cachedExitCodes()).isEqualTo(JobMetricsSnapshotFactory.CACHED_EXIT_CODES);
+	}
+
 	/** Each step's status, as {@code step=STATUS}, in the family's order. */
 	private static List<String> stepStatuses(MetricSnapshots metrics) {
 		return ((GaugeSnapshot) find(metrics, "batch_step_status")).getDataPoints()
