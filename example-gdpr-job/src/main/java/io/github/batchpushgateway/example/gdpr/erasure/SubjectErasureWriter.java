@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.micrometer.BatchMeters;
 import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.listener.ChunkListener;
@@ -53,7 +55,11 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 
 	private final ErasureAudit audit;
 
+	private static final Log logger = LogFactory.getLog(SubjectErasureWriter.class);
+
 	private final TransactionTemplate savepoint;
+
+	private final TransactionTemplate verificationSavepoint;
 
 	static final String DURATION_METER = "gdpr.erasure.request.duration";
 
@@ -78,6 +84,8 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 		this.audit = audit;
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.verificationSavepoint = new TransactionTemplate(transactionManager);
+		this.verificationSavepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.statistics = statistics;
 		this.meters = meters;
 	}
@@ -106,9 +114,9 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 	private List<ErasureOutcome> erase(List<Long> requestIds, long jobExecutionId) {
 		try {
 			List<ErasureOutcome> outcomes = this.eraser.erase(requestIds, jobExecutionId);
-			// in the chunk's savepoint, its errors taken as the erasure's: a chunk retried or
-			// written again one request at a time is verified again
-			this.verification.verifyCompleted(requestIds);
+			// in the chunk's savepoint: a chunk retried or written again one request at a time is
+			// verified again
+			verify(requestIds);
 			return outcomes;
 		}
 		catch (TransientDataAccessException ex) {
@@ -119,6 +127,27 @@ public class SubjectErasureWriter implements ItemWriter<Long>, StepExecutionList
 		}
 		catch (DataAccessException ex) {
 			throw new SubjectErasureException(requestIds, ErrorCodes.of(ex));
+		}
+	}
+
+	/**
+	 * Verifies the chunk's completed erasures in a savepoint of their own. A transient error
+	 * retries the chunk, as one of the erasure does; any other error rolls the verification back
+	 * alone and leaves the requests to {@code verifyErasure}, which fails the job when they
+	 * cannot be verified there either: a verification that cannot be made (a confirmation that
+	 * cannot be stored, say) must not undo or skip the erasures it was to check.
+	 */
+	private void verify(List<Long> requestIds) {
+		try {
+			this.verificationSavepoint
+				.executeWithoutResult((status) -> this.verification.verifyCompleted(requestIds));
+		}
+		catch (TransientDataAccessException ex) {
+			throw ex;
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Verification of " + SubjectErasureException.describe(requestIds) + " in the erase step failed ("
+					+ ErrorCodes.of(ex) + "); left to verifyErasure");
 		}
 	}
 

@@ -115,7 +115,9 @@ public class ErasureVerifier implements ChunkVerification {
 				continue;
 			}
 			int verified = this.jdbc
-				.sql("UPDATE erasure_request SET verified_at = ? WHERE id = ? AND status = 'COMPLETED'")
+				.sql("""
+						UPDATE erasure_request SET verified_at = ?
+						WHERE id = ? AND status = 'COMPLETED' AND verified_at IS NULL""")
 				.params(now, request.id())
 				.update();
 			if (verified == 1 && request.requesterEmail() != null) {

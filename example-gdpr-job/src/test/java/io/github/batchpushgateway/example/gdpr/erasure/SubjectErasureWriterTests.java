@@ -23,8 +23,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -56,9 +56,16 @@ class SubjectErasureWriterTests {
 
 	private final ChunkVerification verification = mock(ChunkVerification.class);
 
+	// a real transaction manager: the writer takes savepoints, which a resourceless one has not
 	private final SubjectErasureWriter writer = new SubjectErasureWriter(this.eraser, this.verification,
-			new ErasureAudit(new JdbcTemplate(), Clock.systemUTC()),
-			new ResourcelessTransactionManager(), this.statistics, this.meters);
+			new ErasureAudit(new JdbcTemplate(), Clock.systemUTC()), new JdbcTransactionManager(inMemoryDatabase()),
+			this.statistics, this.meters);
+
+	private static JdbcDataSource inMemoryDatabase() {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:writer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		return dataSource;
+	}
 
 	@AfterEach
 	void releaseStepContexts() {
@@ -123,6 +130,22 @@ class SubjectErasureWriterTests {
 		// then
 		assertThat(durations(run)).isNull();
 		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 0L);
+	}
+
+	@Test
+	void aVerificationThatCannotBeMadeLeavesTheErasureToCommitAndTheRequestsToVerifyErasure() {
+		// given: the requester's confirmation cannot be stored
+		StepExecution run = startStep(1);
+		given(this.eraser.erase(eq(List.of(11L)), anyLong())).willReturn(List.of(ErasureOutcome.COMPLETED));
+		willThrow(new DataIntegrityViolationException("value too long")).given(this.verification)
+			.verifyCompleted(List.of(11L));
+
+		// when
+		writeAndCommit(11L);
+
+		// then: erased and counted, neither skipped nor failed
+		assertThat(durations(run).count()).isOne();
+		assertThat(this.statistics.snapshot()).containsEntry(Outcome.COMPLETED, 1L);
 	}
 
 	@Test
