@@ -23,6 +23,7 @@ import io.github.batchpushgateway.example.gdpr.erasure.UnprocessableSubjectExcep
 import io.github.batchpushgateway.example.gdpr.metrics.ErasureRunStatistics;
 import io.github.batchpushgateway.example.gdpr.metrics.GdprMetricsContributor;
 import io.github.batchpushgateway.example.gdpr.metrics.IntegrityCensus;
+import io.github.batchpushgateway.example.gdpr.notification.CommitsOnDiskFirst;
 import io.github.batchpushgateway.example.gdpr.notification.DeliveringOutboxReader;
 import io.github.batchpushgateway.example.gdpr.notification.Delivery;
 import io.github.batchpushgateway.example.gdpr.notification.NotificationDispatchWriter;
@@ -176,9 +177,10 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step notifyRecipients(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> outboxReader, RecipientNotifier recipientNotifier, JdbcClient jdbc,
-			GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters) {
+			GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters,
+			CommitsOnDiskFirst commitsOnDiskFirst) {
 		return dispatchStep("notifyRecipients", jobRepository, transactionManager, outboxReader, recipientNotifier,
-				jdbc, properties, clock, audit, meters);
+				jdbc, properties, clock, audit, meters, commitsOnDiskFirst);
 	}
 
 	/**
@@ -193,15 +195,16 @@ public class GdprErasureJobConfiguration {
 	@Bean
 	Step confirmErasures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcCursorItemReader<OutboxMessage> confirmationReader, RecipientNotifier recipientNotifier,
-			JdbcClient jdbc, GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters) {
+			JdbcClient jdbc, GdprProperties properties, Clock clock, ErasureAudit audit, BatchMeters meters,
+			CommitsOnDiskFirst commitsOnDiskFirst) {
 		return dispatchStep("confirmErasures", jobRepository, transactionManager, confirmationReader,
-				recipientNotifier, jdbc, properties, clock, audit, meters);
+				recipientNotifier, jdbc, properties, clock, audit, meters, commitsOnDiskFirst);
 	}
 
 	private static Step dispatchStep(String name, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, JdbcCursorItemReader<OutboxMessage> reader,
 			RecipientNotifier recipientNotifier, JdbcClient jdbc, GdprProperties properties, Clock clock,
-			ErasureAudit audit, BatchMeters meters) {
+			ErasureAudit audit, BatchMeters meters, CommitsOnDiskFirst commitsOnDiskFirst) {
 		GdprProperties.Notifications notifications = properties.getNotifications();
 		RetryPolicy retryPolicy = RetryPolicy.builder()
 			.includes(TransientDeliveryException.class)
@@ -211,12 +214,18 @@ public class GdprErasureJobConfiguration {
 			.build();
 		return new StepBuilder(name, jobRepository).<Delivery, Delivery>chunk(notifications.getChunkSize())
 			.transactionManager(transactionManager)
+			.listener(commitsOnDiskFirst)
 			.reader(new DeliveringOutboxReader(reader, recipientNotifier, retryPolicy))
 			.writer(new NotificationDispatchWriter(jdbc, clock,
 					new UndeliverableNotifications(jdbc, audit, notifications.getGiveUpAfterAttempts(),
 							notifications.getGiveUpAfter(), clock),
 					meters))
 			.build();
+	}
+
+	@Bean
+	CommitsOnDiskFirst commitsOnDiskFirst(DataSource dataSource) {
+		return new CommitsOnDiskFirst(dataSource);
 	}
 
 	@Bean
