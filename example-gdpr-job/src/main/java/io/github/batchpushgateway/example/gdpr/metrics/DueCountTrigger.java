@@ -50,7 +50,9 @@ public final class DueCountTrigger implements Trigger {
 
 	private static final String CREATE = "INSERT INTO due_count (kind, due_on, n) VALUES (?, ?, ?)";
 
-	private static final String DELETE_EMPTY = "DELETE FROM due_count WHERE kind = ? AND due_on = ? AND n = 0";
+	// below zero too: a row removed from a day with no count (one written before the trigger
+	// existed) must not leave a negative count behind
+	private static final String DELETE_EMPTY = "DELETE FROM due_count WHERE kind = ? AND due_on = ? AND n <= 0";
 
 	/** H2's error code of a unique index or primary key violation. */
 	private static final int DUPLICATE_KEY = 23505;
