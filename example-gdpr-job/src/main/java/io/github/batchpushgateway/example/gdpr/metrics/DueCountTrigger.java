@@ -1,11 +1,10 @@
 package io.github.batchpushgateway.example.gdpr.metrics;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 import org.h2.api.Trigger;
@@ -54,9 +53,6 @@ public final class DueCountTrigger implements Trigger {
 	// existed) must not leave a negative count behind
 	private static final String DELETE_EMPTY = "DELETE FROM due_count WHERE kind = ? AND due_on = ? AND n <= 0";
 
-	/** H2's error code of a unique index or primary key violation. */
-	private static final int DUPLICATE_KEY = 23505;
-
 	private String kind = "";
 
 	/** The day column. */
@@ -69,16 +65,18 @@ public final class DueCountTrigger implements Trigger {
 	public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
 			throws SQLException {
 		String table = tableName.toLowerCase(Locale.ROOT);
+		Map<String, Integer> columns = CountRows.columns(conn, schemaName, tableName);
+		String counts = "due_count of " + table;
 		switch (table) {
 			case "erasure_request" -> {
 				this.kind = OPEN_REQUEST;
-				this.day = position(conn, schemaName, tableName, "DUE_ON");
-				this.counted = position(conn, schemaName, tableName, "STATUS");
+				this.day = CountRows.position(columns, "DUE_ON", counts);
+				this.counted = CountRows.position(columns, "STATUS", counts);
 			}
 			case "invoice" -> {
 				this.kind = RESTRICTED_INVOICE;
-				this.day = position(conn, schemaName, tableName, "RETAIN_UNTIL");
-				this.counted = position(conn, schemaName, tableName, "RESTRICTED");
+				this.day = CountRows.position(columns, "RETAIN_UNTIL", counts);
+				this.counted = CountRows.position(columns, "RESTRICTED", counts);
 			}
 			default -> throw new SQLException("due_count is not kept for table " + tableName);
 		}
@@ -124,54 +122,11 @@ public final class DueCountTrigger implements Trigger {
 	// backlog; the row is locked by the update, so no other transaction adds to it meanwhile
 	private void remove(Connection conn, LocalDate day) throws SQLException {
 		add(conn, day, -1);
-		update(conn, DELETE_EMPTY, this.kind, day);
+		CountRows.update(conn, DELETE_EMPTY, this.kind, day);
 	}
 
 	private void add(Connection conn, LocalDate day, int delta) throws SQLException {
-		if (update(conn, ADD, delta, this.kind, day) == 0) {
-			create(conn, day, delta);
-		}
-	}
-
-	// a day no row was counted on: another transaction may create it at the same time, and
-	// then this one adds to it
-	private void create(Connection conn, LocalDate day, int delta) throws SQLException {
-		try {
-			update(conn, CREATE, this.kind, day, delta);
-		}
-		catch (SQLException ex) {
-			if (ex.getErrorCode() != DUPLICATE_KEY) {
-				throw ex;
-			}
-			update(conn, ADD, delta, this.kind, day);
-		}
-	}
-
-	private static int update(Connection conn, String sql, Object... params) throws SQLException {
-		try (PreparedStatement statement = conn.prepareStatement(sql)) {
-			for (int i = 0; i < params.length; i++) {
-				statement.setObject(i + 1, params[i]);
-			}
-			return statement.executeUpdate();
-		}
-	}
-
-	private static int position(Connection conn, String schemaName, String tableName, String column)
-			throws SQLException {
-		try (PreparedStatement statement = conn.prepareStatement("""
-				SELECT ORDINAL_POSITION FROM INFORMATION_SCHEMA.COLUMNS
-				WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?""")) {
-			statement.setString(1, schemaName);
-			statement.setString(2, tableName);
-			statement.setString(3, column);
-			try (ResultSet rs = statement.executeQuery()) {
-				if (!rs.next()) {
-					throw new SQLException("due_count of " + tableName + " needs its column " + column);
-				}
-				// a row holds the table's columns in their order, from 0
-				return rs.getInt(1) - 1;
-			}
-		}
+		CountRows.add(conn, ADD, new Object[] { delta, this.kind, day }, CREATE, new Object[] { this.kind, day, delta });
 	}
 
 }

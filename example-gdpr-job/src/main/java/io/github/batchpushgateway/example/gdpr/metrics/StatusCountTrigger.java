@@ -1,12 +1,9 @@
 package io.github.batchpushgateway.example.gdpr.metrics;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,9 +65,6 @@ public final class StatusCountTrigger implements Trigger {
 
 	private static final String CREATE = "INSERT INTO status_count (table_name, status, qualifier, n) VALUES (?, ?, ?, ?)";
 
-	/** H2's error code of a unique index or primary key violation. */
-	private static final int DUPLICATE_KEY = 23505;
-
 	private String table = "";
 
 	private int status;
@@ -87,7 +81,7 @@ public final class StatusCountTrigger implements Trigger {
 	@Override
 	public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
 			throws SQLException {
-		Map<String, Integer> columns = columns(conn, schemaName, tableName);
+		Map<String, Integer> columns = CountRows.columns(conn, schemaName, tableName);
 		this.table = tableName.toLowerCase(Locale.ROOT);
 		this.status = position(columns, "STATUS");
 		switch (this.table) {
@@ -147,58 +141,12 @@ public final class StatusCountTrigger implements Trigger {
 	}
 
 	private void add(Connection conn, Key key, int delta) throws SQLException {
-		if (update(conn, ADD, delta, key.table(), key.status(), key.qualifier()) == 0) {
-			create(conn, key, delta);
-		}
-	}
-
-	// a state no row was in before (the schema seeds the known ones): another transaction may
-	// create it at the same time, and then this one adds to it
-	private void create(Connection conn, Key key, int delta) throws SQLException {
-		try {
-			update(conn, CREATE, key.table(), key.status(), key.qualifier(), delta);
-		}
-		catch (SQLException ex) {
-			if (ex.getErrorCode() != DUPLICATE_KEY) {
-				throw ex;
-			}
-			update(conn, ADD, delta, key.table(), key.status(), key.qualifier());
-		}
-	}
-
-	private static int update(Connection conn, String sql, Object... params) throws SQLException {
-		try (PreparedStatement statement = conn.prepareStatement(sql)) {
-			for (int i = 0; i < params.length; i++) {
-				statement.setObject(i + 1, params[i]);
-			}
-			return statement.executeUpdate();
-		}
-	}
-
-	private static Map<String, Integer> columns(Connection conn, String schemaName, String tableName)
-			throws SQLException {
-		Map<String, Integer> columns = new HashMap<>();
-		try (PreparedStatement statement = conn.prepareStatement("""
-				SELECT COLUMN_NAME, ORDINAL_POSITION FROM INFORMATION_SCHEMA.COLUMNS
-				WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?""")) {
-			statement.setString(1, schemaName);
-			statement.setString(2, tableName);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					// a row holds the table's columns in their order, from 0
-					columns.put(rs.getString(1), rs.getInt(2) - 1);
-				}
-			}
-		}
-		return columns;
+		CountRows.add(conn, ADD, new Object[] { delta, key.table(), key.status(), key.qualifier() }, CREATE,
+				new Object[] { key.table(), key.status(), key.qualifier(), delta });
 	}
 
 	private int position(Map<String, Integer> columns, String column) throws SQLException {
-		Integer position = columns.get(column);
-		if (position == null) {
-			throw new SQLException("status_count of " + this.table + " needs its column " + column);
-		}
-		return position;
+		return CountRows.position(columns, column, "status_count of " + this.table);
 	}
 
 	private record Key(String table, String status, String qualifier) {
