@@ -27,6 +27,9 @@ final class JobSchedules implements Function<String, JobSchedule> {
 	 */
 	static final int KEPT_JOBS = 256;
 
+	/** What a job without overrides has of its own: nothing; never changed. */
+	private static final BatchPushgatewayProperties.JobSettings NO_OVERRIDES = new BatchPushgatewayProperties.JobSettings();
+
 	private final Duration progressInterval;
 
 	private final BatchPushgatewayProperties.Jobs jobs;
@@ -57,37 +60,34 @@ final class JobSchedules implements Function<String, JobSchedule> {
 	}
 
 	private JobSchedule scheduleOf(String jobName) {
-		BatchPushgatewayProperties.JobSettings settings = this.jobs.overridesOf(jobName);
-		Duration expected = (settings != null && settings.getExpectedInterval() != null)
-				? settings.getExpectedInterval() : this.jobs.getExpectedInterval();
-		Duration stall = (settings != null && settings.getStallTimeout() != null) ? settings.getStallTimeout()
-				: this.jobs.getStallTimeout();
-		Duration max = (settings != null && settings.getMaxDuration() != null) ? settings.getMaxDuration()
-				: this.jobs.getMaxDuration();
-		return new JobSchedule(this.progressInterval, expected, stall, unlessZero(max), startSchedule(settings),
-				itemMinimum(settings));
+		BatchPushgatewayProperties.JobSettings overrides = this.jobs.overridesOf(jobName);
+		BatchPushgatewayProperties.JobSettings own = (overrides != null) ? overrides : NO_OVERRIDES;
+		return new JobSchedule(this.progressInterval, either(own.getExpectedInterval(), this.jobs.getExpectedInterval()),
+				either(own.getStallTimeout(), this.jobs.getStallTimeout()),
+				unlessZero(either(own.getMaxDuration(), this.jobs.getMaxDuration())), startSchedule(own),
+				itemMinimum(own));
 	}
 
 	/** A minimum of 0 everywhere checks nothing: nothing is pushed, as by default. */
-	private @Nullable ItemMinimum itemMinimum(BatchPushgatewayProperties.@Nullable JobSettings settings) {
-		long job = (settings != null && settings.getMinItems() != null) ? settings.getMinItems()
-				: this.jobs.getMinItems();
-		ItemMinimum minimum = new ItemMinimum(job, (settings != null) ? settings.getStepMinItems() : Map.of());
+	private @Nullable ItemMinimum itemMinimum(BatchPushgatewayProperties.JobSettings own) {
+		ItemMinimum minimum = new ItemMinimum(either(own.getMinItems(), this.jobs.getMinItems()),
+				own.getStepMinItems());
 		return minimum.isChecked() ? minimum : null;
 	}
 
-	private @Nullable StartSchedule startSchedule(BatchPushgatewayProperties.@Nullable JobSettings settings) {
-		String cron = (settings != null && settings.getSchedule() != null) ? settings.getSchedule()
-				: this.jobs.getSchedule();
+	private @Nullable StartSchedule startSchedule(BatchPushgatewayProperties.JobSettings own) {
+		String cron = either(own.getSchedule(), this.jobs.getSchedule());
 		if (cron == null || cron.equals(StartSchedule.NONE)) {
 			return null;
 		}
-		ZoneId zone = (settings != null && settings.getTimeZone() != null) ? settings.getTimeZone()
-				: this.jobs.getTimeZone();
-		Duration grace = (settings != null && settings.getGracePeriod() != null) ? settings.getGracePeriod()
-				: this.jobs.getGracePeriod();
+		ZoneId zone = either(own.getTimeZone(), this.jobs.getTimeZone());
 		return new StartSchedule(cron, (zone != null) ? zone : ZoneId.systemDefault(),
-				(grace != null) ? grace : this.jobs.getGracePeriod());
+				either(own.getGracePeriod(), this.jobs.getGracePeriod()));
+	}
+
+	/** The job's own setting where it has one, else the setting of every job. */
+	private static <T extends @Nullable Object> T either(@Nullable T own, T everyJob) {
+		return (own != null) ? own : everyJob;
 	}
 
 	/** A maximum duration of 0 switches the check off: nothing is pushed, as for no limit. */
