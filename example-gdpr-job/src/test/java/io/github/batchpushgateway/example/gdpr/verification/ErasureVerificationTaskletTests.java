@@ -21,9 +21,7 @@ import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.MetaDataInstanceFactory;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +35,7 @@ import static org.mockito.Mockito.mock;
  */
 class ErasureVerificationTaskletTests {
 
-	private final JdbcDataSource dataSource = database();
+	private final JdbcDataSource dataSource = VerificationDatabase.create();
 
 	private final JdbcClient jdbc = JdbcClient.create(this.dataSource);
 
@@ -68,12 +66,12 @@ class ErasureVerificationTaskletTests {
 		// then: the first group is verified and confirmed, nothing after it
 		List<Long> requests = this.jdbc.sql("SELECT id FROM erasure_request ORDER BY id").query(Long.class).list();
 		assertThat(verified()).containsExactlyInAnyOrderElementsOf(requests.subList(0, 2));
-		assertThat(confirmed()).containsExactlyInAnyOrderElementsOf(requests.subList(0, 2));
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactlyInAnyOrderElementsOf(requests.subList(0, 2));
 
 		// and the next run verifies the rest, each confirmed once
 		verify(new ResidualData(this.jdbc));
 		assertThat(verified()).containsExactlyInAnyOrderElementsOf(requests);
-		assertThat(confirmed()).containsExactlyInAnyOrderElementsOf(requests);
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactlyInAnyOrderElementsOf(requests);
 	}
 
 	@Test
@@ -98,7 +96,7 @@ class ErasureVerificationTaskletTests {
 			.query(Long.class)
 			.list()).containsExactly(requests.get(1));
 		assertThat(verified()).containsExactlyInAnyOrder(requests.get(0), requests.get(2));
-		assertThat(confirmed()).containsExactlyInAnyOrder(requests.get(0), requests.get(2));
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactlyInAnyOrder(requests.get(0), requests.get(2));
 	}
 
 	private void verify(ResidualData residualData) {
@@ -126,18 +124,5 @@ class ErasureVerificationTaskletTests {
 		return this.jdbc.sql("SELECT id FROM erasure_request WHERE verified_at IS NOT NULL").query(Long.class).list();
 	}
 
-	/** The requests with a confirmation queued, once per confirmation. */
-	private List<Long> confirmed() {
-		return this.jdbc.sql("SELECT request_id FROM notification_outbox WHERE message = 'ERASURE_CONFIRMATION'")
-			.query(Long.class)
-			.list();
-	}
-
-	private static JdbcDataSource database() {
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:verification-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
-		return dataSource;
-	}
 
 }

@@ -10,12 +10,9 @@ import java.util.UUID;
 
 import io.github.batchpushgateway.example.gdpr.erasure.NotificationQueue;
 import io.github.batchpushgateway.example.gdpr.verification.ErasureVerifier.CompletedErasure;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ErasureVerifierTests {
 
-	private final JdbcClient jdbc = JdbcClient.create(database());
+	private final JdbcClient jdbc = JdbcClient.create(VerificationDatabase.create());
 
 	private final Clock clock = Clock.fixed(Instant.parse("2026-03-02T10:00:00Z"), ZoneOffset.UTC);
 
@@ -60,7 +57,7 @@ class ErasureVerifierTests {
 		assertThat(verifiedAt(verifiedBefore)).isEqualTo(LocalDateTime.of(2026, 3, 1, 9, 0));
 		assertThat(verifiedAt(outsideTheChunk)).isNull();
 		assertThat(status(withDataLeft)).isEqualTo("COMPLETED");
-		assertThat(confirmed()).containsExactly(clean);
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactly(clean);
 		// and what is left unverified is what a later look finds
 		assertThat(this.verifier.unverified()).extracting(CompletedErasure::id)
 			.containsExactlyInAnyOrder(withDataLeft, outsideTheChunk);
@@ -84,7 +81,7 @@ class ErasureVerifierTests {
 		assertThat(result.keySet()).extracting(CompletedErasure::id).containsExactly(withDataLeft);
 		assertThat(result.values()).containsExactly(Map.of("customer", 1L));
 		assertThat(verifiedAt(clean)).isNotNull();
-		assertThat(confirmed()).containsExactly(clean);
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactly(clean);
 	}
 
 	@Test
@@ -97,7 +94,7 @@ class ErasureVerifierTests {
 		this.verifier.verifyCompleted(List.of(clean));
 
 		// then
-		assertThat(confirmed()).containsExactly(clean);
+		assertThat(VerificationDatabase.confirmed(this.jdbc)).containsExactly(clean);
 	}
 
 	@Test
@@ -124,19 +121,6 @@ class ErasureVerifierTests {
 
 	private String status(long request) {
 		return this.jdbc.sql("SELECT status FROM erasure_request WHERE id = ?").param(request).query(String.class).single();
-	}
-
-	private List<Long> confirmed() {
-		return this.jdbc.sql("SELECT request_id FROM notification_outbox WHERE message = 'ERASURE_CONFIRMATION'")
-			.query(Long.class)
-			.list();
-	}
-
-	private static JdbcDataSource database() {
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:verifier-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(dataSource);
-		return dataSource;
 	}
 
 }
